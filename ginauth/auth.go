@@ -1,0 +1,97 @@
+package ginauth
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Auth is a mounted fastauth instance. It is safe for concurrent use.
+type Auth struct {
+	cfg    Config
+	store  Backend
+	log    *slog.Logger
+	tokens *tokenSigner    // token.go
+	hasher *passwordHasher // password.go
+	keys   *apiKeyVerifier // apikey_verify.go
+	mailer Mailer          // mail.go
+}
+
+// Register validates cfg, mounts the auth routes under cfg.BasePath and
+// installs the base middleware on router. The base middleware reads the
+// request's credentials (a bearer API key, else the access-token cookie)
+// and makes the principal available to RequireUser, RequireRole and
+// PrincipalFrom. It never refreshes silently and never rejects a request by
+// itself; the guards do. Call Register before mounting the application's own
+// routes so that they get the middleware.
+func Register(router gin.IRouter, cfg Config, backend Backend) (*Auth, error) {
+	if backend == nil {
+		return nil, fmt.Errorf("%w: backend is nil", ErrInvalidConfig)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	a, err := newAuth(cfg.withDefaults(), backend)
+	if err != nil {
+		return nil, err
+	}
+	router.Use(a.Middleware())
+	a.mount(router)
+	return a, nil
+}
+
+func newAuth(cfg Config, backend Backend) (*Auth, error) {
+	a := &Auth{cfg: cfg, store: backend, log: cfg.Logger}
+	var err error
+	if a.tokens, err = newTokenSigner(cfg); err != nil {
+		return nil, err
+	}
+	a.hasher = newPasswordHasher(cfg)
+	a.keys = newAPIKeyVerifier(a)
+	a.mailer = cfg.Mailer
+	if a.mailer == nil {
+		a.mailer = NewLogMailer(cfg.Logger)
+	}
+	return a, nil
+}
+
+// Close stops the background work of a (the API-key usage writer) after
+// flushing what it holds. Call it on shutdown; requests must have stopped.
+func (a *Auth) Close() error {
+	return a.keys.close()
+}
+
+// Config returns the effective configuration, defaults applied.
+func (a *Auth) Config() Config { return a.cfg }
+
+// mount registers every auth route under the base path.
+func (a *Auth) mount(r gin.IRouter) {
+	g := r.Group(a.cfg.BasePath, a.authResponseHeaders)
+	a.mountAccountRoutes(g)      // account.go
+	a.mountSessionRoutes(g)      // session.go
+	a.mountOrganizationRoutes(g) // organization.go, member.go, invite.go
+	a.mountAPIKeyRoutes(g)       // apikey.go
+	a.mountMailRoutes(g)         // verification.go
+}
+
+// authResponseHeaders marks every auth response uncacheable and caps the
+// request body.
+func (a *Auth) authResponseHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Pragma", "no-cache")
+	c.Next()
+}
+
+// now is the injected clock, truncated to microseconds so every dialect
+// stores and returns the same instant.
+func (a *Auth) now() time.Time { return a.cfg.Now().UTC().Truncate(time.Microsecond) }
+
+// storeCtx bounds a store call by StoreTimeout.
+func (a *Auth) storeCtx(c *gin.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.Request.Context(), a.cfg.StoreTimeout)
+}

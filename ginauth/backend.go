@@ -1,0 +1,174 @@
+package ginauth
+
+import (
+	"context"
+	"time"
+)
+
+// Backend is the storage ginauth runs on. It is composed of one small
+// interface per domain so that each can be implemented, wrapped and tested
+// on its own; package store provides the GORM implementation and package
+// conformance the reusable tests every implementation must pass.
+//
+// Every time decision a backend makes uses the now it is given, never its own
+// clock or the database's. Methods report missing rows with ErrNotFound and
+// the other conditions documented on each method with the sentinel errors of
+// this package (wrapped, checked with errors.Is). An unreachable database
+// should be reported wrapped in ErrStoreUnavailable.
+type Backend interface {
+	UserStore
+	SessionStore
+	OrganizationStore
+	InviteStore
+	APIKeyStore
+	VerificationStore
+}
+
+// UserStore persists accounts.
+type UserStore interface {
+	// CreateUser inserts the user, its personal workspace and the owner
+	// membership of that workspace in one transaction. A user whose email
+	// is taken gives ErrDuplicateEmail and writes nothing.
+	CreateUser(ctx context.Context, u User, workspace Organization, owner Membership) error
+	// UserByID returns the user with that id or ErrNotFound.
+	UserByID(ctx context.Context, id string) (User, error)
+	// UserByEmail returns the user with that normalized email or ErrNotFound.
+	UserByEmail(ctx context.Context, email string) (User, error)
+	// ChangePassword stores newHash and increments the credential version,
+	// provided the version is still expectedVersion (ErrConflict otherwise),
+	// and revokes every active session of the user except keepSessionID
+	// (all when it is empty), in one transaction. It also voids the user's
+	// unconsumed password-reset tokens.
+	ChangePassword(ctx context.Context, userID string, expectedVersion int64, newHash, keepSessionID string, now time.Time) error
+	// UpgradePasswordHash replaces the hash by newHash only while it is still
+	// oldHash (a rehash after verify with outdated parameters). It does not
+	// change the credential version; losing a race is not an error.
+	UpgradePasswordHash(ctx context.Context, userID, oldHash, newHash string) error
+	// SetActiveOrganization persists the user's active organization (empty
+	// for the personal workspace).
+	SetActiveOrganization(ctx context.Context, userID, organizationID string) error
+}
+
+// SessionStore persists sessions and their refresh tokens.
+type SessionStore interface {
+	// CreateSession inserts the session and its first refresh token,
+	// provided the user's credential version still equals
+	// credentialVersion (ErrConflict otherwise: the password changed while
+	// the sign-in was verifying the old one). With revokeOthers every other
+	// active session of the user is revoked in the same transaction.
+	CreateSession(ctx context.Context, s Session, first RefreshToken, credentialVersion int64, revokeOthers bool, now time.Time) error
+	// RotateRefreshToken consumes the unconsumed, unexpired refresh token
+	// whose hash is tokenHash and stores next (its SessionID and expiry are
+	// filled from the session) in the same active session, atomically: of
+	// concurrent calls with one token exactly one succeeds. It returns the
+	// session, with LastUsedAt set to now.
+	//
+	// A token that was already consumed gives a *ReusedTokenError (which
+	// matches ErrRefreshTokenReused) and changes nothing; an unknown or
+	// expired token, or one whose session is revoked or expired, gives
+	// ErrNotFound.
+	RotateRefreshToken(ctx context.Context, tokenHash []byte, next RefreshToken, now time.Time) (Session, error)
+	// SessionByRefreshToken returns the session a refresh token (consumed or
+	// not) belongs to, or ErrNotFound.
+	SessionByRefreshToken(ctx context.Context, tokenHash []byte) (Session, error)
+	// SessionByID returns the session or ErrNotFound.
+	SessionByID(ctx context.Context, id string) (Session, error)
+	// ListSessions returns the user's sessions that are active at now,
+	// newest first.
+	ListSessions(ctx context.Context, userID string, now time.Time) ([]Session, error)
+	// RevokeSession revokes one active session of the user; ErrNotFound when
+	// the user has no such active session.
+	RevokeSession(ctx context.Context, userID, sessionID string, now time.Time) error
+	// RevokeOtherSessions revokes every active session of the user except
+	// keepSessionID and returns how many it revoked.
+	RevokeOtherSessions(ctx context.Context, userID, keepSessionID string, now time.Time) (int, error)
+}
+
+// OrganizationStore persists organizations and memberships. Every mutation
+// of an organization's roster is serialized per organization so that the
+// last-owner rule holds under concurrency.
+type OrganizationStore interface {
+	// CreateOrganization inserts a shared organization and its first owner.
+	CreateOrganization(ctx context.Context, org Organization, owner Membership) error
+	// OrganizationByID returns the organization or ErrNotFound.
+	OrganizationByID(ctx context.Context, id string) (Organization, error)
+	// RenameOrganization sets the name and UpdatedAt; ErrNotFound if missing.
+	RenameOrganization(ctx context.Context, id, name string, now time.Time) (Organization, error)
+	// DeleteOrganization deletes the organization with its memberships,
+	// invites and API keys, and clears it as anyone's active organization.
+	DeleteOrganization(ctx context.Context, id string) error
+	// Memberships lists the user's memberships with their organizations,
+	// personal workspace first, then by creation time.
+	Memberships(ctx context.Context, userID string) ([]MembershipDetail, error)
+	// Membership returns the user's membership in the organization or
+	// ErrNotFound.
+	Membership(ctx context.Context, organizationID, userID string) (Membership, error)
+	// Members lists an organization's roster with emails, oldest first.
+	Members(ctx context.Context, organizationID string) ([]Member, error)
+	// ChangeMemberRole sets a member's role. Demoting the last owner gives
+	// ErrLastOwner; a non-member gives ErrNotFound.
+	ChangeMemberRole(ctx context.Context, organizationID, userID string, role Role) (Membership, error)
+	// RemoveMember deletes a membership with the API keys the member created
+	// in that organization and clears the organization as the member's
+	// active one. Removing the last owner gives ErrLastOwner; removing an
+	// owner when mayRemoveOwner is false gives ErrForbidden.
+	RemoveMember(ctx context.Context, organizationID, userID string, mayRemoveOwner bool) (Membership, error)
+}
+
+// InviteStore persists organization invites.
+type InviteStore interface {
+	// CreateInvite inserts the invite and revokes (at now) any pending
+	// invite of the same organization and email, atomically: concurrent
+	// creations leave exactly one pending invite.
+	CreateInvite(ctx context.Context, inv Invite, now time.Time) error
+	// Invites lists an organization's invites, newest first.
+	Invites(ctx context.Context, organizationID string) ([]Invite, error)
+	// InviteByTokenHash returns the invite (in any state) or ErrNotFound.
+	InviteByTokenHash(ctx context.Context, tokenHash []byte) (Invite, error)
+	// RevokeInvite revokes a pending invite of the organization.
+	// ErrNotFound if there is no such invite; ErrConflict if it is no longer
+	// pending. It returns the invite as it now is.
+	RevokeInvite(ctx context.Context, organizationID, inviteID string, now time.Time) (Invite, error)
+	// AcceptInvite consumes the pending invite with that token hash for
+	// userID, adds the membership (an existing membership keeps the higher
+	// of its role and the invite's) and makes the organization the user's
+	// active one, atomically; exactly one of concurrent accepts or of an
+	// accept and a revoke wins. A token that is not pending gives
+	// ErrNotFound.
+	AcceptInvite(ctx context.Context, tokenHash []byte, userID string, now time.Time) (Invite, Membership, error)
+}
+
+// APIKeyStore persists API keys.
+type APIKeyStore interface {
+	// CreateAPIKey inserts the key.
+	CreateAPIKey(ctx context.Context, k APIKey) error
+	// APIKeyByHash returns the key with that SHA-256 hash, its creator and
+	// the creator's membership in the key's organization (nil when gone),
+	// through the unique index on the hash; ErrNotFound if unknown.
+	APIKeyByHash(ctx context.Context, keyHash []byte) (VerifiedAPIKey, error)
+	// APIKeys returns one page of the organization's keys and their total.
+	APIKeys(ctx context.Context, organizationID string, opt APIKeyListOptions) ([]APIKey, int64, error)
+	// DeleteAPIKey deletes a key of the organization and returns it;
+	// ErrNotFound if there is none.
+	DeleteAPIKey(ctx context.Context, organizationID, id string) (APIKey, error)
+	// TouchAPIKeys records last-use times, key id to time. A time never
+	// moves last_used_at backwards.
+	TouchAPIKeys(ctx context.Context, used map[string]time.Time) error
+}
+
+// VerificationStore persists email-confirmation and password-reset tokens.
+type VerificationStore interface {
+	// CreateVerificationToken inserts the token and voids every unconsumed
+	// token of the same user and kind, atomically.
+	CreateVerificationToken(ctx context.Context, t VerificationToken) error
+	// ConfirmEmail consumes the unconsumed, unexpired email_confirm token
+	// with that hash and marks the user's email confirmed at now (keeping
+	// an earlier confirmation), atomically. Any other token gives
+	// ErrNotFound and changes nothing.
+	ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Time) (User, error)
+	// ResetPassword consumes the unconsumed, unexpired password_reset token
+	// with that hash, stores newHash, increments the credential version and
+	// revokes every session of the user, atomically. Any other token gives
+	// ErrNotFound and changes nothing.
+	ResetPassword(ctx context.Context, tokenHash []byte, newHash string, now time.Time) (User, error)
+}

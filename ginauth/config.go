@@ -1,0 +1,289 @@
+package ginauth
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Config configures Register. The zero value of every field but Secret
+// means its documented default, so a Config needs only a Secret:
+//
+//	cfg := ginauth.Config{Secret: []byte(os.Getenv("AUTH_JWT_SECRET"))}
+//
+// Boolean options are named so that false is the default.
+type Config struct {
+	// BasePath is where the routes are mounted. Default "/auth".
+	BasePath string
+
+	// Secret signs access tokens (HS256). At least 32 bytes. Required.
+	Secret []byte
+	// PreviousSecrets still verify tokens during a secret rotation; each
+	// at least 32 bytes. Tokens name their secret in the `kid` header.
+	PreviousSecrets [][]byte
+	// Issuer and Audience are the `iss` and `aud` claims, checked on verify.
+	// Default "fastauth" for both.
+	Issuer, Audience string
+
+	// AccessTokenTTL is the access token lifetime. Default 15 minutes.
+	AccessTokenTTL time.Duration
+	// RefreshTokenTTL is the refresh token and session lifetime. Default 7 days.
+	RefreshTokenTTL time.Duration
+	// RefreshReuseGrace is the window after a rotation in which presenting
+	// the consumed token only gets 401 instead of revoking the session.
+	// Default 10 seconds; a negative value disables the grace window.
+	RefreshReuseGrace time.Duration
+	// SingleSession makes a sign-in revoke the user's other sessions.
+	SingleSession bool
+
+	// Cookie sets the cookie names and attributes.
+	Cookie CookieConfig
+
+	// Password is the password policy. The zero value means
+	// DefaultPasswordPolicy.
+	Password PasswordPolicy
+	// Argon2 sets the hashing cost. The zero value means DefaultArgon2Params.
+	Argon2 Argon2Params
+	// MaxConcurrentHashes bounds the argon2id computations running at once.
+	// Default: the number of CPUs usable by the process (GOMAXPROCS).
+	MaxConcurrentHashes int
+	// HashQueueTimeout is how long a request waits for a hashing slot
+	// before it gets 503 with Retry-After. Default 5 seconds.
+	HashQueueTimeout time.Duration
+
+	// RequireEmailConfirmation withholds cookies at sign-up and refuses
+	// sign-in and refresh with 403 email_not_confirmed until the user
+	// confirms their email.
+	RequireEmailConfirmation bool
+	// VerificationTokenTTL is the lifetime of email-confirmation and
+	// password-reset tokens. Default 1 hour.
+	VerificationTokenTTL time.Duration
+	// InviteTTL is the lifetime of organization invites. Default 7 days.
+	InviteTTL time.Duration
+	// AppBaseURL is the base of links in mails, e.g. "https://app.example".
+	// Default "http://localhost:8080".
+	AppBaseURL string
+	// EmailConfirmedRedirect, when set, makes GET {BasePath}/email/confirm
+	// redirect (303) there after a successful confirmation instead of
+	// answering JSON; EmailConfirmFailedRedirect likewise after a failure.
+	EmailConfirmedRedirect, EmailConfirmFailedRedirect string
+	// Mailer sends mails. Default: a LogMailer writing to Logger.
+	Mailer Mailer
+	// MailTemplates overrides the mail templates; nil fields keep the
+	// built-in ones.
+	MailTemplates *MailTemplates
+
+	// Hooks run after sign-up, sign-in and invite acceptance.
+	Hooks Hooks
+
+	// APIKeyCacheTTL is how long a verified API key is trusted without a
+	// store read. Deleting a key through this process evicts it at once;
+	// other processes see a deletion within this bound. Default 10 seconds;
+	// a negative value disables the cache.
+	APIKeyCacheTTL time.Duration
+	// APIKeyTouchInterval is the least time between two last_used_at
+	// writes of one key. Default 1 minute.
+	APIKeyTouchInterval time.Duration
+
+	// TrustedOrigins are origins (scheme://host[:port]) allowed to make
+	// unsafe cookie-authenticated cross-origin requests.
+	TrustedOrigins []string
+	// MaxBodyBytes caps request bodies of the auth routes (413 beyond).
+	// Default 64 KiB.
+	MaxBodyBytes int64
+	// StoreTimeout bounds every store call; past it the request gets 503
+	// store_unavailable. Default 5 seconds.
+	StoreTimeout time.Duration
+	// RateLimit configures request limits.
+	RateLimit RateLimitConfig
+
+	// Logger receives operational logs. Default slog.Default().
+	Logger *slog.Logger
+	// Now is the clock. Default time.Now. Tests inject a fake clock here.
+	Now func() time.Time
+}
+
+// CookieConfig names the cookies and sets their attributes.
+type CookieConfig struct {
+	// AccessName and RefreshName default to "access_token" and "refresh_token".
+	AccessName, RefreshName string
+	// Insecure drops the Secure attribute (for plain-HTTP development).
+	Insecure bool
+	// SameSite defaults to http.SameSiteLaxMode.
+	SameSite http.SameSite
+	// Domain is the Domain attribute; empty means host-only cookies.
+	Domain string
+	// AccessPath is the access cookie's Path; default "/". The refresh
+	// cookie's Path is always the BasePath.
+	AccessPath string
+}
+
+// PasswordPolicy is the rule new passwords must meet.
+type PasswordPolicy struct {
+	// MinLength and MaxLength count characters (runes).
+	MinLength, MaxLength int
+	// RequireLetter and RequireDigit demand at least one of each.
+	RequireLetter, RequireDigit bool
+}
+
+// DefaultPasswordPolicy is 8 to 128 characters with a letter and a digit.
+var DefaultPasswordPolicy = PasswordPolicy{MinLength: 8, MaxLength: 128, RequireLetter: true, RequireDigit: true}
+
+// Argon2Params are argon2id cost parameters.
+type Argon2Params struct {
+	// Memory in KiB, Iterations (t) and Parallelism (p).
+	Memory      uint32
+	Iterations  uint32
+	Parallelism uint8
+	// SaltLength and KeyLength in bytes.
+	SaltLength, KeyLength uint32
+	// AllowWeak accepts parameters below DefaultArgon2Params. It exists so
+	// test suites can run thousands of sign-ups quickly; never set it in
+	// production.
+	AllowWeak bool
+}
+
+// DefaultArgon2Params are OWASP's minimum for argon2id: m=19 MiB, t=2, p=1.
+var DefaultArgon2Params = Argon2Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+// RateLimitConfig configures the rate limits. Zero values mean defaults.
+type RateLimitConfig struct {
+	// PerIP is the number of requests a minute one client IP may make to
+	// each rate-limited route. Default 60; negative disables per-IP limits.
+	PerIP int
+	// Disabled turns every rate limit off (per-IP and per-account).
+	Disabled bool
+}
+
+// Validation errors returned by Config.Validate (wrapped).
+var (
+	ErrInvalidConfig = errors.New("ginauth: invalid config")
+)
+
+// withDefaults returns a copy of c with every zero field set to its default.
+func (c Config) withDefaults() Config {
+	if c.BasePath == "" {
+		c.BasePath = "/auth"
+	}
+	c.BasePath = "/" + strings.Trim(c.BasePath, "/")
+	if c.Issuer == "" {
+		c.Issuer = "fastauth"
+	}
+	if c.Audience == "" {
+		c.Audience = "fastauth"
+	}
+	setDuration(&c.AccessTokenTTL, 15*time.Minute)
+	setDuration(&c.RefreshTokenTTL, 7*24*time.Hour)
+	setDuration(&c.RefreshReuseGrace, 10*time.Second)
+	setDuration(&c.HashQueueTimeout, 5*time.Second)
+	setDuration(&c.VerificationTokenTTL, time.Hour)
+	setDuration(&c.InviteTTL, 7*24*time.Hour)
+	setDuration(&c.APIKeyCacheTTL, 10*time.Second)
+	setDuration(&c.APIKeyTouchInterval, time.Minute)
+	setDuration(&c.StoreTimeout, 5*time.Second)
+	if c.Cookie.AccessName == "" {
+		c.Cookie.AccessName = "access_token"
+	}
+	if c.Cookie.RefreshName == "" {
+		c.Cookie.RefreshName = "refresh_token"
+	}
+	if c.Cookie.SameSite == 0 {
+		c.Cookie.SameSite = http.SameSiteLaxMode
+	}
+	if c.Cookie.AccessPath == "" {
+		c.Cookie.AccessPath = "/"
+	}
+	if c.Password == (PasswordPolicy{}) {
+		c.Password = DefaultPasswordPolicy
+	}
+	if c.Argon2 == (Argon2Params{}) {
+		c.Argon2 = DefaultArgon2Params
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = 64 << 10
+	}
+	if c.AppBaseURL == "" {
+		c.AppBaseURL = "http://localhost:8080"
+	}
+	c.AppBaseURL = strings.TrimRight(c.AppBaseURL, "/")
+	if c.RateLimit.PerIP == 0 {
+		c.RateLimit.PerIP = 60
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+func setDuration(d *time.Duration, def time.Duration) {
+	if *d == 0 {
+		*d = def
+	}
+}
+
+// Validate reports the first problem with the configuration, after defaults
+// are applied, as an error wrapping ErrInvalidConfig.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+	}
+	if len(c.Secret) < 32 {
+		return bad("Secret must be at least 32 bytes, got %d", len(c.Secret))
+	}
+	for i, s := range c.PreviousSecrets {
+		if len(s) < 32 {
+			return bad("PreviousSecrets[%d] must be at least 32 bytes, got %d", i, len(s))
+		}
+	}
+	for name, d := range map[string]time.Duration{
+		"AccessTokenTTL": c.AccessTokenTTL, "RefreshTokenTTL": c.RefreshTokenTTL,
+		"HashQueueTimeout": c.HashQueueTimeout, "VerificationTokenTTL": c.VerificationTokenTTL,
+		"InviteTTL": c.InviteTTL, "APIKeyTouchInterval": c.APIKeyTouchInterval, "StoreTimeout": c.StoreTimeout,
+	} {
+		if d <= 0 {
+			return bad("%s must be positive, got %s", name, d)
+		}
+	}
+	if c.AccessTokenTTL > c.RefreshTokenTTL {
+		return bad("AccessTokenTTL (%s) must not exceed RefreshTokenTTL (%s)", c.AccessTokenTTL, c.RefreshTokenTTL)
+	}
+	p := c.Password
+	if p.MinLength < 1 {
+		return bad("Password.MinLength must be at least 1, got %d", p.MinLength)
+	}
+	if p.MaxLength < p.MinLength || p.MaxLength > 1024 {
+		return bad("Password.MaxLength must be between MinLength (%d) and 1024, got %d", p.MinLength, p.MaxLength)
+	}
+	a := c.Argon2
+	if a.Iterations < 1 || a.Parallelism < 1 || a.Memory < 8*uint32(a.Parallelism) {
+		return bad("Argon2 parameters invalid (t>=1, p>=1, m>=8*p KiB)")
+	}
+	if !a.AllowWeak && (a.Memory < DefaultArgon2Params.Memory || a.Iterations < DefaultArgon2Params.Iterations) {
+		return bad("Argon2 parameters below OWASP's minimum (m=%d KiB, t=%d); set AllowWeak only in tests", DefaultArgon2Params.Memory, DefaultArgon2Params.Iterations)
+	}
+	if a.SaltLength < 16 || a.KeyLength < 16 {
+		return bad("Argon2 SaltLength and KeyLength must be at least 16 bytes")
+	}
+	if c.MaxConcurrentHashes < 0 {
+		return bad("MaxConcurrentHashes must not be negative")
+	}
+	if c.MaxBodyBytes < 1024 {
+		return bad("MaxBodyBytes must be at least 1024, got %d", c.MaxBodyBytes)
+	}
+	if c.Cookie.AccessName == c.Cookie.RefreshName {
+		return bad("Cookie.AccessName and Cookie.RefreshName must differ")
+	}
+	for _, o := range c.TrustedOrigins {
+		if !strings.Contains(o, "://") {
+			return bad("TrustedOrigins entry %q must be scheme://host[:port]", o)
+		}
+	}
+	return nil
+}

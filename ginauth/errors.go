@@ -1,0 +1,40 @@
+package ginauth
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors a Backend returns (wrapped); check them with errors.Is.
+var (
+	// ErrNotFound: the row does not exist or is not in the required state.
+	ErrNotFound = errors.New("ginauth: not found")
+	// ErrDuplicateEmail: an account with that email exists.
+	ErrDuplicateEmail = errors.New("ginauth: email already registered")
+	// ErrConflict: a concurrent change won; nothing was written.
+	ErrConflict = errors.New("ginauth: conflicting change")
+	// ErrLastOwner: the change would leave an organization without an owner.
+	ErrLastOwner = errors.New("ginauth: organization needs an owner")
+	// ErrForbidden: the store refused a change the caller may not make.
+	ErrForbidden = errors.New("ginauth: forbidden")
+	// ErrRefreshTokenReused: a consumed refresh token was presented again.
+	ErrRefreshTokenReused = errors.New("ginauth: refresh token reused")
+	// ErrStoreUnavailable: the database could not be reached in time.
+	ErrStoreUnavailable = errors.New("ginauth: store unavailable")
+)
+
+// ReusedTokenError reports the presentation of an already consumed refresh
+// token; it matches ErrRefreshTokenReused.
+type ReusedTokenError struct {
+	SessionID  string
+	UserID     string
+	ConsumedAt time.Time
+}
+
+func (e *ReusedTokenError) Error() string {
+	return fmt.Sprintf("ginauth: refresh token of session %s reused (consumed at %s)", e.SessionID, e.ConsumedAt.Format(time.RFC3339))
+}
+
+// Is makes errors.Is(err, ErrRefreshTokenReused) true.
+func (e *ReusedTokenError) Is(target error) bool { return target == ErrRefreshTokenReused }

@@ -1,0 +1,48 @@
+package ginauth
+
+import "time"
+
+// AuthResponse is the body of sign-up, sign-in, refresh, me, switch and
+// invite accept.
+type AuthResponse struct {
+	User         UserBody      `json:"user"`
+	Organization ActiveOrgBody `json:"organization"`
+	AuthRole     string        `json:"auth_role" example:"authenticated"`
+}
+
+// UserBody is a user as the API shows it.
+type UserBody struct {
+	ID               string     `json:"id" example:"01937b6e-8c1a-7c3e-9a4f-2b1d3e4f5a6b"`
+	Email            string     `json:"email" example:"ada@example.com"`
+	EmailConfirmedAt *time.Time `json:"email_confirmed_at"`
+}
+
+// ActiveOrgBody is the active organization and the user's role in it.
+type ActiveOrgBody struct {
+	ID   string           `json:"id"`
+	Kind OrganizationKind `json:"kind" enums:"personal,shared"`
+	Name string           `json:"name"`
+	Role Role             `json:"role" enums:"owner,admin,member"`
+}
+
+// authResponse builds the AuthResponse of a user in their active organization.
+func authResponse(u User, active MembershipDetail) AuthResponse {
+	return AuthResponse{
+		User:         userBody(u),
+		Organization: ActiveOrgBody{ID: active.Organization.ID, Kind: active.Organization.Kind, Name: active.Organization.Name, Role: active.Role},
+		AuthRole:     "authenticated",
+	}
+}
+
+func userBody(u User) UserBody {
+	return UserBody{ID: u.ID, Email: u.Email, EmailConfirmedAt: utcPtr(u.EmailConfirmedAt)}
+}
+
+// utcPtr returns t in UTC (nil stays nil), so JSON shows RFC 3339 UTC.
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -1,0 +1,204 @@
+package ginauth
+
+import "time"
+
+// Role is a member's role inside an organization. Roles are ordered
+// owner > admin > member.
+type Role string
+
+// The three organization roles.
+const (
+	RoleMember Role = "member"
+	RoleAdmin  Role = "admin"
+	RoleOwner  Role = "owner"
+)
+
+// rank orders roles; an unknown role ranks below every valid one.
+func (r Role) rank() int {
+	switch r {
+	case RoleOwner:
+		return 3
+	case RoleAdmin:
+		return 2
+	case RoleMember:
+		return 1
+	}
+	return 0
+}
+
+// Valid reports whether r is one of the three organization roles.
+func (r Role) Valid() bool { return r.rank() > 0 }
+
+// AtLeast reports whether r is at least as strong as min
+// (owner > admin > member). An invalid role is never at least anything.
+func (r Role) AtLeast(min Role) bool { return r.rank() > 0 && r.rank() >= min.rank() }
+
+// OrganizationKind tells a user's personal workspace from a shared organization.
+type OrganizationKind string
+
+// The two organization kinds.
+const (
+	KindPersonal OrganizationKind = "personal"
+	KindShared   OrganizationKind = "shared"
+)
+
+// User is an account. PasswordHash is an argon2id PHC string; it never
+// leaves the server.
+type User struct {
+	ID               string
+	Email            string // normalized: trimmed and lowercased
+	PasswordHash     string
+	EmailConfirmedAt *time.Time
+	// ActiveOrganizationID is the organization the user last switched to;
+	// empty means "the personal workspace".
+	ActiveOrganizationID string
+	// CredentialVersion increases with every password change; a sign-in
+	// only creates a session if the version it verified against is still
+	// current (see SessionStore.CreateSession).
+	CredentialVersion int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Organization is a personal workspace or a shared organization.
+type Organization struct {
+	ID        string
+	Kind      OrganizationKind
+	Name      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Membership ties a user to an organization with a role.
+type Membership struct {
+	OrganizationID string
+	UserID         string
+	Role           Role
+	CreatedAt      time.Time
+}
+
+// MembershipDetail is a membership together with its organization, as
+// listed for a user.
+type MembershipDetail struct {
+	Membership
+	Organization Organization
+}
+
+// Member is a membership together with the member's email, as listed in an
+// organization's roster.
+type Member struct {
+	Membership
+	Email string
+}
+
+// Session is one signed-in device or browser. Its id is the `sid` claim of
+// the access tokens issued to it.
+type Session struct {
+	ID         string
+	UserID     string
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	ExpiresAt  time.Time
+	RevokedAt  *time.Time
+	UserAgent  string
+	IP         string
+}
+
+// Active reports whether the session is neither revoked nor expired at now.
+func (s Session) Active(now time.Time) bool {
+	return s.RevokedAt == nil && now.Before(s.ExpiresAt)
+}
+
+// RefreshToken is the stored form of one refresh token of a session. Only
+// the SHA-256 of the token is kept.
+type RefreshToken struct {
+	ID         string
+	SessionID  string
+	TokenHash  []byte
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	ConsumedAt *time.Time
+}
+
+// Invite asks an email address to join an organization with a role.
+type Invite struct {
+	ID               string
+	OrganizationID   string
+	OrganizationName string // filled by reads; ignored on create
+	Email            string
+	Role             Role
+	TokenHash        []byte
+	InvitedByUserID  string
+	CreatedAt        time.Time
+	ExpiresAt        time.Time
+	RevokedAt        *time.Time
+	AcceptedAt       *time.Time
+	AcceptedByUserID string
+}
+
+// Pending reports whether the invite can still be accepted at now.
+func (i Invite) Pending(now time.Time) bool {
+	return i.RevokedAt == nil && i.AcceptedAt == nil && now.Before(i.ExpiresAt)
+}
+
+// APIKey is a machine credential. Only the SHA-256 of the key is kept.
+type APIKey struct {
+	ID              string
+	OrganizationID  string
+	Name            string
+	CreatedByUserID string
+	KeyPrefix       string
+	KeyHash         []byte
+	CreatedAt       time.Time
+	LastUsedAt      *time.Time
+	ExpiresAt       *time.Time
+}
+
+// VerifiedAPIKey is what an API-key lookup returns: the key and its creator's
+// current membership in the key's organization (nil when the creator is no
+// longer a member) and the creator's account.
+type VerifiedAPIKey struct {
+	Key        APIKey
+	User       User
+	Membership *Membership
+}
+
+// VerificationKind types a verification token; one kind can never be used
+// for another.
+type VerificationKind string
+
+// The verification token kinds.
+const (
+	VerifyEmail   VerificationKind = "email_confirm"
+	ResetPassword VerificationKind = "password_reset"
+)
+
+// VerificationToken is a single-use, expiring token mailed to a user. Only
+// the SHA-256 of the token is kept.
+type VerificationToken struct {
+	ID         string
+	UserID     string
+	Kind       VerificationKind
+	TokenHash  []byte
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	ConsumedAt *time.Time
+}
+
+// SortOrder is the direction of a sorted listing.
+type SortOrder string
+
+// Sort directions.
+const (
+	Asc  SortOrder = "asc"
+	Desc SortOrder = "desc"
+)
+
+// APIKeyListOptions selects a page of an organization's API keys.
+// SortBy is one of "created_at", "name", "last_used_at".
+type APIKeyListOptions struct {
+	Limit     int
+	Offset    int
+	SortBy    string
+	SortOrder SortOrder
+}
