@@ -6,6 +6,7 @@ package ginauth
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/gin-gonic/gin"
@@ -59,6 +60,18 @@ type apiKeyVerifier struct{}
 
 func newAPIKeyVerifier(a *Auth) *apiKeyVerifier { return &apiKeyVerifier{} }
 func (v *apiKeyVerifier) close() error          { return nil }
+
+// verify authenticates a bearer API key (the whole "sk-..." string). It
+// returns the principal (the key's creator with their current role in the
+// key's organization) or an error: errAPIKeyInvalid for a malformed, unknown,
+// expired or orphaned key, a store error otherwise.
+func (v *apiKeyVerifier) verify(ctx context.Context, plain string) (*Principal, error) {
+	return nil, errAPIKeyInvalid
+}
+
+// errAPIKeyInvalid: the bearer key is malformed, unknown, expired, or its
+// creator is no longer a member of its organization (401 invalid_token).
+var errAPIKeyInvalid = errors.New("ginauth: invalid API key")
 
 func (a *Auth) mountOrganizationRoutes(g *gin.RouterGroup) {}
 func (a *Auth) mountAPIKeyRoutes(g *gin.RouterGroup)       {}
