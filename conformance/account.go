@@ -1,0 +1,4 @@
+package conformance
+
+// accountScenarios lists the scenarios of this domain.
+func accountScenarios() []scenario { return nil }

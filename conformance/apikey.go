@@ -1,0 +1,4 @@
+package conformance
+
+// apiKeyScenarios lists the scenarios of this domain.
+func apiKeyScenarios() []scenario { return nil }

@@ -1,0 +1,4 @@
+package conformance
+
+// guardScenarios lists the scenarios of this domain.
+func guardScenarios() []scenario { return nil }

@@ -1,0 +1,4 @@
+package conformance
+
+// inviteScenarios lists the scenarios of this domain.
+func inviteScenarios() []scenario { return nil }

@@ -1,0 +1,4 @@
+package conformance
+
+// mailScenarios lists the scenarios of this domain.
+func mailScenarios() []scenario { return nil }
