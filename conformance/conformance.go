@@ -51,6 +51,8 @@ func groups() []group {
 		{"Invites", inviteScenarios()},
 		{"APIKeys", apiKeyScenarios()},
 		{"Mail", mailScenarios()},
+		{"RateLimits", rateLimitScenarios()},
+		{"CrossOrigin", crossOriginScenarios()},
 	}
 }
 

@@ -1,4 +1,345 @@
 package conformance
 
-// tokenScenarios lists the scenarios of this domain.
-func tokenScenarios() []scenario { return nil }
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/fastauth/fastauth/ginauth"
+)
+
+// tokenScenarios lists the scenarios of this domain: access-token claims,
+// verification, expiry, secret rotation and cookie configuration (SPEC
+// section 4).
+func tokenScenarios() []scenario {
+	return []scenario{
+		{name: "AccessToken/Claims", run: accessTokenClaims},
+		{name: "AccessToken/ValidUntilExpiry", run: accessTokenValidUntilExpiry},
+		{name: "AccessToken/ExpiredGivesTokenExpired", run: accessTokenExpired},
+		{name: "AccessToken/NoSilentRefresh", run: accessTokenNoSilentRefresh},
+		{name: "AccessToken/VerifiedWithoutStore", run: accessTokenWithoutStore},
+		{name: "AccessToken/ForgedRejectedAndCookiesCleared", run: accessTokenForged},
+		{name: "AccessToken/PreviousSecretStillVerifies", config: func(c *ginauth.Config) { c.PreviousSecrets = [][]byte{previousSecret} }, run: accessTokenPreviousSecret},
+		{name: "Cookies/AttributesConfigurable", config: cookieAttributesConfig, run: cookieAttributes},
+		{name: "Cookies/CustomBasePathAndNames", config: customBasePathConfig, run: customBasePath},
+	}
+}
+
+// previousSecret is the retired secret of the rotation scenario.
+var previousSecret = []byte("conformance-previous-secret-0123456789abcdef")
+
+func accessTokenClaims(t *testing.T, h *Harness) {
+	c, up := h.SignUp(t)
+	tok := c.AccessToken()
+	if len(tok) > 2048 {
+		t.Errorf("access token is %d bytes; keep it small (cookies over 4096 bytes are dropped)", len(tok))
+	}
+	header, claims := jwtParts(t, tok)
+	if header["alg"] != "HS256" {
+		t.Fatalf("alg %v, want HS256", header["alg"])
+	}
+	if kid, _ := header["kid"].(string); kid == "" {
+		t.Fatalf("no kid header: %v", header)
+	}
+	for _, name := range []string{"iss", "aud", "exp", "iat", "sub", "sid", "email", "org", "org_role", "role"} {
+		if _, ok := claims[name]; !ok {
+			t.Fatalf("claim %q missing: %v", name, claims)
+		}
+	}
+	want := map[string]string{
+		"iss": h.Config.Issuer, "sub": up.User.ID, "email": up.User.Email,
+		"org": up.Organization.ID, "org_role": "owner", "role": "authenticated",
+	}
+	for k, v := range want {
+		if claims[k] != v {
+			t.Errorf("claim %s = %v, want %q", k, claims[k], v)
+		}
+	}
+	switch aud := claims["aud"].(type) {
+	case string:
+		if aud != h.Config.Audience {
+			t.Errorf("aud %q, want %q", aud, h.Config.Audience)
+		}
+	case []any:
+		if len(aud) != 1 || aud[0] != h.Config.Audience {
+			t.Errorf("aud %v, want [%q]", aud, h.Config.Audience)
+		}
+	default:
+		t.Errorf("aud %v has the wrong type", claims["aud"])
+	}
+	iat, _ := claims["iat"].(float64)
+	exp, _ := claims["exp"].(float64)
+	if int64(iat) != Epoch.Unix() {
+		t.Errorf("iat %v, want the injected clock %d", claims["iat"], Epoch.Unix())
+	}
+	if time.Duration(exp-iat)*time.Second != h.Config.AccessTokenTTL {
+		t.Errorf("exp - iat = %vs, want AccessTokenTTL %s", exp-iat, h.Config.AccessTokenTTL)
+	}
+	sid, _ := claims["sid"].(string)
+	expectUUIDv7(t, "sid", sid)
+	if _, err := base64.RawURLEncoding.DecodeString(strings.Split(tok, ".")[2]); err != nil {
+		t.Fatalf("signature part: %v", err)
+	}
+}
+
+func accessTokenValidUntilExpiry(t *testing.T, h *Harness) {
+	c, _ := h.SignUp(t)
+	h.Clock.Advance(h.Config.AccessTokenTTL - time.Second)
+	c.whoami(t)
+	c.Get(h.Path("/me")).Expect(t, http.StatusOK)
+}
+
+func accessTokenExpired(t *testing.T, h *Harness) {
+	c, _ := h.SignUp(t)
+	h.Clock.Advance(h.Config.AccessTokenTTL + time.Second)
+	for _, path := range []string{"/api/whoami", "/api/owner", h.Path("/me"), h.Path("/sessions")} {
+		r := c.Get(path)
+		expectError(t, r, http.StatusUnauthorized, "token_expired")
+		// Merely expired: the cookies stay, so the client can refresh.
+		h.expectNotCleared(t, r)
+	}
+	// Expired counts for unsafe methods too.
+	expectError(t, c.Post("/api/whoami", nil), http.StatusUnauthorized, "token_expired")
+	// The client refreshes and retries once.
+	c.Refresh().Expect(t, http.StatusOK)
+	c.whoami(t)
+}
+
+// accessTokenNoSilentRefresh: an expired access token gets 401 even when
+// the request also carries a valid refresh token, which stays unconsumed.
+func accessTokenNoSilentRefresh(t *testing.T, h *Harness) {
+	c, _ := h.SignUp(t)
+	access, refresh := c.AccessToken(), c.RefreshToken()
+	h.Clock.Advance(h.Config.AccessTokenTTL + time.Second)
+	// Send both cookies to the application route (the refresh cookie is
+	// normally scoped to the base path; here it is sent everywhere).
+	d := h.withAccess(access)
+	d.SetCookie(h.refreshName(), refresh)
+	for _, r := range []*Response{d.Get("/api/whoami"), d.Get(h.Path("/me")), d.Get("/api/owner")} {
+		expectError(t, r, http.StatusUnauthorized, "token_expired")
+		if ck := r.SetCookie(h.accessName()); ck != nil && ck.Value != "" {
+			t.Fatalf("%s %s: a new access cookie was issued silently", r.Method, r.Path)
+		}
+		if ck := r.SetCookie(h.refreshName()); ck != nil && ck.Value != "" {
+			t.Fatalf("%s %s: the refresh token was rotated silently", r.Method, r.Path)
+		}
+	}
+	// Far past the grace window: had the refresh token been consumed
+	// above, presenting it now would fail.
+	h.Clock.Advance(h.Config.RefreshReuseGrace + time.Second)
+	h.expectRefreshWorks(t, refresh)
+}
+
+func accessTokenForged(t *testing.T, h *Harness) {
+	victim, _ := h.SignUp(t)
+	_, otherBody := h.SignUp(t)
+	genuine := victim.AccessToken()
+	header, claims := jwtParts(t, genuine)
+	kid, _ := header["kid"].(string)
+	secret := h.Config.Secret
+	wrongSecret := []byte(strings.Repeat("w", 32))
+	parts := strings.Split(genuine, ".")
+	tampered := func(changes map[string]any) string {
+		b, err := json.Marshal(copyMap(claims, changes))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parts[0] + "." + base64.RawURLEncoding.EncodeToString(b) + "." + parts[2]
+	}
+	kidHeader := map[string]any{"kid": kid}
+	past := float64(Epoch.Add(-time.Hour).Unix())
+
+	// The control: our forger, with the real secret and kid, makes a token
+	// the server accepts. Every case below differs from it in one way.
+	control := forge(t, jwt.SigningMethodHS256, secret, kidHeader, claims)
+	if w := h.withAccess(control).whoami(t); w.UserID != claims["sub"] {
+		t.Fatalf("control token: whoami %+v", w)
+	}
+
+	cases := map[string]string{
+		"garbage":                 "abc",
+		"empty signature":         parts[0] + "." + parts[1] + ".",
+		"alg none":                unsigned(t, kidHeader, claims),
+		"alg none without kid":    unsigned(t, nil, claims),
+		"HS256 wrong secret":      forge(t, jwt.SigningMethodHS256, wrongSecret, kidHeader, claims),
+		"HS384 right secret":      forge(t, jwt.SigningMethodHS384, secret, kidHeader, claims),
+		"HS512 right secret":      forge(t, jwt.SigningMethodHS512, secret, kidHeader, claims),
+		"tampered sub":            tampered(map[string]any{"sub": otherBody.User.ID}),
+		"tampered exp":            tampered(map[string]any{"exp": float64(Epoch.Add(24 * time.Hour).Unix())}),
+		"missing exp":             forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"exp": nil})),
+		"wrong iss":               forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"iss": "someone-else"})),
+		"wrong aud":               forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"aud": "someone-else"})),
+		"missing aud":             forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"aud": nil})),
+		"unknown kid":             forge(t, jwt.SigningMethodHS256, secret, map[string]any{"kid": "not-a-known-kid"}, claims),
+		"expired and wrong key":   forge(t, jwt.SigningMethodHS256, wrongSecret, kidHeader, copyMap(claims, map[string]any{"exp": past})),
+		"expired and unknown kid": forge(t, jwt.SigningMethodHS256, secret, map[string]any{"kid": "not-a-known-kid"}, copyMap(claims, map[string]any{"exp": past})),
+		"missing sub":             forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"sub": nil})),
+		"missing sid":             forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"sid": nil})),
+	}
+	for name, tok := range cases {
+		// Each attempt comes from a browser that also holds a valid refresh
+		// cookie: an invalid access cookie clears both.
+		c := h.withRefresh(victim.RefreshToken())
+		c.SetCookie(h.accessName(), tok)
+		r := c.Get("/api/whoami")
+		if r.Status != http.StatusUnauthorized || r.Code() != "invalid_token" {
+			t.Errorf("%s: %d %s, want 401 invalid_token", name, r.Status, r.Body)
+			continue
+		}
+		h.expectCleared(t, c, r)
+		// The principal is never set, not even for unprotected routes.
+		d := h.withAccess(tok)
+		var pub struct{ Authenticated bool }
+		d.Get("/public").Expect(t, http.StatusOK).Decode(t, &pub)
+		if pub.Authenticated {
+			t.Errorf("%s: /public sees a principal", name)
+		}
+	}
+	// The victim's real session was not harmed by any of it.
+	victim.whoami(t)
+	victim.Refresh().Expect(t, http.StatusOK)
+}
+
+// accessTokenPreviousSecret: tokens signed before a secret rotation (by an
+// instance whose current secret is now in PreviousSecrets) still verify.
+func accessTokenPreviousSecret(t *testing.T, h *Harness) {
+	before := NewHarness(t, h.Backend, func(c *ginauth.Config) { c.Secret = previousSecret })
+	old, up := before.SignUp(t)
+	oldToken := old.AccessToken()
+	w := h.withAccess(oldToken).whoami(t)
+	if w.UserID != up.User.ID {
+		t.Fatalf("whoami with a previous-secret token: %+v, want user %s", w, up.User.ID)
+	}
+	// A token of a secret that is neither current nor previous is refused.
+	stranger := NewHarness(t, h.Backend, nil)
+	s, _ := stranger.SignUp(t)
+	c := h.withAccess(s.AccessToken())
+	expectError(t, c.Get("/api/whoami"), http.StatusUnauthorized, "invalid_token")
+	// New tokens are signed with the current secret, under another kid.
+	fresh, _ := h.SignUp(t)
+	oldHeader, _ := jwtParts(t, oldToken)
+	newHeader, _ := jwtParts(t, fresh.AccessToken())
+	if oldHeader["kid"] == newHeader["kid"] {
+		t.Fatalf("current and previous secrets share the kid %v", newHeader["kid"])
+	}
+	if _, err := jwt.Parse(fresh.AccessToken(), func(*jwt.Token) (any, error) { return h.Config.Secret, nil },
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(h.Clock.Now)); err != nil {
+		t.Fatalf("new token is not signed by the current secret: %v", err)
+	}
+	// The old session's refresh (served by the rotated instance) issues a
+	// token under the current secret.
+	r := h.withRefresh(old.RefreshToken())
+	r.Refresh().Expect(t, http.StatusOK)
+	rh, _ := jwtParts(t, r.AccessToken())
+	if rh["kid"] != newHeader["kid"] {
+		t.Fatalf("refresh after rotation signed with kid %v, want the current %v", rh["kid"], newHeader["kid"])
+	}
+}
+
+func cookieAttributesConfig(c *ginauth.Config) {
+	c.Cookie = ginauth.CookieConfig{SameSite: http.SameSiteStrictMode, Domain: "app.example"}
+	c.AccessTokenTTL = 5 * time.Minute
+	c.RefreshTokenTTL = 48 * time.Hour
+}
+
+// cookieAttributes: Secure by default, SameSite and Domain configurable,
+// Max-Age following the configured lifetimes, on set and on clear.
+func cookieAttributes(t *testing.T, h *Harness) {
+	r := h.NewClient().Post(h.Path("/sign-up"), credentials(h.Email(), Password)).Expect(t, http.StatusOK)
+	check := func(r *Response, name, path string, maxAge int) {
+		t.Helper()
+		ck := r.SetCookie(name)
+		if ck == nil {
+			t.Fatalf("%s %s: no Set-Cookie %s", r.Method, r.Path, name)
+		}
+		if !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Domain != "app.example" || ck.Path != path {
+			t.Fatalf("%s %s: cookie %s attributes %+v, want Secure HttpOnly SameSite=Strict Domain=app.example Path=%s", r.Method, r.Path, name, ck, path)
+		}
+		if maxAge > 0 && ck.MaxAge != maxAge {
+			t.Fatalf("%s %s: cookie %s Max-Age %d, want %d", r.Method, r.Path, name, ck.MaxAge, maxAge)
+		}
+		if maxAge < 0 && !cookieCleared(ck) {
+			t.Fatalf("%s %s: cookie %s not cleared", r.Method, r.Path, name)
+		}
+	}
+	check(r, h.accessName(), "/", 300)
+	check(r, h.refreshName(), "/auth", 48*3600)
+	// Clearing must repeat Domain and Path, or browsers keep the cookies.
+	out := h.withRefresh(r.SetCookie(h.refreshName()).Value).Post(h.Path("/sign-out"), nil).Expect(t, http.StatusOK)
+	check(out, h.accessName(), "/", -1)
+	check(out, h.refreshName(), "/auth", -1)
+}
+
+func customBasePathConfig(c *ginauth.Config) {
+	c.BasePath = "/identity"
+	c.Cookie.AccessName = "app_at"
+	c.Cookie.RefreshName = "app_rt"
+}
+
+func customBasePath(t *testing.T, h *Harness) {
+	if h.Config.BasePath != "/identity" {
+		t.Fatalf("BasePath %q", h.Config.BasePath)
+	}
+	email := h.Email()
+	c := h.NewClient()
+	r := c.Post("/identity/sign-up", credentials(email, Password)).Expect(t, http.StatusOK)
+	expectAuthHeaders(t, r)
+	at, rt := r.SetCookie("app_at"), r.SetCookie("app_rt")
+	if at == nil || rt == nil || at.Path != "/" || rt.Path != "/identity" {
+		t.Fatalf("cookies %v / %v, want app_at on / and app_rt on /identity", at, rt)
+	}
+	if r.SetCookie("access_token") != nil || r.SetCookie("refresh_token") != nil {
+		t.Fatal("default cookie names used despite the configuration")
+	}
+	c.whoami(t)
+	c.Get("/identity/me").Expect(t, http.StatusOK)
+	c.Post("/identity/refresh", nil).Expect(t, http.StatusOK)
+	if len(c.sessions(t)) != 1 {
+		t.Fatal("want one session")
+	}
+	h.NewClient().SignIn(t, email, Password)
+	// Nothing lives under the default path.
+	if r := h.NewClient().Post("/auth/sign-up", credentials(h.Email(), Password)); r.Status != http.StatusNotFound {
+		t.Fatalf("POST /auth/sign-up with BasePath /identity: %d, want 404", r.Status)
+	}
+	// The default cookie names carry no credentials.
+	d := h.NewClient()
+	d.SetCookie("access_token", c.Cookie("app_at", "/"))
+	expectError(t, d.Get("/api/whoami"), http.StatusUnauthorized, "invalid_token")
+	// Sign-out clears the custom cookies on their paths.
+	out := c.Post("/identity/sign-out", nil).Expect(t, http.StatusOK)
+	h.expectCleared(t, c, out)
+}
+
+// noStore is a backend whose every method panics (a nil embedded
+// interface): a server on it proves which requests never touch the store.
+type noStore struct{ ginauth.Backend }
+
+// accessTokenWithoutStore: access tokens are verified with no store access,
+// by RequireUser and RequireRole alike.
+func accessTokenWithoutStore(t *testing.T, h *Harness) {
+	c, up := h.SignUp(t)
+	tok := c.AccessToken()
+	cut := NewHarness(t, noStore{}, func(cfg *ginauth.Config) { cfg.Secret = h.Config.Secret })
+	d := cut.withAccess(tok)
+	for _, path := range []string{"/api/whoami", "/api/member", "/api/admin", "/api/owner"} {
+		r := d.Get(path)
+		if r.Err != nil {
+			t.Fatalf("GET %s touched the store: %v", path, r.Err)
+		}
+		var w Whoami
+		r.Expect(t, http.StatusOK).Decode(t, &w)
+		if w.UserID != up.User.ID || w.OrganizationID != up.Organization.ID {
+			t.Fatalf("GET %s: %+v", path, w)
+		}
+	}
+	cut.Clock.Advance(h.Config.AccessTokenTTL + time.Second)
+	if r := d.Get("/api/whoami"); r.Err != nil || r.Status != http.StatusUnauthorized {
+		t.Fatalf("expired token on a store-less server: %v %d", r.Err, r.Status)
+	}
+}

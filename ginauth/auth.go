@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -11,13 +12,15 @@ import (
 
 // Auth is a mounted fastauth instance. It is safe for concurrent use.
 type Auth struct {
-	cfg    Config
-	store  Backend
-	log    *slog.Logger
-	tokens *tokenSigner    // token.go
-	hasher *passwordHasher // password.go
-	keys   *apiKeyVerifier // apikey_verify.go
-	mailer Mailer          // mail.go
+	cfg      Config
+	store    Backend
+	log      *slog.Logger
+	tokens   *tokenSigner                // token.go
+	hasher   *passwordHasher             // password.go
+	keys     *apiKeyVerifier             // apikey_verify.go
+	mailer   Mailer                      // mail.go
+	cop      *http.CrossOriginProtection // middleware.go
+	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
 }
 
 // Register validates cfg, mounts the auth routes under cfg.BasePath and
@@ -50,6 +53,7 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 		return nil, err
 	}
 	a.hasher = newPasswordHasher(cfg)
+	a.cop = newCrossOriginProtection(cfg)
 	a.keys = newAPIKeyVerifier(a)
 	a.mailer = cfg.Mailer
 	if a.mailer == nil {
@@ -58,9 +62,10 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	return a, nil
 }
 
-// Close stops the background work of a (the API-key usage writer) after
-// flushing what it holds. Call it on shutdown; requests must have stopped.
+// Close stops the background work of a (mails being sent, the API-key usage
+// writer) after flushing what it holds. Call it on shutdown; requests must have stopped.
 func (a *Auth) Close() error {
+	a.mailJobs.wait()
 	return a.keys.close()
 }
 
@@ -69,7 +74,8 @@ func (a *Auth) Config() Config { return a.cfg }
 
 // mount registers every auth route under the base path.
 func (a *Auth) mount(r gin.IRouter) {
-	g := r.Group(a.cfg.BasePath, a.authResponseHeaders)
+	// crossOriginGuard (crossorigin.go) runs before rateLimit (ratelimit.go).
+	g := r.Group(a.cfg.BasePath, a.authResponseHeaders, a.crossOriginGuard, a.rateLimit)
 	a.mountAccountRoutes(g)      // account.go
 	a.mountSessionRoutes(g)      // session.go
 	a.mountOrganizationRoutes(g) // organization.go, member.go, invite.go

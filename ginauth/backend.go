@@ -146,6 +146,9 @@ type APIKeyStore interface {
 	// the creator's membership in the key's organization (nil when gone),
 	// through the unique index on the hash; ErrNotFound if unknown.
 	APIKeyByHash(ctx context.Context, keyHash []byte) (VerifiedAPIKey, error)
+	// APIKey returns a key of the organization by id; ErrNotFound if there
+	// is none.
+	APIKey(ctx context.Context, organizationID, id string) (APIKey, error)
 	// APIKeys returns one page of the organization's keys and their total.
 	APIKeys(ctx context.Context, organizationID string, opt APIKeyListOptions) ([]APIKey, int64, error)
 	// DeleteAPIKey deletes a key of the organization and returns it;

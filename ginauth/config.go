@@ -149,11 +149,41 @@ type Argon2Params struct {
 // DefaultArgon2Params are OWASP's minimum for argon2id: m=19 MiB, t=2, p=1.
 var DefaultArgon2Params = Argon2Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
-// RateLimitConfig configures the rate limits. Zero values mean defaults.
+// RateLimitConfig configures the rate limits (see ratelimit.go and
+// SECURITY.md). Zero values mean defaults.
+//
+// The per-IP limits key on gin's Context.ClientIP: call the engine's
+// SetTrustedProxies with your proxies (or nil when there is none), or gin
+// believes any client's X-Forwarded-For and an attacker picks their bucket.
 type RateLimitConfig struct {
 	// PerIP is the number of requests a minute one client IP may make to
-	// each rate-limited route. Default 60; negative disables per-IP limits.
+	// each rate-limited route (sign-up, sign-in, email/confirm/send,
+	// password/forgot, password/reset, password/change,
+	// organizations/invites/accept). Default 60; negative disables per-IP
+	// limits. IPv6 clients are limited per /64 network.
 	PerIP int
+	// PerAccount limits password changes and invite acceptances per
+	// signed-in account. Default 10 per 15 minutes; a negative Limit
+	// disables it.
+	PerAccount RateRule
+	// PerEmail limits the mails each mail-sending route sends to one
+	// address. Over it the route still answers its usual 200 and sends
+	// nothing, so the limit reveals nothing about accounts. Default 3 per
+	// 15 minutes; a negative Limit disables it.
+	PerEmail RateRule
+	// Lockout is the per-account sign-in lockout. Default: after 10
+	// consecutive failures 429 for 1 minute, doubling with each further
+	// failure up to 1 hour, reset by a success, forgotten after 24 hours
+	// without failure. It is keyed by the submitted email, existing or not.
+	// A negative Threshold disables it.
+	Lockout LockoutPolicy
+	// Limiter stores the buckets and lockouts. Default: a new in-memory
+	// limiter (NewMemoryRateLimiter), right for one instance. Instances
+	// behind a load balancer share limits through
+	// github.com/fastauth/fastauth/redislimit. When the limiter fails (e.g.
+	// Redis is down) the request is allowed and the error logged: limits
+	// fail open, authentication never does.
+	Limiter RateLimiter
 	// Disabled turns every rate limit off (per-IP and per-account).
 	Disabled bool
 }
@@ -209,9 +239,7 @@ func (c Config) withDefaults() Config {
 		c.AppBaseURL = "http://localhost:8080"
 	}
 	c.AppBaseURL = strings.TrimRight(c.AppBaseURL, "/")
-	if c.RateLimit.PerIP == 0 {
-		c.RateLimit.PerIP = 60
-	}
+	c.RateLimit = c.RateLimit.withDefaults()
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -279,6 +307,9 @@ func (c Config) Validate() error {
 	}
 	if c.Cookie.AccessName == c.Cookie.RefreshName {
 		return bad("Cookie.AccessName and Cookie.RefreshName must differ")
+	}
+	if err := c.RateLimit.validate(); err != nil {
+		return bad("%v", err)
 	}
 	for _, o := range c.TrustedOrigins {
 		if !strings.Contains(o, "://") {

@@ -14,7 +14,7 @@ type AuthResponse struct {
 type UserBody struct {
 	ID               string     `json:"id" example:"01937b6e-8c1a-7c3e-9a4f-2b1d3e4f5a6b"`
 	Email            string     `json:"email" example:"ada@example.com"`
-	EmailConfirmedAt *time.Time `json:"email_confirmed_at"`
+	EmailConfirmedAt *time.Time `json:"email_confirmed_at" extensions:"x-nullable"`
 }
 
 // ActiveOrgBody is the active organization and the user's role in it.

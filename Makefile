@@ -1,0 +1,126 @@
+# fastauth: the two commands a newcomer needs are `make run` and `make test`.
+# `make help` lists every target.
+
+GO ?= go
+
+# staticcheck 2026.2.2 (module version v0.8.2) supports Go 1.26. `go run`
+# builds it from the module proxy on first use and caches it afterwards.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# swag generates the OpenAPI document in docs/ from the annotations in
+# ginauth/ (general info in ginauth/openapi.go); same version as go.mod.
+SWAG_VERSION := v1.16.6
+SWAG := $(GO) run github.com/swaggo/swag/cmd/swag@$(SWAG_VERSION)
+SWAG_FLAGS := init --dir ./ginauth --generalInfo openapi.go --useStructName --quiet
+
+# Test services. The tests create a fresh database per backend on these
+# servers and drop it afterwards, and use a unique key prefix on Redis.
+# Override any of them on the command line or in the environment; set one
+# empty to skip the tests that need that server:
+#   make test                          # SQLite, PostgreSQL, MariaDB/MySQL, Redis
+#   DB=sqlite make test                # SQLite and in-memory only: no servers needed
+#   DB=postgres make test              # SQLite and PostgreSQL (and Redis)
+#   DB=mysql make test                 # SQLite and MariaDB/MySQL (and Redis)
+#   FASTAUTH_TEST_POSTGRES_DSN='postgres://me@db:5432/postgres?sslmode=disable' make test
+DEFAULT_POSTGRES_DSN := postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+DEFAULT_MYSQL_DSN := root@tcp(127.0.0.1:3306)/?parseTime=true
+DEFAULT_REDIS_ADDR := 127.0.0.1:6379
+
+DB ?= all
+ifeq ($(DB),sqlite)
+  override FASTAUTH_TEST_POSTGRES_DSN :=
+  override FASTAUTH_TEST_MYSQL_DSN :=
+  override FASTAUTH_TEST_REDIS_ADDR :=
+else ifeq ($(DB),postgres)
+  FASTAUTH_TEST_POSTGRES_DSN ?= $(DEFAULT_POSTGRES_DSN)
+  override FASTAUTH_TEST_MYSQL_DSN :=
+else ifeq ($(DB),mysql)
+  override FASTAUTH_TEST_POSTGRES_DSN :=
+  FASTAUTH_TEST_MYSQL_DSN ?= $(DEFAULT_MYSQL_DSN)
+else ifeq ($(DB),all)
+  FASTAUTH_TEST_POSTGRES_DSN ?= $(DEFAULT_POSTGRES_DSN)
+  FASTAUTH_TEST_MYSQL_DSN ?= $(DEFAULT_MYSQL_DSN)
+else
+  $(error DB must be all, sqlite, postgres or mysql, not "$(DB)")
+endif
+FASTAUTH_TEST_REDIS_ADDR ?= $(DEFAULT_REDIS_ADDR)
+export FASTAUTH_TEST_POSTGRES_DSN FASTAUTH_TEST_MYSQL_DSN FASTAUTH_TEST_REDIS_ADDR
+
+# Extra flags for go test, e.g. TESTFLAGS='-run TestEndToEnd -v'.
+TESTFLAGS ?=
+# Packages to test; PKG=./store/... narrows the run.
+PKG ?= ./...
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: ## run the example server on 127.0.0.1:8080 (SQLite, zero setup)
+	$(GO) run ./examples/server
+
+.PHONY: test
+test: ## go test -race -count=1 ./... (DB=sqlite to run without database servers)
+	@echo "FASTAUTH_TEST_POSTGRES_DSN='$(FASTAUTH_TEST_POSTGRES_DSN)'"
+	@echo "FASTAUTH_TEST_MYSQL_DSN='$(FASTAUTH_TEST_MYSQL_DSN)'"
+	@echo "FASTAUTH_TEST_REDIS_ADDR='$(FASTAUTH_TEST_REDIS_ADDR)'"
+	$(GO) test -race -count=1 $(TESTFLAGS) $(PKG)
+
+.PHONY: test-quick
+test-quick: ## quick run without the race detector, SQLite only
+	FASTAUTH_TEST_POSTGRES_DSN= FASTAUTH_TEST_MYSQL_DSN= FASTAUTH_TEST_REDIS_ADDR= $(GO) test -count=1 $(TESTFLAGS) $(PKG)
+
+.PHONY: lint
+lint: fmt-check vet staticcheck ## gofmt -l (must be empty), go vet, staticcheck
+
+.PHONY: fmt-check
+fmt-check: ## fail if any Go file is not gofmt-formatted
+	@files=$$(gofmt -l $$(find . -name '*.go' -not -path './sdk/node_modules/*' -not -path './.git/*')); \
+	if [ -n "$$files" ]; then echo "gofmt: these files need formatting (run make fmt):"; echo "$$files"; exit 1; fi
+	@echo "gofmt: ok"
+
+.PHONY: fmt
+fmt: ## gofmt -w every Go file
+	gofmt -w $$(find . -name '*.go' -not -path './sdk/node_modules/*' -not -path './.git/*')
+
+.PHONY: vet
+vet: ## go vet ./...
+	$(GO) vet ./...
+
+.PHONY: staticcheck
+staticcheck: ## staticcheck ./... (pinned version)
+	$(STATICCHECK) ./...
+
+.PHONY: build
+build: ## compile every package and the example server binary into bin/
+	$(GO) build ./...
+	$(GO) build -o bin/fastauth-example-server ./examples/server
+
+.PHONY: tidy-check
+tidy-check: ## fail if go.mod/go.sum are not tidy (prints the diff)
+	$(GO) mod tidy -diff
+
+.PHONY: openapi
+openapi: ## regenerate docs/docs.go, docs/swagger.json and docs/swagger.yaml with swag
+	$(SWAG) $(SWAG_FLAGS) --output docs
+
+.PHONY: openapi-check
+openapi-check: ## fail if docs/ is not what `make openapi` generates
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(SWAG) $(SWAG_FLAGS) --output "$$tmp/docs" && \
+	for f in docs.go swagger.json swagger.yaml; do \
+		diff -u "docs/$$f" "$$tmp/docs/$$f" || { echo "docs/$$f is stale: run make openapi"; exit 1; }; \
+	done
+	@echo "openapi: docs/ is up to date"
+
+.PHONY: ci
+ci: ## run the CI script (.ci/run) locally: services, tidy, lint, openapi, build, test
+	bash .ci/run
+
+.PHONY: clean
+clean: ## remove build outputs and the example server's SQLite database
+	rm -rf bin
+	rm -f fastauth.db fastauth.db-shm fastauth.db-wal

@@ -1,0 +1,231 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// minSecretBytes is the least length of AUTH_JWT_SECRET (HS256 key).
+const minSecretBytes = 32
+
+// config is the example server's configuration, read from the environment
+// by loadConfig. Durations and flags already carry their defaults.
+type config struct {
+	// Addr is the listen address (ADDR).
+	Addr string
+	// DatabaseURL selects and locates the database (DATABASE_URL).
+	DatabaseURL string
+	// JWTSecret signs access tokens (AUTH_JWT_SECRET); nil when unset, in
+	// which case run generates a random one per start.
+	JWTSecret []byte
+	// AccessTTL, RefreshTTL and RefreshReuseGrace are the token lifetimes
+	// (AUTH_ACCESS_TTL, AUTH_REFRESH_TTL, AUTH_REFRESH_REUSE_GRACE). A zero
+	// RefreshReuseGrace disables the grace window.
+	AccessTTL, RefreshTTL, RefreshReuseGrace time.Duration
+	// RequireEmailConfirmation is AUTH_REQUIRE_EMAIL_CONFIRMATION.
+	RequireEmailConfirmation bool
+	// CookieSecure sets the Secure cookie attribute (AUTH_COOKIE_SECURE).
+	CookieSecure bool
+	// TrustedOrigins may make cross-origin cookie requests (AUTH_TRUSTED_ORIGINS).
+	TrustedOrigins []string
+	// RateLimitPerIP is requests a minute per client IP on each
+	// rate-limited route; 0 turns the per-IP limit off (AUTH_RATE_LIMIT_PER_IP).
+	RateLimitPerIP int
+	// MailOutbox is the JSON-lines file mails are appended to; empty means
+	// mails are logged (MAIL_OUTBOX).
+	MailOutbox string
+	// AppBaseURL is the base of links in mails; empty means
+	// "http://" + the listen address (APP_BASE_URL).
+	AppBaseURL string
+	// LogRequests writes one access-log line per request (LOG_REQUESTS).
+	LogRequests bool
+	// TrustedProxies are the proxies whose forwarding headers gin believes
+	// when it computes the client IP; empty trusts none (TRUSTED_PROXIES).
+	TrustedProxies []string
+}
+
+// envError is an invalid environment variable; its message names it.
+type envError struct {
+	name, value, reason string
+}
+
+func (e *envError) Error() string {
+	if e.value == "" {
+		return fmt.Sprintf("invalid %s: %s", e.name, e.reason)
+	}
+	return fmt.Sprintf("invalid %s=%q: %s", e.name, e.value, e.reason)
+}
+
+// loadConfig reads the configuration from getenv (os.Getenv in main). An
+// unset or empty variable takes its default; an invalid one gives an error
+// naming the variable. It reads no file and touches no network.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		Addr:              "127.0.0.1:8080",
+		DatabaseURL:       "sqlite://fastauth.db",
+		AccessTTL:         15 * time.Minute,
+		RefreshTTL:        7 * 24 * time.Hour,
+		RefreshReuseGrace: 10 * time.Second,
+		RateLimitPerIP:    60,
+		LogRequests:       true,
+	}
+
+	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	var errs []error
+	fail := func(name, value, format string, args ...any) {
+		errs = append(errs, &envError{name: name, value: value, reason: fmt.Sprintf(format, args...)})
+	}
+
+	if v := env("ADDR"); v != "" {
+		if _, port, err := net.SplitHostPort(v); err != nil {
+			fail("ADDR", v, "want host:port, e.g. 127.0.0.1:8080 or :8080")
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			fail("ADDR", v, "port must be a number from 0 to 65535")
+		} else {
+			c.Addr = v
+		}
+	}
+	if v := env("DATABASE_URL"); v != "" {
+		if !strings.Contains(v, "://") {
+			// The value is not echoed: it may hold a password.
+			fail("DATABASE_URL", "", "want a URL: sqlite://path, postgres://... or mysql://user:pass@tcp(host:port)/db")
+		} else {
+			c.DatabaseURL = v
+		}
+	}
+	// The secret is not trimmed: every byte of it is key material.
+	if v := getenv("AUTH_JWT_SECRET"); v != "" {
+		if len(v) < minSecretBytes {
+			fail("AUTH_JWT_SECRET", "", "must be at least %d bytes, got %d (generate one with: openssl rand -base64 48)", minSecretBytes, len(v))
+		} else {
+			c.JWTSecret = []byte(v)
+		}
+	}
+	duration := func(name string, dst *time.Duration, allowZero bool) {
+		v := env(name)
+		if v == "" {
+			return
+		}
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			fail(name, v, "want a Go duration such as 15m, 168h or 10s")
+		case d < 0 || (d == 0 && !allowZero):
+			if allowZero {
+				fail(name, v, "must not be negative")
+			} else {
+				fail(name, v, "must be positive")
+			}
+		default:
+			*dst = d
+		}
+	}
+	duration("AUTH_ACCESS_TTL", &c.AccessTTL, false)
+	duration("AUTH_REFRESH_TTL", &c.RefreshTTL, false)
+	duration("AUTH_REFRESH_REUSE_GRACE", &c.RefreshReuseGrace, true)
+	if c.AccessTTL > c.RefreshTTL {
+		fail("AUTH_ACCESS_TTL", c.AccessTTL.String(), "must not exceed AUTH_REFRESH_TTL (%s)", c.RefreshTTL)
+	}
+
+	boolean := func(name string, dst *bool) {
+		v := env(name)
+		if v == "" {
+			return
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fail(name, v, "want true or false")
+			return
+		}
+		*dst = b
+	}
+	boolean("AUTH_REQUIRE_EMAIL_CONFIRMATION", &c.RequireEmailConfirmation)
+	boolean("AUTH_COOKIE_SECURE", &c.CookieSecure)
+	boolean("LOG_REQUESTS", &c.LogRequests)
+
+	for _, o := range list(env("AUTH_TRUSTED_ORIGINS")) {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			fail("AUTH_TRUSTED_ORIGINS", o, "each entry must be an origin scheme://host[:port], e.g. https://app.example.com")
+			continue
+		}
+		c.TrustedOrigins = append(c.TrustedOrigins, u.Scheme+"://"+u.Host)
+	}
+
+	if v := env("AUTH_RATE_LIMIT_PER_IP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			fail("AUTH_RATE_LIMIT_PER_IP", v, "want a whole number of requests a minute, 0 to turn the per-IP limit off")
+		} else {
+			c.RateLimitPerIP = n
+		}
+	}
+
+	c.MailOutbox = env("MAIL_OUTBOX")
+
+	if v := env("APP_BASE_URL"); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			fail("APP_BASE_URL", v, "want an absolute http(s) URL such as https://app.example.com")
+		} else {
+			c.AppBaseURL = strings.TrimRight(v, "/")
+		}
+	}
+
+	for _, p := range list(env("TRUSTED_PROXIES")) {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				fail("TRUSTED_PROXIES", p, "each entry must be an IP address or a CIDR range")
+				continue
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+
+	if len(errs) > 0 {
+		return config{}, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// list splits a comma-separated variable, trimming blanks and dropping
+// empty entries.
+func list(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// redactURL hides the password of a database URL so it can be logged:
+// "postgres://u:secret@h/db" becomes "postgres://u:***@h/db". It works on
+// the text alone because MySQL DSNs such as "mysql://u:p@tcp(h:3306)/db" are
+// not URLs url.Parse accepts.
+func redactURL(s string) string {
+	scheme := strings.Index(s, "://")
+	if scheme < 0 {
+		return s
+	}
+	rest := s[scheme+3:]
+	authority := rest
+	if q := strings.Index(authority, "?"); q >= 0 {
+		authority = authority[:q] // an "@" in the query is not userinfo
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return s
+	}
+	user := rest[:at]
+	if colon := strings.Index(user, ":"); colon >= 0 {
+		user = user[:colon] + ":***"
+	}
+	return s[:scheme+3] + user + rest[at:]
+}

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fastauth/fastauth/ginauth"
+)
+
+// envMap is a getenv over a fixed map.
+func envMap(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	t.Parallel()
+	got, err := loadConfig(envMap(nil))
+	if err != nil {
+		t.Fatalf("loadConfig(empty env): %v", err)
+	}
+	want := config{
+		Addr:              "127.0.0.1:8080",
+		DatabaseURL:       "sqlite://fastauth.db",
+		AccessTTL:         15 * time.Minute,
+		RefreshTTL:        168 * time.Hour,
+		RefreshReuseGrace: 10 * time.Second,
+		RateLimitPerIP:    60,
+		LogRequests:       true,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("defaults:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestLoadConfigValid(t *testing.T) {
+	t.Parallel()
+	secret := strings.Repeat("s", 32)
+	tests := []struct {
+		name  string
+		env   map[string]string
+		check func(t *testing.T, c config)
+	}{
+		{"addr", map[string]string{"ADDR": ":9090"}, func(t *testing.T, c config) {
+			if c.Addr != ":9090" {
+				t.Errorf("Addr = %q", c.Addr)
+			}
+		}},
+		{"addr port zero", map[string]string{"ADDR": "127.0.0.1:0"}, func(t *testing.T, c config) {
+			if c.Addr != "127.0.0.1:0" {
+				t.Errorf("Addr = %q", c.Addr)
+			}
+		}},
+		{"database url", map[string]string{"DATABASE_URL": "postgres://u:p@db:5432/app?sslmode=disable"}, func(t *testing.T, c config) {
+			if c.DatabaseURL != "postgres://u:p@db:5432/app?sslmode=disable" {
+				t.Errorf("DatabaseURL = %q", c.DatabaseURL)
+			}
+		}},
+		{"secret exactly 32 bytes", map[string]string{"AUTH_JWT_SECRET": secret}, func(t *testing.T, c config) {
+			if string(c.JWTSecret) != secret {
+				t.Errorf("JWTSecret = %q", c.JWTSecret)
+			}
+		}},
+		{"secret keeps surrounding spaces", map[string]string{"AUTH_JWT_SECRET": " " + secret + " "}, func(t *testing.T, c config) {
+			if string(c.JWTSecret) != " "+secret+" " {
+				t.Errorf("JWTSecret = %q", c.JWTSecret)
+			}
+		}},
+		{"durations", map[string]string{"AUTH_ACCESS_TTL": "5m", "AUTH_REFRESH_TTL": "24h", "AUTH_REFRESH_REUSE_GRACE": "2s"}, func(t *testing.T, c config) {
+			if c.AccessTTL != 5*time.Minute || c.RefreshTTL != 24*time.Hour || c.RefreshReuseGrace != 2*time.Second {
+				t.Errorf("durations = %s %s %s", c.AccessTTL, c.RefreshTTL, c.RefreshReuseGrace)
+			}
+		}},
+		{"grace zero turns it off", map[string]string{"AUTH_REFRESH_REUSE_GRACE": "0s"}, func(t *testing.T, c config) {
+			if c.RefreshReuseGrace != 0 {
+				t.Errorf("RefreshReuseGrace = %s", c.RefreshReuseGrace)
+			}
+		}},
+		{"access equal to refresh", map[string]string{"AUTH_ACCESS_TTL": "1h", "AUTH_REFRESH_TTL": "1h"}, func(t *testing.T, c config) {
+			if c.AccessTTL != time.Hour || c.RefreshTTL != time.Hour {
+				t.Errorf("durations = %s %s", c.AccessTTL, c.RefreshTTL)
+			}
+		}},
+		{"booleans", map[string]string{"AUTH_REQUIRE_EMAIL_CONFIRMATION": "true", "AUTH_COOKIE_SECURE": "1", "LOG_REQUESTS": "false"}, func(t *testing.T, c config) {
+			if !c.RequireEmailConfirmation || !c.CookieSecure || c.LogRequests {
+				t.Errorf("booleans = %v %v %v", c.RequireEmailConfirmation, c.CookieSecure, c.LogRequests)
+			}
+		}},
+		{"trusted origins", map[string]string{"AUTH_TRUSTED_ORIGINS": " https://app.example.com , http://localhost:5173/,, "}, func(t *testing.T, c config) {
+			want := []string{"https://app.example.com", "http://localhost:5173"}
+			if !reflect.DeepEqual(c.TrustedOrigins, want) {
+				t.Errorf("TrustedOrigins = %q, want %q", c.TrustedOrigins, want)
+			}
+		}},
+		{"rate limit", map[string]string{"AUTH_RATE_LIMIT_PER_IP": "5"}, func(t *testing.T, c config) {
+			if c.RateLimitPerIP != 5 {
+				t.Errorf("RateLimitPerIP = %d", c.RateLimitPerIP)
+			}
+		}},
+		{"rate limit off", map[string]string{"AUTH_RATE_LIMIT_PER_IP": "0"}, func(t *testing.T, c config) {
+			if c.RateLimitPerIP != 0 {
+				t.Errorf("RateLimitPerIP = %d", c.RateLimitPerIP)
+			}
+		}},
+		{"mail outbox", map[string]string{"MAIL_OUTBOX": "/tmp/outbox.jsonl"}, func(t *testing.T, c config) {
+			if c.MailOutbox != "/tmp/outbox.jsonl" {
+				t.Errorf("MailOutbox = %q", c.MailOutbox)
+			}
+		}},
+		{"app base url trailing slash", map[string]string{"APP_BASE_URL": "https://app.example.com/"}, func(t *testing.T, c config) {
+			if c.AppBaseURL != "https://app.example.com" {
+				t.Errorf("AppBaseURL = %q", c.AppBaseURL)
+			}
+		}},
+		{"trusted proxies", map[string]string{"TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16,::1"}, func(t *testing.T, c config) {
+			want := []string{"10.0.0.1", "192.168.0.0/16", "::1"}
+			if !reflect.DeepEqual(c.TrustedProxies, want) {
+				t.Errorf("TrustedProxies = %q, want %q", c.TrustedProxies, want)
+			}
+		}},
+		{"blank values mean default", map[string]string{"ADDR": "  ", "LOG_REQUESTS": " ", "AUTH_ACCESS_TTL": ""}, func(t *testing.T, c config) {
+			if c.Addr != "127.0.0.1:8080" || !c.LogRequests || c.AccessTTL != 15*time.Minute {
+				t.Errorf("got %+v", c)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := loadConfig(envMap(tt.env))
+			if err != nil {
+				t.Fatalf("loadConfig: %v", err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func TestLoadConfigInvalid(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		env  map[string]string
+		// want are substrings of the error; the variable's name first.
+		want []string
+		// hidden must not appear in the error (secrets).
+		hidden string
+	}{
+		{"addr without port", map[string]string{"ADDR": "localhost"}, []string{"ADDR", "host:port"}, ""},
+		{"addr bad port", map[string]string{"ADDR": "127.0.0.1:http"}, []string{"ADDR", "port"}, ""},
+		{"addr port too big", map[string]string{"ADDR": "127.0.0.1:70000"}, []string{"ADDR", "port"}, ""},
+		{"database url not a url", map[string]string{"DATABASE_URL": "root:hunter2@tcp(db:3306)/app"}, []string{"DATABASE_URL", "sqlite://"}, "hunter2"},
+		{"secret too short", map[string]string{"AUTH_JWT_SECRET": "short-secret-1234"}, []string{"AUTH_JWT_SECRET", "at least 32 bytes", "got 17"}, "short-secret-1234"},
+		{"secret 31 bytes", map[string]string{"AUTH_JWT_SECRET": strings.Repeat("x", 31)}, []string{"AUTH_JWT_SECRET", "got 31"}, strings.Repeat("x", 31)},
+		{"access ttl not a duration", map[string]string{"AUTH_ACCESS_TTL": "15"}, []string{"AUTH_ACCESS_TTL", "duration"}, ""},
+		{"access ttl zero", map[string]string{"AUTH_ACCESS_TTL": "0s"}, []string{"AUTH_ACCESS_TTL", "positive"}, ""},
+		{"refresh ttl negative", map[string]string{"AUTH_REFRESH_TTL": "-1h"}, []string{"AUTH_REFRESH_TTL", "positive"}, ""},
+		{"grace negative", map[string]string{"AUTH_REFRESH_REUSE_GRACE": "-1s"}, []string{"AUTH_REFRESH_REUSE_GRACE", "negative"}, ""},
+		{"grace garbage", map[string]string{"AUTH_REFRESH_REUSE_GRACE": "soon"}, []string{"AUTH_REFRESH_REUSE_GRACE", "duration"}, ""},
+		{"access longer than refresh", map[string]string{"AUTH_ACCESS_TTL": "2h", "AUTH_REFRESH_TTL": "1h"}, []string{"AUTH_ACCESS_TTL", "AUTH_REFRESH_TTL"}, ""},
+		{"email confirmation not a bool", map[string]string{"AUTH_REQUIRE_EMAIL_CONFIRMATION": "yes"}, []string{"AUTH_REQUIRE_EMAIL_CONFIRMATION", "true or false"}, ""},
+		{"cookie secure not a bool", map[string]string{"AUTH_COOKIE_SECURE": "on"}, []string{"AUTH_COOKIE_SECURE"}, ""},
+		{"log requests not a bool", map[string]string{"LOG_REQUESTS": "nope"}, []string{"LOG_REQUESTS"}, ""},
+		{"trusted origin without scheme", map[string]string{"AUTH_TRUSTED_ORIGINS": "app.example.com"}, []string{"AUTH_TRUSTED_ORIGINS", "scheme://host"}, ""},
+		{"trusted origin with path", map[string]string{"AUTH_TRUSTED_ORIGINS": "https://app.example.com/login"}, []string{"AUTH_TRUSTED_ORIGINS"}, ""},
+		{"trusted origin ftp", map[string]string{"AUTH_TRUSTED_ORIGINS": "ftp://files.example.com"}, []string{"AUTH_TRUSTED_ORIGINS"}, ""},
+		{"rate limit negative", map[string]string{"AUTH_RATE_LIMIT_PER_IP": "-1"}, []string{"AUTH_RATE_LIMIT_PER_IP"}, ""},
+		{"rate limit not a number", map[string]string{"AUTH_RATE_LIMIT_PER_IP": "lots"}, []string{"AUTH_RATE_LIMIT_PER_IP"}, ""},
+		{"app base url relative", map[string]string{"APP_BASE_URL": "/app"}, []string{"APP_BASE_URL", "absolute"}, ""},
+		{"app base url with query", map[string]string{"APP_BASE_URL": "https://app.example.com/?x=1"}, []string{"APP_BASE_URL"}, ""},
+		{"trusted proxy hostname", map[string]string{"TRUSTED_PROXIES": "proxy.internal"}, []string{"TRUSTED_PROXIES", "CIDR"}, ""},
+		{"several at once", map[string]string{"ADDR": "nope", "LOG_REQUESTS": "maybe"}, []string{"ADDR", "LOG_REQUESTS"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := loadConfig(envMap(tt.env))
+			if err == nil {
+				t.Fatalf("loadConfig(%v) succeeded, want an error", tt.env)
+			}
+			msg := err.Error()
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not mention %q", msg, w)
+				}
+			}
+			if tt.hidden != "" && strings.Contains(msg, tt.hidden) {
+				t.Errorf("error %q leaks %q", msg, tt.hidden)
+			}
+		})
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"sqlite://fastauth.db", "sqlite://fastauth.db"},
+		{"postgres://postgres@127.0.0.1:5432/app?sslmode=disable", "postgres://postgres@127.0.0.1:5432/app?sslmode=disable"},
+		{"postgres://u:hunter2@db:5432/app", "postgres://u:***@db:5432/app"},
+		{"mysql://root:p@ss@tcp(db:3306)/app?parseTime=true", "mysql://root:***@tcp(db:3306)/app?parseTime=true"},
+		{"postgres://u:pw@db/app?application_name=a@b", "postgres://u:***@db/app?application_name=a@b"},
+		{"not a url", "not a url"},
+	}
+	for _, tt := range tests {
+		if got := redactURL(tt.in); got != tt.want {
+			t.Errorf("redactURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestAuthConfig(t *testing.T) {
+	t.Parallel()
+	secret := []byte(strings.Repeat("s", 32))
+	tests := []struct {
+		name  string
+		env   map[string]string
+		check func(t *testing.T, c ginauth.Config)
+	}{
+		{"defaults", nil, func(t *testing.T, c ginauth.Config) {
+			if !c.Cookie.Insecure || c.RefreshReuseGrace != 10*time.Second || c.RateLimit.PerIP != 60 ||
+				c.AccessTokenTTL != 15*time.Minute || c.RefreshTokenTTL != 168*time.Hour || c.RequireEmailConfirmation {
+				t.Errorf("got %+v", c)
+			}
+		}},
+		{"secure cookies", map[string]string{"AUTH_COOKIE_SECURE": "true"}, func(t *testing.T, c ginauth.Config) {
+			if c.Cookie.Insecure {
+				t.Error("AUTH_COOKIE_SECURE=true left Cookie.Insecure set")
+			}
+		}},
+		{"grace 0 is off", map[string]string{"AUTH_REFRESH_REUSE_GRACE": "0"}, func(t *testing.T, c ginauth.Config) {
+			if c.RefreshReuseGrace >= 0 {
+				t.Errorf("RefreshReuseGrace = %s, want negative (off)", c.RefreshReuseGrace)
+			}
+		}},
+		{"per-IP 0 is off", map[string]string{"AUTH_RATE_LIMIT_PER_IP": "0"}, func(t *testing.T, c ginauth.Config) {
+			if c.RateLimit.PerIP >= 0 || c.RateLimit.Disabled {
+				t.Errorf("RateLimit = %+v, want PerIP negative and the other limits on", c.RateLimit)
+			}
+		}},
+		{"email confirmation and origins", map[string]string{"AUTH_REQUIRE_EMAIL_CONFIRMATION": "true", "AUTH_TRUSTED_ORIGINS": "https://a.example"}, func(t *testing.T, c ginauth.Config) {
+			if !c.RequireEmailConfirmation || len(c.TrustedOrigins) != 1 || c.TrustedOrigins[0] != "https://a.example" {
+				t.Errorf("got %+v", c)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := loadConfig(envMap(tt.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := authConfig(cfg, secret, "http://127.0.0.1:8080", nil, nil)
+			if err := c.Validate(); err != nil {
+				t.Fatalf("ginauth rejects the mapped config: %v", err)
+			}
+			tt.check(t, c)
+		})
+	}
+}

@@ -1,0 +1,302 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth/examples/server/web"
+	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/store"
+)
+
+// Server timeouts. ReadHeaderTimeout bounds slow-loris clients; the auth
+// routes cap bodies at 64 KiB, so ReadTimeout is generous.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	// shutdownTimeout is how long in-flight requests get to finish after
+	// SIGINT/SIGTERM before their connections are closed.
+	shutdownTimeout = 15 * time.Second
+	// healthTimeout bounds the database ping of GET /healthz.
+	healthTimeout = 2 * time.Second
+)
+
+// run starts the example server and serves until ctx is done, then shuts
+// down gracefully: it stops accepting connections, lets in-flight requests
+// finish (at most shutdownTimeout), stops fastauth's background work and
+// closes the database. Configuration comes from getenv; logs go to stdout.
+// The first log line with msg=listening carries the bound address, which
+// matters when ADDR asks for port 0.
+func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err error) {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stdout)
+
+	secret := cfg.JWTSecret
+	if secret == nil {
+		secret = make([]byte, minSecretBytes)
+		if _, err := rand.Read(secret); err != nil {
+			return fmt.Errorf("generate a JWT secret: %w", err)
+		}
+		log.Warn("AUTH_JWT_SECRET is not set: using a random secret for this run; sessions end when the server restarts (set AUTH_JWT_SECRET to at least 32 bytes)")
+	}
+
+	mailer, err := newMailer(cfg, log)
+	if err != nil {
+		return err
+	}
+
+	st, sqlDB, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	closeDB := sync.OnceValue(func() error {
+		if err := sqlDB.Close(); err != nil {
+			return fmt.Errorf("close database: %w", err)
+		}
+		return nil
+	})
+	defer func() { err = errors.Join(err, closeDB()) }()
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on ADDR=%s: %w", cfg.Addr, err)
+	}
+	defer ln.Close() // Serve closes it too; this covers the early returns.
+	if !cfg.CookieSecure && !isLoopback(ln.Addr()) {
+		log.Warn("AUTH_COOKIE_SECURE is false on a non-loopback address: cookies travel without the Secure attribute; set AUTH_COOKIE_SECURE=true behind HTTPS")
+	}
+	baseURL := cfg.AppBaseURL
+	if baseURL == "" {
+		baseURL = "http://" + browsableAddr(ln.Addr())
+	}
+
+	authCfg := authConfig(cfg, secret, baseURL, mailer, log)
+	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           router,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	log.Info("listening",
+		"addr", ln.Addr().String(),
+		"url", "http://"+browsableAddr(ln.Addr()),
+		"database", redactURL(cfg.DatabaseURL),
+		"app_base_url", baseURL,
+		"cookie_secure", cfg.CookieSecure,
+		"require_email_confirmation", cfg.RequireEmailConfirmation,
+	)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	select {
+	case err := <-serveErr:
+		// Serve only returns early on a listener failure.
+		return errors.Join(fmt.Errorf("serve: %w", err), auth.Close())
+	case <-ctx.Done():
+	}
+
+	log.Info("shutting down", "timeout", shutdownTimeout.String())
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	var errs []error
+	if err := srv.Shutdown(shutCtx); err != nil {
+		// Requests still running after the timeout lose their connections.
+		errs = append(errs, fmt.Errorf("shutdown: %w", err), srv.Close())
+	}
+	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
+		errs = append(errs, fmt.Errorf("serve: %w", err))
+	}
+	// Requests have stopped: let fastauth finish its background work
+	// (mails under way, API-key last-use times) before the database closes.
+	if err := auth.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close auth: %w", err))
+	}
+	errs = append(errs, closeDB())
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openStore opens the database named by databaseURL, wraps it in the GORM
+// store and creates or upgrades the auth tables. The caller closes the
+// returned *sql.DB.
+func openStore(ctx context.Context, databaseURL string) (*store.Store, *sql.DB, error) {
+	db, err := store.Open(ctx, databaseURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open DATABASE_URL (%s): %w", redactURL(databaseURL), err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, nil, fmt.Errorf("open DATABASE_URL (%s): %w", redactURL(databaseURL), err)
+	}
+	st, err := store.New(db)
+	if err == nil {
+		err = st.AutoMigrate(ctx)
+	}
+	if err != nil {
+		_ = sqlDB.Close()
+		return nil, nil, fmt.Errorf("prepare the database (%s): %w", redactURL(databaseURL), err)
+	}
+	return st, sqlDB, nil
+}
+
+// authConfig maps the server's configuration onto ginauth.Config. Where
+// ginauth reads zero as "default", the variables use 0 for "off", which
+// ginauth spells as a negative value.
+func authConfig(cfg config, secret []byte, baseURL string, mailer ginauth.Mailer, log *slog.Logger) ginauth.Config {
+	c := ginauth.Config{
+		Secret:                   secret,
+		AccessTokenTTL:           cfg.AccessTTL,
+		RefreshTokenTTL:          cfg.RefreshTTL,
+		RefreshReuseGrace:        cfg.RefreshReuseGrace,
+		RequireEmailConfirmation: cfg.RequireEmailConfirmation,
+		Cookie:                   ginauth.CookieConfig{Insecure: !cfg.CookieSecure},
+		TrustedOrigins:           cfg.TrustedOrigins,
+		RateLimit:                ginauth.RateLimitConfig{PerIP: cfg.RateLimitPerIP},
+		AppBaseURL:               baseURL,
+		Mailer:                   mailer,
+		Logger:                   log,
+	}
+	if cfg.RefreshReuseGrace == 0 {
+		c.RefreshReuseGrace = -1
+	}
+	if cfg.RateLimitPerIP == 0 {
+		c.RateLimit.PerIP = -1
+	}
+	return c
+}
+
+// newLogger is the server's logger: slog's text format, one line per
+// record, on w.
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// newRouter builds the Gin engine: access log and panic recovery, the
+// health check, the OpenAPI document with Swagger UI and the SDK demo page
+// (package web), the fastauth routes and middleware, and the demo API
+// routes.
+func newRouter(cfg config, authCfg ginauth.Config, backend ginauth.Backend, db *sql.DB, log *slog.Logger) (*gin.Engine, *ginauth.Auth, error) {
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	// Without trusted proxies gin takes the client IP from the connection,
+	// never from X-Forwarded-For, so per-IP rate limits cannot be dodged.
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, nil, fmt.Errorf("invalid TRUSTED_PROXIES: %w", err)
+	}
+	if cfg.LogRequests {
+		r.Use(accessLog(log))
+	}
+	r.Use(recovery(log))
+	r.NoRoute(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusNotFound, ginauth.ErrorBody{Code: ginauth.CodeRouteNotFound, Message: "no such route"})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ginauth.ErrorBody{Code: ginauth.CodeMethodNotAllowed, Message: "method not allowed on this route"})
+	})
+
+	// The health check and the browser extras (OpenAPI document, Swagger
+	// UI, SDK demo page) need no principal: mount them before the auth
+	// middleware.
+	r.GET("/healthz", healthz(db, log))
+	if err := web.Mount(r); err != nil {
+		return nil, nil, fmt.Errorf("web: %w", err)
+	}
+
+	auth, err := ginauth.Register(r, authCfg, backend)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fastauth: %w", err)
+	}
+
+	api := r.Group("/api", ginauth.RequireUser())
+	api.GET("/whoami", whoami)
+	api.GET("/admin", ginauth.RequireRole("admin"), whoami)
+	api.GET("/owner", ginauth.RequireRole("owner"), whoami)
+	return r, auth, nil
+}
+
+// whoamiBody is the answer of the demo routes.
+type whoamiBody struct {
+	UserID           string       `json:"user_id"`
+	Email            string       `json:"email"`
+	OrganizationID   string       `json:"organization_id"`
+	OrganizationRole ginauth.Role `json:"organization_role"`
+}
+
+// whoami answers the authenticated principal. The guards in front of it
+// guarantee one; the check keeps a misconfigured route from panicking.
+func whoami(c *gin.Context) {
+	p, ok := ginauth.PrincipalFrom(c)
+	if !ok {
+		c.AbortWithStatusJSON(http.StatusUnauthorized, ginauth.ErrorBody{Code: ginauth.CodeInvalidToken, Message: "authentication required"})
+		return
+	}
+	c.JSON(http.StatusOK, whoamiBody{
+		UserID:           p.UserID,
+		Email:            p.Email,
+		OrganizationID:   p.OrganizationID,
+		OrganizationRole: p.OrganizationRole,
+	})
+}
+
+// healthz answers 200 {"status":"ok"} when the database answers a ping
+// within healthTimeout, else 503 {"status":"unavailable"}.
+func healthz(db *sql.DB, log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		ctx, cancel := context.WithTimeout(c.Request.Context(), healthTimeout)
+		defer cancel()
+		if err := db.PingContext(ctx); err != nil {
+			log.WarnContext(ctx, "health check: database ping failed", "err", err)
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	}
+}
+
+// browsableAddr is addr as a browser on this machine reaches it: a wildcard
+// host (":8080", "0.0.0.0:8080", "[::]:8080") becomes localhost.
+func browsableAddr(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// isLoopback reports whether addr only accepts connections from this
+// machine.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}

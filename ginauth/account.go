@@ -1,0 +1,575 @@
+package ginauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+)
+
+// personalWorkspaceName is the name of every new personal workspace.
+const personalWorkspaceName = "Personal"
+
+// maxUserAgentBytes caps the User-Agent recorded on a session.
+const maxUserAgentBytes = 512
+
+// CredentialsRequest is the body of sign-up and sign-in.
+type CredentialsRequest struct {
+	Email    string `json:"email" example:"ada@example.com"`
+	Password string `json:"password" example:"correct-horse-42"`
+}
+
+// ChangePasswordRequest is the body of POST {BasePath}/password/change.
+type ChangePasswordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// credentialsBody is what sign-up and sign-in decode: pointers tell a
+// missing field (400 invalid_request) from an empty one.
+type credentialsBody struct {
+	Email    *string `json:"email"`
+	Password *string `json:"password"`
+}
+
+// bindCredentials decodes {email, password}, both required.
+func (a *Auth) bindCredentials(c *gin.Context) (CredentialsRequest, bool) {
+	var b credentialsBody
+	if !a.bindJSON(c, &b) {
+		return CredentialsRequest{}, false
+	}
+	if b.Email == nil || b.Password == nil {
+		abort(c, http.StatusBadRequest, CodeInvalidRequest, "email and password are required")
+		return CredentialsRequest{}, false
+	}
+	return CredentialsRequest{Email: *b.Email, Password: *b.Password}, true
+}
+
+// StatusResponse is the body of a success that has nothing else to say.
+type StatusResponse struct {
+	Status string `json:"status" example:"signed_out"`
+}
+
+// mountAccountRoutes registers sign-up, sign-in, refresh, sign-out, me and
+// password change.
+func (a *Auth) mountAccountRoutes(g *gin.RouterGroup) {
+	g.POST("/sign-up", a.signUp)
+	g.POST("/sign-in", a.signIn)
+	g.POST("/refresh", a.refresh)
+	g.POST("/sign-out", a.signOut)
+	g.GET("/me", RequireUser(), a.me)
+	g.POST("/password/change", a.requireSession, a.changePassword)
+}
+
+// signUp creates an account with its personal workspace.
+//
+//	@Summary	Create an account and its personal workspace
+//	@Tags		account
+//	@Accept		json
+//	@Produce	json
+//	@Param		body	body		CredentialsRequest	true	"email and password"
+//	@Success	200		{object}	AuthResponse		"cookies set unless email confirmation is required"
+//	@Failure	400		{object}	ErrorBody			"invalid_email, weak_password, invalid_request"
+//	@Failure	409		{object}	ErrorBody			"user_already_exists"
+//	@Failure	429		{object}	ErrorBody			"rate_limited (per client IP)"
+//	@Failure	503		{object}	ErrorBody			"overloaded, store_unavailable"
+//	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Router		/sign-up [post]
+func (a *Auth) signUp(c *gin.Context) {
+	req, ok := a.bindCredentials(c)
+	if !ok {
+		return
+	}
+	email, err := normalizeEmail(req.Email)
+	if err != nil {
+		abort(c, http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
+		return
+	}
+	if err := checkPassword(a.cfg.Password, req.Password); err != nil {
+		abort(c, http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
+		return
+	}
+	hash, err := a.hasher.hash(c.Request.Context(), req.Password)
+	if err != nil {
+		a.hashFailure(c, err)
+		return
+	}
+	userID, err1 := newID()
+	orgID, err2 := newID()
+	if err := errors.Join(err1, err2); err != nil {
+		a.internalError(c, err)
+		return
+	}
+	now := a.now()
+	u := User{ID: userID, Email: email, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	ws := Organization{ID: orgID, Kind: KindPersonal, Name: personalWorkspaceName, CreatedAt: now, UpdatedAt: now}
+	owner := Membership{OrganizationID: orgID, UserID: userID, Role: RoleOwner, CreatedAt: now}
+	ctx, cancel := a.storeCtx(c)
+	defer cancel()
+	if err := a.store.CreateUser(ctx, u, ws, owner); err != nil {
+		if errors.Is(err, ErrDuplicateEmail) {
+			abort(c, http.StatusConflict, CodeUserAlreadyExists, "an account with this email already exists")
+			return
+		}
+		a.storeFailure(c, err)
+		return
+	}
+	active := MembershipDetail{Membership: owner, Organization: ws}
+	if a.cfg.RequireEmailConfirmation {
+		a.sendConfirmationMail(c.Request.Context(), u)
+	} else if err := a.startSession(ctx, c, u, active, false); err != nil {
+		a.storeFailure(c, err)
+		return
+	}
+	a.afterSignUp(c.Request.Context(), u)
+	c.JSON(http.StatusOK, authResponse(u, active))
+}
+
+// signIn verifies a password and starts a new session.
+//
+//	@Summary	Sign in with email and password
+//	@Tags		account
+//	@Accept		json
+//	@Produce	json
+//	@Param		body	body		CredentialsRequest	true	"email and password"
+//	@Success	200		{object}	AuthResponse		"cookies set"
+//	@Failure	400		{object}	ErrorBody			"invalid_email, invalid_request"
+//	@Failure	401		{object}	ErrorBody			"invalid_credentials"
+//	@Failure	403		{object}	ErrorBody			"email_not_confirmed"
+//	@Failure	429		{object}	ErrorBody			"rate_limited (per client IP, or the account is locked after repeated failures)"
+//	@Failure	503		{object}	ErrorBody			"overloaded, store_unavailable"
+//	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Router		/sign-in [post]
+func (a *Auth) signIn(c *gin.Context) {
+	req, ok := a.bindCredentials(c)
+	if !ok {
+		return
+	}
+	email, err := normalizeEmail(req.Email)
+	if err != nil {
+		abort(c, http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
+		return
+	}
+	if wait, locked := a.signInLocked(c.Request.Context(), email); locked {
+		abortRateLimited(c, wait)
+		return
+	}
+	ctx, cancel := a.storeCtx(c)
+	defer cancel()
+	u, err := a.store.UserByEmail(ctx, email)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		// Spend the work of a real verify so that timing tells nothing.
+		if err := a.hasher.verifyDummy(c.Request.Context(), req.Password); err != nil {
+			a.hashFailure(c, err)
+			return
+		}
+		a.signInFailed(c.Request.Context(), email)
+		abortInvalidCredentials(c)
+		return
+	case err != nil:
+		a.storeFailure(c, err)
+		return
+	}
+	ok, rehash, err := a.hasher.verify(c.Request.Context(), req.Password, u.PasswordHash)
+	switch {
+	case errors.Is(err, errBadHash):
+		a.log.ErrorContext(c.Request.Context(), "fastauth: stored password hash is malformed", "user_id", u.ID, "err", err)
+		abortInvalidCredentials(c)
+		return
+	case err != nil:
+		a.hashFailure(c, err)
+		return
+	case !ok:
+		a.signInFailed(c.Request.Context(), email)
+		abortInvalidCredentials(c)
+		return
+	}
+	a.signInSucceeded(c.Request.Context(), email)
+	if a.cfg.RequireEmailConfirmation && u.EmailConfirmedAt == nil {
+		abort(c, http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address before signing in")
+		return
+	}
+	if rehash {
+		a.upgradeHash(ctx, c, u, req.Password)
+	}
+	active, err := a.activeMembership(ctx, u)
+	if err != nil {
+		a.storeFailure(c, err)
+		return
+	}
+	if err := a.startSession(ctx, c, u, active, a.cfg.SingleSession); err != nil {
+		if errors.Is(err, ErrConflict) {
+			// The password changed while this sign-in verified the old one.
+			abortInvalidCredentials(c)
+			return
+		}
+		a.storeFailure(c, err)
+		return
+	}
+	a.afterSignIn(c.Request.Context(), u)
+	c.JSON(http.StatusOK, authResponse(u, active))
+}
+
+// upgradeHash replaces a hash made with outdated parameters; a failure is
+// only logged.
+func (a *Auth) upgradeHash(ctx context.Context, c *gin.Context, u User, password string) {
+	newHash, err := a.hasher.hash(c.Request.Context(), password)
+	if err == nil {
+		err = a.store.UpgradePasswordHash(ctx, u.ID, u.PasswordHash, newHash)
+	}
+	if err != nil {
+		a.log.WarnContext(c.Request.Context(), "fastauth: password hash upgrade failed", "user_id", u.ID, "err", err)
+	}
+}
+
+// refresh rotates the refresh token and issues a new access token.
+//
+//	@Summary	Rotate the refresh token and issue a new access token
+//	@Tags		account
+//	@Produce	json
+//	@Success	200	{object}	AuthResponse	"cookies set"
+//	@Failure	401	{object}	ErrorBody		"refresh_token_invalid"
+//	@Failure	403	{object}	ErrorBody		"email_not_confirmed"
+//	@Failure	503	{object}	ErrorBody		"store_unavailable"
+//	@Router		/refresh [post]
+func (a *Auth) refresh(c *gin.Context) {
+	presented, err := c.Cookie(a.cfg.Cookie.RefreshName)
+	if err != nil || presented == "" {
+		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "no refresh token")
+		return
+	}
+	plain, hash, err := newSecret("")
+	if err != nil {
+		a.internalError(c, err)
+		return
+	}
+	rtID, err := newID()
+	if err != nil {
+		a.internalError(c, err)
+		return
+	}
+	now := a.now()
+	ctx, cancel := a.storeCtx(c)
+	defer cancel()
+	s, err := a.store.RotateRefreshToken(ctx, hashSecret(presented), RefreshToken{ID: rtID, TokenHash: hash, CreatedAt: now}, now)
+	var reused *ReusedTokenError
+	switch {
+	case errors.As(err, &reused):
+		a.refreshReused(ctx, c, reused, now)
+		return
+	case errors.Is(err, ErrNotFound):
+		a.clearAuthCookies(c)
+		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "the refresh token is invalid or expired; sign in again")
+		return
+	case err != nil:
+		a.storeFailure(c, err)
+		return
+	}
+	u, err := a.store.UserByID(ctx, s.UserID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		a.clearAuthCookies(c)
+		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "the account no longer exists")
+		return
+	case err != nil:
+		a.storeFailure(c, err)
+		return
+	}
+	// The token was consumed: hand the device its successor in every case,
+	// so that it does not look like a replay later.
+	a.setRefreshCookie(c, plain, s.ExpiresAt)
+	if a.cfg.RequireEmailConfirmation && u.EmailConfirmedAt == nil {
+		abort(c, http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address first")
+		return
+	}
+	active, err := a.activeMembership(ctx, u)
+	if err != nil {
+		a.storeFailure(c, err)
+		return
+	}
+	if err := a.setAccessCookie(c, u, active, s.ID); err != nil {
+		a.internalError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, authResponse(u, active))
+}
+
+// refreshReused answers the presentation of a consumed refresh token: within
+// the grace window after its rotation only 401 (a concurrent refresh of
+// another tab won); beyond it the session is revoked as stolen.
+func (a *Auth) refreshReused(ctx context.Context, c *gin.Context, reused *ReusedTokenError, now time.Time) {
+	grace := a.cfg.RefreshReuseGrace
+	if grace >= 0 && !now.After(reused.ConsumedAt.Add(grace)) {
+		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "the refresh token was just rotated; retry with the new one")
+		return
+	}
+	a.log.WarnContext(c.Request.Context(), "fastauth: refresh token replayed, revoking session",
+		"session_id", reused.SessionID, "user_id", reused.UserID)
+	if err := a.store.RevokeSession(ctx, reused.UserID, reused.SessionID, now); err != nil && !errors.Is(err, ErrNotFound) {
+		a.storeFailure(c, err)
+		return
+	}
+	a.clearAuthCookies(c)
+	abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "the refresh token was already used; the session is revoked")
+}
+
+// signOut revokes the current session and clears the cookies.
+//
+//	@Summary	Sign out: revoke this session and clear the cookies
+//	@Tags		account
+//	@Produce	json
+//	@Success	200	{object}	StatusResponse	"always, cookies cleared"
+//	@Router		/sign-out [post]
+func (a *Auth) signOut(c *gin.Context) {
+	ctx, cancel := a.storeCtx(c)
+	defer cancel()
+	now := a.now()
+	var userID, sessionID string
+	if rt, err := c.Cookie(a.cfg.Cookie.RefreshName); err == nil && rt != "" {
+		s, err := a.store.SessionByRefreshToken(ctx, hashSecret(rt))
+		if err == nil {
+			userID, sessionID = s.UserID, s.ID
+		} else if !errors.Is(err, ErrNotFound) {
+			a.log.WarnContext(c.Request.Context(), "fastauth: sign-out could not look up the session", "err", err)
+		}
+	}
+	if p, ok := PrincipalFrom(c); sessionID == "" && ok && p.Kind == PrincipalSession {
+		userID, sessionID = p.UserID, p.SessionID
+	}
+	if sessionID != "" {
+		if err := a.store.RevokeSession(ctx, userID, sessionID, now); err != nil && !errors.Is(err, ErrNotFound) {
+			a.log.WarnContext(c.Request.Context(), "fastauth: sign-out could not revoke the session", "session_id", sessionID, "err", err)
+		}
+	}
+	a.clearAuthCookies(c)
+	c.JSON(http.StatusOK, StatusResponse{Status: "signed_out"})
+}
+
+// me returns the caller's fresh user and active organization.
+//
+//	@Summary	The signed-in user and their active organization
+//	@Tags		account
+//	@Produce	json
+//	@Success	200	{object}	AuthResponse
+//	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
+//	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
+//	@Security	CookieAuth
+//	@Security	BearerAuth
+//	@Router		/me [get]
+func (a *Auth) me(c *gin.Context) {
+	p, _ := PrincipalFrom(c)
+	ctx, cancel := a.storeCtx(c)
+	defer cancel()
+	u, err := a.store.UserByID(ctx, p.UserID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		abort(c, http.StatusUnauthorized, CodeInvalidToken, "the account no longer exists")
+		return
+	case err != nil:
+		a.storeFailure(c, err)
+		return
+	}
+	var active MembershipDetail
+	if p.Kind == PrincipalAPIKey {
+		// An API key acts in its own organization, whatever the user's
+		// active one is.
+		var found bool
+		active, found, err = a.membershipIn(ctx, u.ID, p.OrganizationID)
+		if err == nil && !found {
+			abort(c, http.StatusUnauthorized, CodeInvalidToken, "the API key's organization is gone")
+			return
+		}
+	} else {
+		active, err = a.activeMembership(ctx, u)
+	}
+	if err != nil {
+		a.storeFailure(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, authResponse(u, active))
+}
+
+// changePassword sets a new password after checking the current one and
+// revokes every other session of the user.
+//
+//	@Summary	Change the password; revokes the user's other sessions
+//	@Tags		account
+//	@Accept		json
+//	@Produce	json
+//	@Param		body	body		ChangePasswordRequest	true	"current and new password"
+//	@Success	200		{object}	StatusResponse
+//	@Failure	400		{object}	ErrorBody	"weak_password, invalid_request"
+//	@Failure	401		{object}	ErrorBody	"invalid_credentials, invalid_token"
+//	@Failure	403		{object}	ErrorBody	"forbidden (API key)"
+//	@Failure	409		{object}	ErrorBody	"conflict (a concurrent password change won)"
+//	@Failure	429		{object}	ErrorBody	"rate_limited"
+//	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
+//	@Security	CookieAuth
+//	@Router		/password/change [post]
+func (a *Auth) changePassword(c *gin.Context) {
+	var body struct {
+		CurrentPassword *string `json:"current_password"`
+		NewPassword     *string `json:"new_password"`
+	}
+	if !a.bindJSON(c, &body) {
+		return
+	}
+	if body.CurrentPassword == nil || body.NewPassword == nil {
+		abort(c, http.StatusBadRequest, CodeInvalidRequest, "current_password and new_password are required")
+		return
+	}
+	req := ChangePasswordRequest{CurrentPassword: *body.CurrentPassword, NewPassword: *body.NewPassword}
+	if err := checkPassword(a.cfg.Password, req.NewPassword); err != nil {
+		abort(c, http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
+		return
+	}
+	s, _ := currentSession(c)
+	ctx, cancel := a.storeCtx(c)
+	defer cancel()
+	u, err := a.store.UserByID(ctx, s.UserID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		abort(c, http.StatusUnauthorized, CodeInvalidToken, "the account no longer exists")
+		return
+	case err != nil:
+		a.storeFailure(c, err)
+		return
+	}
+	ok, _, err := a.hasher.verify(c.Request.Context(), req.CurrentPassword, u.PasswordHash)
+	switch {
+	case errors.Is(err, errBadHash):
+		a.log.ErrorContext(c.Request.Context(), "fastauth: stored password hash is malformed", "user_id", u.ID, "err", err)
+		abortInvalidCredentials(c)
+		return
+	case err != nil:
+		a.hashFailure(c, err)
+		return
+	case !ok:
+		abort(c, http.StatusUnauthorized, CodeInvalidCredentials, "the current password is wrong")
+		return
+	}
+	newHash, err := a.hasher.hash(c.Request.Context(), req.NewPassword)
+	if err != nil {
+		a.hashFailure(c, err)
+		return
+	}
+	if err := a.store.ChangePassword(ctx, u.ID, u.CredentialVersion, newHash, s.ID, a.now()); err != nil {
+		if errors.Is(err, ErrConflict) {
+			abort(c, http.StatusConflict, CodeConflict, "the password was changed concurrently; retry")
+			return
+		}
+		a.storeFailure(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, StatusResponse{Status: "password_changed"})
+}
+
+// startSession creates a session with its first refresh token for u and
+// sets both cookies. With revokeOthers the user's other sessions end. It
+// returns ErrConflict (wrapped) when u's credential version is outdated.
+func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool) error {
+	sid, err1 := newID()
+	rtID, err2 := newID()
+	plain, hash, err3 := newSecret("")
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return err
+	}
+	now := a.now()
+	s := Session{
+		ID: sid, UserID: u.ID, CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(a.cfg.RefreshTokenTTL),
+		UserAgent: truncateUTF8(c.Request.UserAgent(), maxUserAgentBytes), IP: c.ClientIP(),
+	}
+	rt := RefreshToken{ID: rtID, SessionID: sid, TokenHash: hash, CreatedAt: now, ExpiresAt: s.ExpiresAt}
+	if err := a.store.CreateSession(ctx, s, rt, u.CredentialVersion, revokeOthers, now); err != nil {
+		return fmt.Errorf("ginauth: create session: %w", err)
+	}
+	if err := a.setAccessCookie(c, u, active, sid); err != nil {
+		return err
+	}
+	a.setRefreshCookie(c, plain, s.ExpiresAt)
+	return nil
+}
+
+// activeMembership resolves the user's active organization: the persisted
+// one while the user is still a member of it, else the personal workspace.
+func (a *Auth) activeMembership(ctx context.Context, u User) (MembershipDetail, error) {
+	ms, err := a.store.Memberships(ctx, u.ID)
+	if err != nil {
+		return MembershipDetail{}, err
+	}
+	var personal *MembershipDetail
+	for i := range ms {
+		m := &ms[i]
+		if u.ActiveOrganizationID != "" && m.Organization.ID == u.ActiveOrganizationID {
+			return *m, nil
+		}
+		if personal == nil && m.Organization.Kind == KindPersonal {
+			personal = m
+		}
+	}
+	if personal == nil {
+		return MembershipDetail{}, fmt.Errorf("ginauth: user %s has no personal workspace", u.ID)
+	}
+	return *personal, nil
+}
+
+// membershipIn returns the user's membership in organizationID with its
+// organization; found is false when the user is not a member.
+func (a *Auth) membershipIn(ctx context.Context, userID, organizationID string) (m MembershipDetail, found bool, err error) {
+	ms, err := a.store.Memberships(ctx, userID)
+	if err != nil {
+		return MembershipDetail{}, false, err
+	}
+	for _, m := range ms {
+		if m.Organization.ID == organizationID {
+			return m, true, nil
+		}
+	}
+	return MembershipDetail{}, false, nil
+}
+
+func abortInvalidCredentials(c *gin.Context) {
+	abort(c, http.StatusUnauthorized, CodeInvalidCredentials, "email or password is wrong")
+}
+
+// hashFailure answers a failed hashing step: 503 overloaded with
+// Retry-After when no slot freed up in time, 500 otherwise.
+func (a *Auth) hashFailure(c *gin.Context, err error) {
+	if errors.Is(err, errHashOverloaded) {
+		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds(a.cfg.HashQueueTimeout)))
+		abort(c, http.StatusServiceUnavailable, CodeOverloaded, "too many sign-ins at once, retry shortly")
+		return
+	}
+	a.internalError(c, err)
+}
+
+// internalError answers 500 after logging err.
+func (a *Auth) internalError(c *gin.Context, err error) {
+	a.log.ErrorContext(c.Request.Context(), "fastauth: internal error", "path", c.FullPath(), "err", err)
+	abort(c, http.StatusInternalServerError, CodeInternal, "internal error")
+}
+
+func retryAfterSeconds(d time.Duration) int {
+	if s := int(d / time.Second); s > 1 {
+		return s
+	}
+	return 1
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,287 @@
+package ginauth
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The HTTP behaviour of API keys runs against real backends in package
+// conformance. These tests cover the verifier's internals that HTTP cannot
+// observe deterministically: format checks before any store access, the
+// cache's bounds and the usage writer's batching and retries.
+
+// touchRecorder is a Backend whose only working method is TouchAPIKeys; any
+// other call panics on the nil embedded interface, which proves that the
+// code under test did not make it.
+type touchRecorder struct {
+	Backend
+	mu      sync.Mutex
+	batches []map[string]time.Time
+	fail    error
+}
+
+func (r *touchRecorder) TouchAPIKeys(_ context.Context, used map[string]time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return r.fail
+	}
+	cp := make(map[string]time.Time, len(used))
+	for k, v := range used {
+		cp[k] = v
+	}
+	r.batches = append(r.batches, cp)
+	return nil
+}
+
+func (r *touchRecorder) written() map[string]time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]time.Time{}
+	for _, b := range r.batches {
+		for k, v := range b {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// newTestVerifier returns a verifier over backend with a fake clock (the
+// testClock of token_test.go).
+func newTestVerifier(t *testing.T, backend Backend, adjust func(*Config)) (*apiKeyVerifier, *testClock) {
+	t.Helper()
+	clock := newTestClock()
+	cfg := Config{Secret: make([]byte, 32), Now: clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	a := &Auth{cfg: cfg.withDefaults(), store: backend, log: cfg.Logger}
+	v := newAPIKeyVerifier(a)
+	t.Cleanup(func() { _ = v.close() })
+	return v, clock
+}
+
+func TestValidAPIKey(t *testing.T) {
+	t.Parallel()
+	hex64 := strings.Repeat("0123456789abcdef", 4)
+	for _, tc := range []struct {
+		key  string
+		want bool
+	}{
+		{"sk-" + hex64, true},
+		{"sk-" + strings.ToUpper(hex64), false},
+		{"sk-" + hex64[:63], false},
+		{"sk-" + hex64 + "0", false},
+		{"sk_" + hex64, false},
+		{"SK-" + hex64, false},
+		{hex64, false},
+		{"sk-" + hex64[:63] + "g", false},
+		{"sk-" + hex64[:62] + " 0", false},
+		{"", false},
+		{"sk-", false},
+	} {
+		if got := validAPIKey(tc.key); got != tc.want {
+			t.Errorf("validAPIKey(%q) = %v, want %v", tc.key, got, tc.want)
+		}
+	}
+	plain, _, err := newSecret(apiKeyPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !validAPIKey(plain) {
+		t.Fatalf("a key from newSecret is refused: %q", plain)
+	}
+}
+
+func TestVerifyMalformedNoStoreAccess(t *testing.T) {
+	t.Parallel()
+	v, _ := newTestVerifier(t, &touchRecorder{}, nil)
+	for _, key := range []string{"", "sk-", "sk-xyz", "sk-" + strings.Repeat("A", 64), strings.Repeat("a", 67), "Bearer sk-" + strings.Repeat("a", 64)} {
+		// The backend panics on APIKeyByHash: reaching it fails the test.
+		if p, err := v.verify(context.Background(), key); !errors.Is(err, errAPIKeyInvalid) || p != nil {
+			t.Fatalf("verify(%q) = %v, %v; want errAPIKeyInvalid", key, p, err)
+		}
+	}
+}
+
+func TestAPIKeyCache(t *testing.T) {
+	t.Parallel()
+	p := Principal{Kind: PrincipalAPIKey, UserID: "u1", OrganizationID: "o1", OrganizationRole: RoleAdmin, APIKeyID: "k1"}
+	t.Run("TTL", func(t *testing.T) {
+		t.Parallel()
+		v, clock := newTestVerifier(t, &touchRecorder{}, func(c *Config) { c.APIKeyCacheTTL = 10 * time.Second })
+		v.remember("h1", p, nil, clock.Now())
+		clock.Advance(10*time.Second - time.Microsecond)
+		got, ok := v.cached("h1", clock.Now())
+		if !ok || *got != p {
+			t.Fatalf("cached before the TTL: %v %v", got, ok)
+		}
+		got.OrganizationRole = RoleOwner // callers get a copy
+		if again, _ := v.cached("h1", clock.Now()); again.OrganizationRole != RoleAdmin {
+			t.Fatal("a caller's change leaked into the cache")
+		}
+		clock.Advance(time.Microsecond)
+		if _, ok := v.cached("h1", clock.Now()); ok {
+			t.Fatal("cached at the TTL")
+		}
+		if len(v.cache) != 0 || len(v.byID) != 0 {
+			t.Fatalf("stale entry kept: %d/%d", len(v.cache), len(v.byID))
+		}
+	})
+	t.Run("KeyExpiryBoundsEntry", func(t *testing.T) {
+		t.Parallel()
+		v, clock := newTestVerifier(t, &touchRecorder{}, nil)
+		exp := clock.Now().Add(time.Second)
+		v.remember("h1", p, &exp, clock.Now())
+		clock.Advance(time.Second)
+		if _, ok := v.cached("h1", clock.Now()); ok {
+			t.Fatal("entry outlived the key's expiry")
+		}
+	})
+	t.Run("Disabled", func(t *testing.T) {
+		t.Parallel()
+		v, clock := newTestVerifier(t, &touchRecorder{}, func(c *Config) { c.APIKeyCacheTTL = -1 })
+		v.remember("h1", p, nil, clock.Now())
+		if _, ok := v.cached("h1", clock.Now()); ok || len(v.cache) != 0 {
+			t.Fatal("negative APIKeyCacheTTL must disable the cache")
+		}
+	})
+	t.Run("Evictions", func(t *testing.T) {
+		t.Parallel()
+		v, clock := newTestVerifier(t, &touchRecorder{}, nil)
+		now := clock.Now()
+		other := p
+		other.APIKeyID, other.UserID = "k2", "u2"
+		elsewhere := p
+		elsewhere.APIKeyID, elsewhere.OrganizationID = "k3", "o2"
+		for h, q := range map[string]Principal{"h1": p, "h2": other, "h3": elsewhere} {
+			v.remember(h, q, nil, now)
+		}
+		v.evictKey("k2")
+		if _, ok := v.cached("h2", now); ok {
+			t.Fatal("evictKey kept the key")
+		}
+		v.evictMember("o1", "u1")
+		if _, ok := v.cached("h1", now); ok {
+			t.Fatal("evictMember kept the member's key")
+		}
+		if _, ok := v.cached("h3", now); !ok {
+			t.Fatal("evictMember dropped a key of another organization")
+		}
+		v.evictMember("o2", "")
+		if _, ok := v.cached("h3", now); ok || len(v.cache) != 0 || len(v.byID) != 0 {
+			t.Fatal("evicting an organization kept its keys")
+		}
+	})
+	t.Run("Bounded", func(t *testing.T) {
+		t.Parallel()
+		v, clock := newTestVerifier(t, &touchRecorder{}, nil)
+		now := clock.Now()
+		for i := 0; i < apiKeyCacheSize+50; i++ {
+			q := p
+			q.APIKeyID = string(rune('a'+i%26)) + strings.Repeat("x", i/26)
+			v.remember("h"+q.APIKeyID, q, nil, now)
+		}
+		if len(v.cache) > apiKeyCacheSize || len(v.byID) != len(v.cache) {
+			t.Fatalf("cache holds %d entries (%d ids), bound %d", len(v.cache), len(v.byID), apiKeyCacheSize)
+		}
+	})
+}
+
+func TestAPIKeyUsage(t *testing.T) {
+	t.Parallel()
+	t.Run("ThrottledPerKey", func(t *testing.T) {
+		t.Parallel()
+		rec := &touchRecorder{}
+		v, clock := newTestVerifier(t, rec, func(c *Config) { c.APIKeyTouchInterval = time.Minute })
+		t0 := clock.Now()
+		v.recordUse("k1", t0, nil)
+		v.recordUse("k1", t0.Add(59*time.Second), nil)
+		v.recordUse("k2", t0.Add(30*time.Second), nil)
+		if err := v.flush(); err != nil {
+			t.Fatal(err)
+		}
+		got := rec.written()
+		if !got["k1"].Equal(t0) || !got["k2"].Equal(t0.Add(30*time.Second)) {
+			t.Fatalf("written %v", got)
+		}
+		v.recordUse("k1", t0.Add(time.Minute), nil)
+		if err := v.close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := rec.written(); !got["k1"].Equal(t0.Add(time.Minute)) {
+			t.Fatalf("use one interval later not written by close: %v", got)
+		}
+		if err := v.close(); err != nil {
+			t.Fatalf("second close: %v", err)
+		}
+	})
+	t.Run("StoreLastUsedThrottles", func(t *testing.T) {
+		t.Parallel()
+		rec := &touchRecorder{}
+		v, clock := newTestVerifier(t, rec, nil)
+		now := clock.Now()
+		recent := now.Add(-30 * time.Second)
+		v.recordUse("k1", now, &recent)
+		old := now.Add(-2 * time.Minute)
+		v.recordUse("k2", now, &old)
+		if err := v.close(); err != nil {
+			t.Fatal(err)
+		}
+		got := rec.written()
+		if _, ok := got["k1"]; ok || !got["k2"].Equal(now) {
+			t.Fatalf("written %v: want only k2", got)
+		}
+	})
+	t.Run("RetriedAfterStoreFailure", func(t *testing.T) {
+		t.Parallel()
+		rec := &touchRecorder{fail: ErrStoreUnavailable}
+		v, clock := newTestVerifier(t, rec, nil)
+		t0 := clock.Now()
+		v.recordUse("k1", t0, nil)
+		if err := v.flush(); !errors.Is(err, ErrStoreUnavailable) {
+			t.Fatalf("flush error %v", err)
+		}
+		rec.mu.Lock()
+		rec.fail = nil
+		rec.mu.Unlock()
+		if err := v.close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := rec.written(); !got["k1"].Equal(t0) {
+			t.Fatalf("failed batch not retried: %v", got)
+		}
+	})
+	t.Run("WrittenInBackground", func(t *testing.T) {
+		t.Parallel()
+		rec := &touchRecorder{}
+		v, clock := newTestVerifier(t, rec, nil)
+		v.recordUse("k1", clock.Now(), nil)
+		deadline := time.Now().Add(5 * apiKeyFlushPeriod)
+		for len(rec.written()) == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the background writer did not flush")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+	t.Run("DeletedKeyNotWritten", func(t *testing.T) {
+		t.Parallel()
+		rec := &touchRecorder{}
+		v, clock := newTestVerifier(t, rec, nil)
+		v.recordUse("k1", clock.Now(), nil)
+		v.evictKey("k1")
+		if err := v.close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := rec.written(); len(got) != 0 {
+			t.Fatalf("deleted key written: %v", got)
+		}
+	})
+}

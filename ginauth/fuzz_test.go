@@ -1,0 +1,287 @@
+package ginauth
+
+// Fuzz targets of the parsers that see attacker input. The invariant of
+// every target is: no panic, and the answer is one of the documented ones.
+// Seed corpora live in testdata/fuzz/<Target>/; `go test` runs the seeds,
+// `go test ./ginauth -run '^$' -fuzz '^FuzzX$' -fuzztime 2000x` explores.
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/gin-gonic/gin"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// expectErrorBody fails t unless w holds exactly {"code","message"}, both
+// non-empty strings.
+func expectErrorBody(t *testing.T, body []byte) ErrorBody {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil || len(m) != 2 {
+		t.Fatalf("error body is not {code,message}: %q", body)
+	}
+	code, _ := m["code"].(string)
+	msg, _ := m["message"].(string)
+	if code == "" || msg == "" {
+		t.Fatalf("error body with an empty code or message: %q", body)
+	}
+	return ErrorBody{Code: code, Message: msg}
+}
+
+func FuzzEmailNormalize(f *testing.F) {
+	for _, s := range []string{
+		"ada@example.com", "  Ada.Lovelace+tag@Example.COM ", "a@b", "@example.com", "ada@", "ada@@example.com",
+		"\"quoted\"@example.com", "Ada <ada@example.com>", "ada@exa_mple.com", "ada@-example.com", "ada@[127.0.0.1]",
+		"ädä@exämple.com", "ada@example.com\x00", "ada\u200b@example.com", strings.Repeat("a", 65) + "@example.com",
+		"ada@" + strings.Repeat("a", 250) + ".com", "\xff@example.com", "ada(comment)@example.com", "ada@example..com",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		got, err := normalizeEmail(raw)
+		if err != nil {
+			if !errors.Is(err, errInvalidEmail) || got != "" {
+				t.Fatalf("normalizeEmail(%q) = %q, %v; want \"\" and errInvalidEmail", raw, got, err)
+			}
+			if msg := errorMessage(err, errInvalidEmail); msg == "" || len(msg) > 120 {
+				t.Fatalf("error message %q is empty or too long (echoes input?)", msg)
+			}
+			return
+		}
+		if got != strings.ToLower(got) {
+			t.Fatalf("normalizeEmail(%q) = %q: not lowercase", raw, got)
+		}
+		if len(got) > maxEmailLength || strings.Count(got, "@") < 1 {
+			t.Fatalf("normalizeEmail(%q) = %q: too long or no @", raw, got)
+		}
+		for _, r := range got {
+			if unicode.IsSpace(r) || unicode.IsControl(r) {
+				t.Fatalf("normalizeEmail(%q) = %q: contains space or control", raw, got)
+			}
+		}
+		if again, err := normalizeEmail(got); err != nil || again != got {
+			t.Fatalf("not idempotent: normalizeEmail(%q) = %q, %v", got, again, err)
+		}
+		if !strings.EqualFold(strings.TrimSpace(raw), got) {
+			t.Fatalf("normalizeEmail(%q) = %q: more than trim and lowercase", raw, got)
+		}
+	})
+}
+
+func FuzzTokenVerify(f *testing.F) {
+	clock := newTestClock()
+	signer := func(t testing.TB) *tokenSigner {
+		cfg := Config{Secret: testSecret(0), PreviousSecrets: [][]byte{testSecret(1)}, Now: clock.Now}.withDefaults()
+		s, err := newTokenSigner(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := signer(f)
+	valid, err := s.sign(testUser, testActive, testSID)
+	if err != nil {
+		f.Fatal(err)
+	}
+	claims := validClaims(clock.Now())
+	sign := func(method jwt.SigningMethod, key any, kid string, c jwt.MapClaims) string {
+		tok := jwt.NewWithClaims(method, c)
+		if kid != "" {
+			tok.Header["kid"] = kid
+		}
+		out, err := tok.SignedString(key)
+		if err != nil {
+			f.Fatal(err)
+		}
+		return out
+	}
+	for _, tok := range []string{
+		valid,
+		valid[:len(valid)-2],
+		valid + "x",
+		strings.Replace(valid, ".", "..", 1),
+		sign(jwt.SigningMethodHS256, testSecret(1), keyID(testSecret(1)), claims),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "exp", clock.Now().Add(-time.Minute).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), "", claims),
+		sign(jwt.SigningMethodHS512, testSecret(0), keyID(testSecret(0)), claims),
+		sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, keyID(testSecret(0)), claims),
+		sign(jwt.SigningMethodHS256, testSecret(2), keyID(testSecret(0)), claims),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), without(claims, "exp")),
+		"", ".", "..", "a.b.c", "eyJhbGciOiJub25lIn0.e30.", strings.Repeat("A", 5000),
+	} {
+		f.Add(tok)
+	}
+	secrets := map[string][]byte{keyID(testSecret(0)): testSecret(0), keyID(testSecret(1)): testSecret(1)}
+	f.Fuzz(func(t *testing.T, token string) {
+		c, err := s.verify(token)
+		if err != nil {
+			if !errors.Is(err, errTokenInvalid) && !errors.Is(err, errTokenExpired) {
+				t.Fatalf("verify error %v is neither invalid nor expired", err)
+			}
+			if c != (accessClaims{}) {
+				t.Fatalf("verify failed but returned claims %+v", c)
+			}
+			return
+		}
+		// Accepted: it must be HS256 under one of our secrets, unexpired,
+		// with every fastauth claim.
+		parts := strings.Split(token, ".")
+		if len(parts) != 3 {
+			t.Fatalf("accepted a token with %d parts", len(parts))
+		}
+		parsed, _, perr := jwt.NewParser().ParseUnverified(token, jwt.MapClaims{})
+		if perr != nil {
+			t.Fatalf("accepted an unparsable token: %v", perr)
+		}
+		if parsed.Header["alg"] != "HS256" {
+			t.Fatalf("accepted alg %v", parsed.Header["alg"])
+		}
+		kid, _ := parsed.Header["kid"].(string)
+		key, ok := secrets[kid]
+		if !ok {
+			t.Fatalf("accepted unknown kid %q", kid)
+		}
+		sig, derr := base64.RawURLEncoding.DecodeString(parts[2])
+		if derr != nil {
+			sig, derr = base64.URLEncoding.DecodeString(parts[2])
+		}
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(parts[0] + "." + parts[1]))
+		if derr != nil || !hmac.Equal(sig, m.Sum(nil)) {
+			t.Fatal("accepted a token whose signature is not ours")
+		}
+		if c.ExpiresAt == nil || !c.ExpiresAt.After(clock.Now()) || c.Subject == "" || c.SessionID == "" || !c.OrganizationRole.Valid() {
+			t.Fatalf("accepted claims %+v", c)
+		}
+	})
+}
+
+var (
+	apiKeyShape = regexp.MustCompile(`^sk-[0-9a-f]{64}$`)
+	tokenShape  = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
+
+// FuzzSecretParsers checks the shape tests of API keys (bearer) and of
+// verification tokens (email confirm, password reset) against their
+// grammar. Refresh tokens need no parser: any cookie value is only hashed
+// and looked up.
+func FuzzSecretParsers(f *testing.F) {
+	key, _, _ := newSecret("sk-")
+	tok, _, _ := newSecret("")
+	for _, s := range []string{key, tok, "sk-", "sk-" + strings.ToUpper(tok), "SK-" + tok, key + "0", key[:len(key)-1], "sk-" + tok[:63] + "g", tok + "\n", "", "sk-\x00" + tok[1:]} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := validAPIKey(s), apiKeyShape.MatchString(s); got != want {
+			t.Fatalf("validAPIKey(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := wellFormedToken(s), tokenShape.MatchString(s); got != want {
+			t.Fatalf("wellFormedToken(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
+// fuzzContext is a gin context for one request with a recorder.
+func fuzzContext(method, target string, body []byte) (*gin.Context, *httptest.ResponseRecorder, bool) {
+	req, err := http.NewRequest(method, "http://fastauth.test/", bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, false
+	}
+	req.URL.RawQuery = target
+	w := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(w)
+	c.Request = req
+	return c, w, true
+}
+
+func FuzzBindJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"email":"ada@example.com","password":"correct-horse-42"}`, `{}`, ``, `null`, `[]`, `"x"`, `{"email":1}`,
+		`{"email":"a"}{"email":"b"}`, `{"email":"a"} x`, `{"unknown":true}`, `{"email":"a","email":"b"}`,
+		`{"nested":{"x":["a",1]}}`, `{"n":1e400}`, `{"n":-0.5}`, `{"email":"\ud800"}`, `{` + strings.Repeat(`"a":1,`, 400) + `"n":1}`,
+		strings.Repeat("[", 10000), `{"email":"` + strings.Repeat("x", 2000) + `"}`, "\xef\xbb\xbf{}", `{"EMAIL":"a"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	a := &Auth{cfg: Config{MaxBodyBytes: 1024}}
+	gin.SetMode(gin.ReleaseMode)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		c, w, ok := fuzzContext(http.MethodPost, "", body)
+		if !ok {
+			return
+		}
+		var dst struct {
+			Email    string `json:"email"`
+			Password string `json:"password"`
+			N        int    `json:"n"`
+			Nested   *struct {
+				X []string `json:"x"`
+			} `json:"nested"`
+		}
+		if a.bindJSON(c, &dst) {
+			if c.IsAborted() || w.Body.Len() > 0 {
+				t.Fatalf("bindJSON accepted %q but answered %d %s", body, w.Code, w.Body)
+			}
+			if len(body) > 1024 {
+				t.Fatalf("bindJSON accepted %d bytes over MaxBodyBytes", len(body))
+			}
+			return
+		}
+		if !c.IsAborted() {
+			t.Fatalf("bindJSON refused %q without aborting", body)
+		}
+		e := expectErrorBody(t, w.Body.Bytes())
+		switch {
+		case w.Code == http.StatusBadRequest && e.Code == CodeInvalidRequest:
+		case w.Code == http.StatusRequestEntityTooLarge && e.Code == CodeBodyTooLarge && len(body) > 1024:
+		default:
+			t.Fatalf("bindJSON(%q) answered %d %s", body, w.Code, w.Body)
+		}
+		if len(e.Message) > 200 {
+			t.Fatalf("message of %d bytes", len(e.Message))
+		}
+	})
+}
+
+// FuzzListQuery fuzzes the API-key list query (limit, offset, sort_by,
+// sort_order): either valid options or a 400 invalid_request.
+func FuzzListQuery(f *testing.F) {
+	for _, s := range []string{
+		"", "limit=20&offset=0&sort_by=created_at&sort_order=desc", "limit=0", "limit=101", "limit=1&limit=2", "offset=-1",
+		"offset=99999999999999999999", "sort_by=name;drop", "sort_order=ASC", "limit=%zz", "limit=+5", "limit=0x10",
+		"sort_by=last_used_at&sort_order=asc", "offset=2147483648", "limit= 5", "%", "&&&=&", "limit=1%00",
+	} {
+		f.Add(s)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	f.Fuzz(func(t *testing.T, query string) {
+		c, w, ok := fuzzContext(http.MethodGet, query, nil)
+		if !ok {
+			return
+		}
+		opt, ok := parseAPIKeyListOptions(c)
+		if !ok {
+			if e := expectErrorBody(t, w.Body.Bytes()); w.Code != http.StatusBadRequest || e.Code != CodeInvalidRequest {
+				t.Fatalf("query %q: %d %s", query, w.Code, w.Body)
+			}
+			return
+		}
+		if opt.Limit < 1 || opt.Limit > maxAPIKeyPageSize || opt.Offset < 0 ||
+			(opt.SortBy != "created_at" && opt.SortBy != "name" && opt.SortBy != "last_used_at") ||
+			(opt.SortOrder != Asc && opt.SortOrder != Desc) {
+			t.Fatalf("query %q accepted as %+v", query, opt)
+		}
+	})
+}

@@ -1,0 +1,205 @@
+package ginauth_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/store"
+)
+
+// swaggerDoc is the part of docs/swagger.json these tests read.
+type swaggerDoc struct {
+	BasePath            string                                 `json:"basePath"`
+	SecurityDefinitions map[string]json.RawMessage             `json:"securityDefinitions"`
+	Paths               map[string]map[string]swaggerOperation `json:"paths"`
+}
+
+type swaggerOperation struct {
+	Security   []map[string][]string `json:"security"`
+	Parameters []struct {
+		In string `json:"in"`
+	} `json:"parameters"`
+	Responses map[string]struct {
+		Schema *struct {
+			Ref string `json:"$ref"`
+		} `json:"schema"`
+	} `json:"responses"`
+}
+
+func loadSpec(t *testing.T) swaggerDoc {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "docs", "swagger.json"))
+	if err != nil {
+		t.Fatalf("read the generated spec (run `make openapi`): %v", err)
+	}
+	var doc swaggerDoc
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("parse docs/swagger.json: %v", err)
+	}
+	return doc
+}
+
+// mountedRoutes registers ginauth on a SQLite store and returns its routes
+// as "METHOD /path/{param}" relative to the base path.
+func mountedRoutes(t *testing.T) (basePath string, routes []string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "routes.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AutoMigrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gin.SetMode(gin.TestMode)
+	r := gin.New()
+	auth, err := ginauth.Register(r, ginauth.Config{
+		Secret: []byte("openapi-routes-test-secret-0123456789abcdef"),
+		Argon2: ginauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32, AllowWeak: true},
+	}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = auth.Close() })
+	basePath = auth.Config().BasePath
+	param := regexp.MustCompile(`[:*]([A-Za-z0-9_]+)`)
+	for _, rt := range r.Routes() {
+		if !strings.HasPrefix(rt.Path, basePath+"/") {
+			continue
+		}
+		p := param.ReplaceAllString(strings.TrimPrefix(rt.Path, basePath), "{$1}")
+		routes = append(routes, rt.Method+" "+p)
+	}
+	sort.Strings(routes)
+	return basePath, routes
+}
+
+// TestOpenAPICoversEveryRoute fails when a route mounted by Register has no
+// operation in docs/swagger.json, or the document has an operation that is
+// not mounted. Regenerate with `make openapi` after changing annotations.
+func TestOpenAPICoversEveryRoute(t *testing.T) {
+	doc := loadSpec(t)
+	basePath, routes := mountedRoutes(t)
+	if len(routes) == 0 {
+		t.Fatal("Register mounted no routes under the base path")
+	}
+	if doc.BasePath != basePath {
+		t.Errorf("spec basePath = %q, want the default base path %q", doc.BasePath, basePath)
+	}
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	mounted := map[string]bool{}
+	for _, r := range routes {
+		mounted[r] = true
+		if !documented[r] {
+			method, path, _ := strings.Cut(r, " ")
+			t.Errorf("route %s %s%s is mounted but has no operation in docs/swagger.json (path %s under basePath %s)", method, basePath, path, path, basePath)
+		}
+	}
+	for op := range documented {
+		if !mounted[op] {
+			t.Errorf("docs/swagger.json documents %s (relative to basePath %s), which Register does not mount", op, basePath)
+		}
+	}
+}
+
+// public lists the operations that need no principal; every other one must
+// declare its security schemes and 401. cookieOnly lists the browser-session
+// routes, which refuse API keys.
+var public = map[string]bool{
+	"POST /sign-up":            true,
+	"POST /sign-in":            true,
+	"POST /refresh":            true,
+	"POST /sign-out":           true,
+	"POST /email/confirm/send": true,
+	"GET /email/confirm":       true,
+	"POST /email/confirm":      true,
+	"POST /password/forgot":    true,
+	"POST /password/reset":     true,
+}
+
+var cookieOnly = map[string]bool{
+	"GET /sessions":                      true,
+	"DELETE /sessions/{session_id}":      true,
+	"POST /sessions/revoke-others":       true,
+	"POST /password/change":              true,
+	"POST /organizations/current":        true,
+	"POST /organizations/invites/accept": true,
+}
+
+// TestOpenAPIErrorsAndSecurity checks the shape every operation shares:
+// error responses carry the {code,message} body, the two security schemes
+// exist, and every non-public operation declares which it accepts.
+func TestOpenAPIErrorsAndSecurity(t *testing.T) {
+	doc := loadSpec(t)
+	for _, name := range []string{"CookieAuth", "BearerAuth"} {
+		if _, ok := doc.SecurityDefinitions[name]; !ok {
+			t.Errorf("security definition %s is missing", name)
+		}
+	}
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			name := strings.ToUpper(method) + " " + path
+			success := false
+			for status, resp := range op.Responses {
+				switch {
+				case strings.HasPrefix(status, "2") || strings.HasPrefix(status, "3"):
+					success = true
+				default:
+					if resp.Schema == nil || resp.Schema.Ref != "#/definitions/ErrorBody" {
+						t.Errorf("%s: response %s must have the ErrorBody schema", name, status)
+					}
+				}
+			}
+			if !success {
+				t.Errorf("%s: no success response", name)
+			}
+			need := func(status, why string) {
+				if _, ok := op.Responses[status]; !ok {
+					t.Errorf("%s: declares no %s response (%s)", name, status, why)
+				}
+			}
+			for _, p := range op.Parameters {
+				if p.In == "body" {
+					need("400", "invalid_request for a malformed body")
+					need("413", "body_too_large")
+				}
+			}
+			if !public[name] {
+				need("401", "invalid_token, token_expired")
+			}
+			if cookieOnly[name] {
+				need("403", "API keys are refused")
+				if len(op.Security) != 1 || op.Security[0]["CookieAuth"] == nil {
+					t.Errorf("%s: a browser-session route must declare CookieAuth only", name)
+				}
+			} else if !public[name] && len(op.Security) != 2 {
+				t.Errorf("%s: must accept both CookieAuth and BearerAuth", name)
+			}
+			if public[name] != (len(op.Security) == 0) {
+				if public[name] {
+					t.Errorf("%s: a public route must not declare security", name)
+				} else {
+					t.Errorf("%s: declares no security scheme (@Security CookieAuth and/or BearerAuth)", name)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,203 @@
+package ginauth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// errHashOverloaded: no hashing slot freed up within HashQueueTimeout, or
+// the request ended while waiting (503 overloaded with Retry-After).
+var errHashOverloaded = errors.New("ginauth: password hashing overloaded")
+
+// errBadHash: a stored password hash is not a well-formed argon2id PHC
+// string this package can verify.
+var errBadHash = errors.New("ginauth: malformed password hash")
+
+// Bounds on the parameters of a stored PHC string, so that a corrupt or
+// hostile row cannot make a verify allocate without limit.
+const (
+	maxHashMemoryKiB  = 4 << 20 // 4 GiB
+	maxHashIterations = 64
+	maxHashKeyLength  = 1024
+	minHashSaltLength = 8
+)
+
+// passwordHasher hashes and verifies passwords with argon2id under a
+// concurrency bound. It is safe for concurrent use.
+type passwordHasher struct {
+	params       Argon2Params
+	slots        chan struct{}
+	queueTimeout time.Duration
+	// dummy is a hash of a random password made with the configured
+	// parameters; verifying against it costs what a real verify costs.
+	dummy string
+}
+
+// newPasswordHasher builds the hasher of cfg (defaults applied, validated)
+// and precomputes its dummy hash.
+func newPasswordHasher(cfg Config) *passwordHasher {
+	n := cfg.MaxConcurrentHashes
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	h := &passwordHasher{
+		params:       cfg.Argon2,
+		slots:        make(chan struct{}, n),
+		queueTimeout: cfg.HashQueueTimeout,
+	}
+	var pw [32]byte
+	_, _ = rand.Read(pw[:]) // crypto/rand.Read never fails (Go 1.24+)
+	h.dummy = h.compute(pw[:])
+	return h
+}
+
+// acquire waits for a hashing slot for at most queueTimeout (real time: it
+// bounds a wait, not a business rule) or until ctx ends.
+func (h *passwordHasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	t := time.NewTimer(h.queueTimeout)
+	defer t.Stop()
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return errHashOverloaded
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", errHashOverloaded, ctx.Err())
+	}
+}
+
+func (h *passwordHasher) release() { <-h.slots }
+
+// hash returns the argon2id PHC string of password with a fresh salt and
+// the configured parameters.
+func (h *passwordHasher) hash(ctx context.Context, password string) (string, error) {
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	return h.compute([]byte(password)), nil
+}
+
+// compute hashes without taking a slot.
+func (h *passwordHasher) compute(password []byte) string {
+	p := h.params
+	salt := make([]byte, p.SaltLength)
+	_, _ = rand.Read(salt) // never fails
+	key := argon2.IDKey(password, salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
+	return encodePHC(phc{memory: p.Memory, iterations: p.Iterations, parallelism: p.Parallelism, salt: salt, key: key})
+}
+
+// verify reports whether password matches the PHC string encoded, and
+// whether encoded should be replaced by a hash with the configured
+// parameters. It fails with errBadHash for a malformed string and with
+// errHashOverloaded when no slot is free in time.
+func (h *passwordHasher) verify(ctx context.Context, password, encoded string) (ok, rehash bool, err error) {
+	stored, err := parsePHC(encoded)
+	if err != nil {
+		return false, false, err
+	}
+	if err := h.acquire(ctx); err != nil {
+		return false, false, err
+	}
+	defer h.release()
+	key := argon2.IDKey([]byte(password), stored.salt, stored.iterations, stored.memory, stored.parallelism, uint32(len(stored.key)))
+	if subtle.ConstantTimeCompare(key, stored.key) != 1 {
+		return false, false, nil
+	}
+	return true, h.needsRehash(stored), nil
+}
+
+// verifyDummy spends the work of one verify against the dummy hash, for a
+// sign-in with an unknown email. It only fails when overloaded.
+func (h *passwordHasher) verifyDummy(ctx context.Context, password string) error {
+	_, _, err := h.verify(ctx, password, h.dummy)
+	return err
+}
+
+// needsRehash reports whether a stored hash was made with parameters other
+// than the configured ones.
+func (h *passwordHasher) needsRehash(stored phc) bool {
+	p := h.params
+	return stored.memory != p.Memory || stored.iterations != p.Iterations ||
+		stored.parallelism != p.Parallelism || uint32(len(stored.salt)) != p.SaltLength ||
+		uint32(len(stored.key)) != p.KeyLength
+}
+
+// phc is a decoded argon2id PHC string.
+type phc struct {
+	memory, iterations uint32
+	parallelism        uint8
+	salt, key          []byte
+}
+
+var b64 = base64.RawStdEncoding
+
+// encodePHC formats $argon2id$v=19$m=...,t=...,p=...$salt$hash.
+func encodePHC(p phc) string {
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.memory, p.iterations, p.parallelism, b64.EncodeToString(p.salt), b64.EncodeToString(p.key))
+}
+
+// parsePHC decodes an argon2id PHC string strictly: version 19, the three
+// parameters in order m, t, p, within sane bounds, unpadded standard base64
+// salt and hash.
+func parsePHC(s string) (phc, error) {
+	var out phc
+	parts := strings.Split(s, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return out, fmt.Errorf("%w: not an argon2id PHC string", errBadHash)
+	}
+	if parts[2] != "v="+strconv.Itoa(argon2.Version) {
+		return out, fmt.Errorf("%w: unsupported argon2 version %q", errBadHash, parts[2])
+	}
+	params := strings.Split(parts[3], ",")
+	if len(params) != 3 {
+		return out, fmt.Errorf("%w: want parameters m,t,p", errBadHash)
+	}
+	m, err1 := phcParam(params[0], "m=", maxHashMemoryKiB)
+	t, err2 := phcParam(params[1], "t=", maxHashIterations)
+	p, err3 := phcParam(params[2], "p=", 255)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return out, err
+	}
+	if t < 1 || p < 1 || m < 8*p {
+		return out, fmt.Errorf("%w: parameters out of range", errBadHash)
+	}
+	salt, err := b64.Strict().DecodeString(parts[4])
+	if err != nil || len(salt) < minHashSaltLength {
+		return out, fmt.Errorf("%w: bad salt", errBadHash)
+	}
+	key, err := b64.Strict().DecodeString(parts[5])
+	if err != nil || len(key) < 16 || len(key) > maxHashKeyLength {
+		return out, fmt.Errorf("%w: bad hash", errBadHash)
+	}
+	return phc{memory: m, iterations: t, parallelism: uint8(p), salt: salt, key: key}, nil
+}
+
+// phcParam parses "<prefix><decimal>" with the value at most max.
+func phcParam(s, prefix string, max uint64) (uint32, error) {
+	v, ok := strings.CutPrefix(s, prefix)
+	if !ok || v == "" || (len(v) > 1 && v[0] == '0') {
+		return 0, fmt.Errorf("%w: bad parameter %q", errBadHash, s)
+	}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil || n > max {
+		return 0, fmt.Errorf("%w: bad parameter %q", errBadHash, s)
+	}
+	return uint32(n), nil
+}

@@ -1,0 +1,221 @@
+package ginauth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// testArgon2 are the fast test parameters of the brief.
+var testArgon2 = Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32, AllowWeak: true}
+
+func testHasher(params Argon2Params, slots int, wait time.Duration) *passwordHasher {
+	return newPasswordHasher(Config{Argon2: params, MaxConcurrentHashes: slots, HashQueueTimeout: wait, Secret: testSecret(0)}.withDefaults())
+}
+
+func TestPasswordHashVerify(t *testing.T) {
+	t.Parallel()
+	h := testHasher(testArgon2, 2, time.Second)
+	ctx := context.Background()
+	enc, err := h.hash(ctx, "correct-horse-42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^\$argon2id\$v=19\$m=64,t=1,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$`).MatchString(enc) {
+		t.Fatalf("hash %q is not the expected PHC string", enc)
+	}
+	again, err := h.hash(ctx, "correct-horse-42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again == enc {
+		t.Fatal("two hashes of one password must differ (random salt)")
+	}
+	tests := []struct {
+		pw   string
+		want bool
+	}{
+		{"correct-horse-42", true},
+		{"correct-horse-43", false},
+		{"Correct-horse-42", false},
+		{"", false},
+		{"correct-horse-42 ", false},
+	}
+	for _, tt := range tests {
+		ok, rehash, err := h.verify(ctx, tt.pw, enc)
+		if err != nil || ok != tt.want || rehash {
+			t.Errorf("verify(%q) = %v, %v, %v; want %v, false, nil", tt.pw, ok, rehash, err, tt.want)
+		}
+	}
+}
+
+func TestPasswordNeedsRehash(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	old := testHasher(testArgon2, 1, time.Second)
+	enc, err := old.hash(ctx, "pw-1234567")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range map[string]Argon2Params{
+		"memory":      {Memory: 128, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32, AllowWeak: true},
+		"iterations":  {Memory: 64, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32, AllowWeak: true},
+		"parallelism": {Memory: 64, Iterations: 1, Parallelism: 2, SaltLength: 16, KeyLength: 32, AllowWeak: true},
+		"salt length": {Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 24, KeyLength: 32, AllowWeak: true},
+		"key length":  {Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 64, AllowWeak: true},
+	} {
+		h := testHasher(p, 1, time.Second)
+		ok, rehash, err := h.verify(ctx, "pw-1234567", enc)
+		if err != nil || !ok || !rehash {
+			t.Errorf("%s changed: verify = %v, %v, %v; want true, true, nil", name, ok, rehash, err)
+		}
+		if ok, rehash, _ := h.verify(ctx, "wrong", enc); ok || rehash {
+			t.Errorf("%s changed: a wrong password must not report a rehash", name)
+		}
+	}
+}
+
+func TestParsePHCRefusesMalformed(t *testing.T) {
+	t.Parallel()
+	const salt, key = "c2FsdHNhbHRzYWx0c2FsdA", "a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U"
+	good := "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + key
+	if _, err := parsePHC(good); err != nil {
+		t.Fatalf("baseline: %v", err)
+	}
+	bad := map[string]string{
+		"empty":               "",
+		"bcrypt":              "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
+		"argon2i":             "$argon2i$v=19$m=64,t=1,p=1$" + salt + "$" + key,
+		"argon2d":             "$argon2d$v=19$m=64,t=1,p=1$" + salt + "$" + key,
+		"version 16":          "$argon2id$v=16$m=64,t=1,p=1$" + salt + "$" + key,
+		"no version":          "$argon2id$m=64,t=1,p=1$" + salt + "$" + key,
+		"params out of order": "$argon2id$v=19$t=1,m=64,p=1$" + salt + "$" + key,
+		"missing param":       "$argon2id$v=19$m=64,t=1$" + salt + "$" + key,
+		"extra param":         "$argon2id$v=19$m=64,t=1,p=1,k=2$" + salt + "$" + key,
+		"zero iterations":     "$argon2id$v=19$m=64,t=0,p=1$" + salt + "$" + key,
+		"zero parallelism":    "$argon2id$v=19$m=64,t=1,p=0$" + salt + "$" + key,
+		"memory below 8p":     "$argon2id$v=19$m=7,t=1,p=1$" + salt + "$" + key,
+		"huge memory":         "$argon2id$v=19$m=99999999999,t=1,p=1$" + salt + "$" + key,
+		"huge iterations":     "$argon2id$v=19$m=64,t=100000,p=1$" + salt + "$" + key,
+		"p over 255":          "$argon2id$v=19$m=4096,t=1,p=256$" + salt + "$" + key,
+		"negative":            "$argon2id$v=19$m=-64,t=1,p=1$" + salt + "$" + key,
+		"leading zero":        "$argon2id$v=19$m=064,t=1,p=1$" + salt + "$" + key,
+		"padded salt":         "$argon2id$v=19$m=64,t=1,p=1$" + salt + "==$" + key,
+		"bad base64":          "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + key[:20] + "!!" + key[22:],
+		"short salt":          "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$" + key,
+		"short hash":          "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$a2V5",
+		"missing hash":        "$argon2id$v=19$m=64,t=1,p=1$" + salt,
+		"trailing field":      good + "$x",
+		"no leading dollar":   strings.TrimPrefix(good, "$"),
+	}
+	h := testHasher(testArgon2, 1, time.Second)
+	for name, s := range bad {
+		if _, err := parsePHC(s); !errors.Is(err, errBadHash) {
+			t.Errorf("%s: parsePHC(%q) = %v, want errBadHash", name, s, err)
+		}
+		if ok, _, err := h.verify(context.Background(), "pw", s); ok || !errors.Is(err, errBadHash) {
+			t.Errorf("%s: verify = %v, %v; want false, errBadHash", name, ok, err)
+		}
+	}
+}
+
+func TestPasswordDummyVerifyDoesTheWork(t *testing.T) {
+	t.Parallel()
+	h := testHasher(testArgon2, 1, time.Second)
+	stored, err := parsePHC(h.dummy)
+	if err != nil {
+		t.Fatalf("dummy hash %q: %v", h.dummy, err)
+	}
+	if h.needsRehash(stored) {
+		t.Fatal("the dummy hash must use the configured parameters, so it costs what a real verify costs")
+	}
+	if err := h.verifyDummy(context.Background(), "anything"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPasswordHashingIsBounded(t *testing.T) {
+	t.Parallel()
+	h := testHasher(testArgon2, 1, 50*time.Millisecond)
+	// Occupy the only slot.
+	if err := h.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := h.hash(context.Background(), "pw"); !errors.Is(err, errHashOverloaded) {
+		t.Fatalf("hash with no free slot = %v, want errHashOverloaded", err)
+	}
+	if waited := time.Since(start); waited < 40*time.Millisecond {
+		t.Fatalf("gave up after %v, before the queue timeout", waited)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := h.verify(ctx, "pw", h.dummy); !errors.Is(err, errHashOverloaded) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("verify with an ended context = %v, want errHashOverloaded wrapping context.Canceled", err)
+	}
+	h.release()
+	if _, err := h.hash(context.Background(), "pw"); err != nil {
+		t.Fatalf("after the slot is freed: %v", err)
+	}
+}
+
+func TestPasswordConcurrencyNeverExceedsBound(t *testing.T) {
+	t.Parallel()
+	const slots = 2
+	h := testHasher(testArgon2, slots, 10*time.Second)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	maxSeen := 0
+	for range 16 {
+		wg.Go(func() {
+			if _, err := h.hash(context.Background(), "pw-1234567"); err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			maxSeen = max(maxSeen, len(h.slots))
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if cap(h.slots) != slots || maxSeen > slots || len(h.slots) != 0 {
+		t.Fatalf("slots cap %d, max in use %d, left in use %d", cap(h.slots), maxSeen, len(h.slots))
+	}
+}
+
+func TestSignUpOverloadedGives503(t *testing.T) {
+	t.Parallel()
+	a := storelessAuth(t, newTestClock(), func(c *Config) {
+		c.MaxConcurrentHashes = 1
+		c.HashQueueTimeout = 20 * time.Millisecond
+	})
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(a.Middleware())
+	a.mountAccountRoutes(r.Group(a.cfg.BasePath))
+	// Occupy the only hashing slot: the sign-up must give up before it
+	// reaches the (absent) store.
+	if err := a.hasher.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer a.hasher.release()
+	req := httptest.NewRequest(http.MethodPost, "/auth/sign-up", strings.NewReader(`{"email":"ada@example.com","password":"correct-horse-42"}`))
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), `"code":"overloaded"`) {
+		t.Fatalf("sign-up with no hashing slot: %d %s, want 503 overloaded", w.Code, w.Body)
+	}
+	if w.Header().Get("Retry-After") == "" {
+		t.Fatal("503 overloaded without Retry-After")
+	}
+	if len(w.Result().Cookies()) != 0 {
+		t.Fatal("an overloaded sign-up must not set cookies")
+	}
+}

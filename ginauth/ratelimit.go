@@ -1,0 +1,286 @@
+package ginauth
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth/internal/ratelimit"
+)
+
+// RateLimiter stores the token buckets of the rate limits and the
+// consecutive-failure records of the sign-in lockout. NewMemoryRateLimiter
+// (the default) keeps them in the process; package
+// github.com/fastauth/fastauth/redislimit keeps them in Redis so that every
+// instance shares them. Implementations must be safe for concurrent use and
+// take time only from the now they are given.
+type RateLimiter interface {
+	// Allow takes one token from the bucket key under rule at now.
+	Allow(ctx context.Context, key string, rule RateRule, now time.Time) (RateDecision, error)
+	// LockoutStatus returns how long key stays locked at now (0: not locked).
+	LockoutStatus(ctx context.Context, key string, now time.Time) (time.Duration, error)
+	// RecordFailure counts a failure of key at now and returns the cool-down
+	// it started (0 while under the policy's threshold).
+	RecordFailure(ctx context.Context, key string, policy LockoutPolicy, now time.Time) (time.Duration, error)
+	// ResetLockout forgets key's failures.
+	ResetLockout(ctx context.Context, key string) error
+}
+
+// RateRule is a token bucket: at most Limit requests at once, refilled at
+// Limit per Per.
+type RateRule = ratelimit.Rule
+
+// RateDecision is the outcome of RateLimiter.Allow: Allowed, or RetryAfter
+// until a token is available.
+type RateDecision = ratelimit.Decision
+
+// LockoutPolicy is the sign-in lockout: after Threshold consecutive
+// failures the account is locked for Cooldown; each further failure locks
+// it again for twice as long, up to MaxCooldown; a success resets it; a
+// record without failure for Forget is dropped.
+type LockoutPolicy = ratelimit.LockoutPolicy
+
+// NewMemoryRateLimiter returns an in-process RateLimiter holding at most
+// about a million keys; idle buckets are evicted. It is the default and is
+// right for a single instance.
+func NewMemoryRateLimiter() RateLimiter { return ratelimit.NewMemory(0) }
+
+// The routes the rate limits apply to, relative to the base path. Handlers
+// name their route with these when they call allowEmail.
+const (
+	routeSignUp         = "/sign-up"
+	routeSignIn         = "/sign-in"
+	routeConfirmSend    = "/email/confirm/send"
+	routePasswordForgot = "/password/forgot"
+	routePasswordReset  = "/password/reset"
+	routePasswordChange = "/password/change"
+	routeInviteAccept   = "/organizations/invites/accept"
+)
+
+// ipLimited reports whether POST route has a per-IP limit.
+func ipLimited(route string) bool {
+	switch route {
+	case routeSignUp, routeSignIn, routeConfirmSend, routePasswordForgot,
+		routePasswordReset, routePasswordChange, routeInviteAccept:
+		return true
+	}
+	return false
+}
+
+// accountLimited reports whether POST route has a per-account limit.
+func accountLimited(route string) bool {
+	return route == routePasswordChange || route == routeInviteAccept
+}
+
+// withDefaults fills the zero fields of rc.
+func (rc RateLimitConfig) withDefaults() RateLimitConfig {
+	if rc.PerIP == 0 {
+		rc.PerIP = 60
+	}
+	rc.PerAccount = ruleDefaults(rc.PerAccount, RateRule{Limit: 10, Per: 15 * time.Minute})
+	rc.PerEmail = ruleDefaults(rc.PerEmail, RateRule{Limit: 3, Per: 15 * time.Minute})
+	lo := &rc.Lockout
+	if lo.Threshold == 0 {
+		lo.Threshold = 10
+	}
+	setDuration(&lo.Cooldown, time.Minute)
+	setDuration(&lo.MaxCooldown, max(time.Hour, lo.Cooldown))
+	setDuration(&lo.Forget, 24*time.Hour)
+	if rc.Limiter == nil {
+		rc.Limiter = NewMemoryRateLimiter()
+	}
+	return rc
+}
+
+func ruleDefaults(r, def RateRule) RateRule {
+	if r.Limit == 0 {
+		r.Limit = def.Limit
+	}
+	setDuration(&r.Per, def.Per)
+	return r
+}
+
+// validate checks the enabled rules (defaults applied).
+func (rc RateLimitConfig) validate() error {
+	if rc.PerAccount.Limit > 0 {
+		if err := rc.PerAccount.Validate(); err != nil {
+			return fmt.Errorf("RateLimit.PerAccount: %w", err)
+		}
+	}
+	if rc.PerEmail.Limit > 0 {
+		if err := rc.PerEmail.Validate(); err != nil {
+			return fmt.Errorf("RateLimit.PerEmail: %w", err)
+		}
+	}
+	if rc.Lockout.Threshold > 0 {
+		if err := rc.Lockout.Validate(); err != nil {
+			return fmt.Errorf("RateLimit.Lockout: %w", err)
+		}
+	}
+	return nil
+}
+
+// rateLimit is the middleware of the auth route group: it applies the
+// per-IP limit of the POST routes listed in ipLimited and, for a signed-in
+// caller, the per-account limit of password change and invite acceptance,
+// answering 429 rate_limited with Retry-After when a bucket is empty. The
+// client IP is gin's ClientIP, so only proxies trusted with
+// Engine.SetTrustedProxies can choose it.
+func (a *Auth) rateLimit(c *gin.Context) {
+	rl := a.cfg.RateLimit
+	if rl.Disabled || c.Request.Method != http.MethodPost {
+		c.Next()
+		return
+	}
+	route := c.FullPath()
+	if a.cfg.BasePath != "/" {
+		route = strings.TrimPrefix(route, a.cfg.BasePath)
+	}
+	if !ipLimited(route) {
+		c.Next()
+		return
+	}
+	ctx := c.Request.Context()
+	if rl.PerIP > 0 {
+		key := "ip|" + route + "|" + clientNetwork(c.ClientIP())
+		if wait, ok := a.allow(ctx, key, RateRule{Limit: rl.PerIP, Per: time.Minute}); !ok {
+			abortRateLimited(c, wait)
+			return
+		}
+	}
+	if p, ok := PrincipalFrom(c); ok && rl.PerAccount.Limit > 0 && accountLimited(route) {
+		if wait, ok := a.allow(ctx, "acct|"+route+"|"+p.UserID, rl.PerAccount); !ok {
+			abortRateLimited(c, wait)
+			return
+		}
+	}
+	c.Next()
+}
+
+// allowEmail takes a token from the per-address bucket of a mail-sending
+// route (routeConfirmSend, routePasswordForgot, ...) for the normalized
+// email. When it reports false the handler must answer exactly as if it
+// had sent the mail, and send nothing: the limit must not reveal whether
+// the address has an account.
+func (a *Auth) allowEmail(ctx context.Context, route, email string) (retryAfter time.Duration, ok bool) {
+	rl := a.cfg.RateLimit
+	if rl.Disabled || rl.PerEmail.Limit < 0 {
+		return 0, true
+	}
+	return a.allow(ctx, "mail|"+route+"|"+a.emailKey(email), rl.PerEmail)
+}
+
+// signInLocked reports whether sign-in for the normalized email is locked
+// out and for how long. The sign-in handler calls it before any lookup or
+// password work and answers a lock with abortRateLimited, whether or not
+// the account exists.
+func (a *Auth) signInLocked(ctx context.Context, email string) (retryAfter time.Duration, locked bool) {
+	if !a.lockoutEnabled() {
+		return 0, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
+	defer cancel()
+	d, err := a.cfg.RateLimit.Limiter.LockoutStatus(ctx, a.lockoutKey(email), a.now())
+	if err != nil {
+		a.limiterFailure(ctx, err)
+		return 0, false
+	}
+	return d, d > 0
+}
+
+// signInFailed counts a failed sign-in for the normalized email: a wrong
+// password or an unknown email alike.
+func (a *Auth) signInFailed(ctx context.Context, email string) {
+	if !a.lockoutEnabled() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
+	defer cancel()
+	if _, err := a.cfg.RateLimit.Limiter.RecordFailure(ctx, a.lockoutKey(email), a.cfg.RateLimit.Lockout, a.now()); err != nil {
+		a.limiterFailure(ctx, err)
+	}
+}
+
+// signInSucceeded resets the lockout record of the normalized email after
+// its password verified.
+func (a *Auth) signInSucceeded(ctx context.Context, email string) {
+	if !a.lockoutEnabled() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
+	defer cancel()
+	if err := a.cfg.RateLimit.Limiter.ResetLockout(ctx, a.lockoutKey(email)); err != nil {
+		a.limiterFailure(ctx, err)
+	}
+}
+
+func (a *Auth) lockoutEnabled() bool {
+	return !a.cfg.RateLimit.Disabled && a.cfg.RateLimit.Lockout.Threshold > 0
+}
+
+func (a *Auth) lockoutKey(email string) string { return "signin|" + a.emailKey(email) }
+
+// allow takes a token from key's bucket. A limiter error allows the request
+// (fail open) and is logged.
+func (a *Auth) allow(ctx context.Context, key string, rule RateRule) (time.Duration, bool) {
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
+	defer cancel()
+	d, err := a.cfg.RateLimit.Limiter.Allow(ctx, key, rule, a.now())
+	if err != nil {
+		a.limiterFailure(ctx, err)
+		return 0, true
+	}
+	return d.RetryAfter, d.Allowed
+}
+
+func (a *Auth) limiterFailure(ctx context.Context, err error) {
+	a.log.ErrorContext(ctx, "fastauth: rate limiter failed; request allowed without limit", "err", err)
+}
+
+// emailKey names an email in limiter keys without storing it: a keyed hash
+// (HMAC-SHA-256 under the signing secret, 128 bits), so a shared Redis holds
+// no addresses and none can be recovered by hashing guesses.
+func (a *Auth) emailKey(email string) string {
+	m := hmac.New(sha256.New, a.cfg.Secret)
+	m.Write([]byte("fastauth rate-limit email\x00"))
+	m.Write([]byte(email))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// clientNetwork is the bucket name of a client IP: the address for IPv4,
+// its /64 network for IPv6 (one subscriber usually holds a whole /64).
+func clientNetwork(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	addr = addr.Unmap()
+	if addr.Is4() {
+		return addr.String()
+	}
+	p, err := addr.Prefix(64)
+	if err != nil {
+		return addr.String()
+	}
+	return p.String()
+}
+
+// abortRateLimited answers 429 rate_limited with Retry-After in whole
+// seconds (rounded up, at least 1).
+func abortRateLimited(c *gin.Context, retryAfter time.Duration) {
+	secs := int64((retryAfter + time.Second - 1) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	c.Header("Retry-After", strconv.FormatInt(secs, 10))
+	abort(c, http.StatusTooManyRequests, CodeRateLimited, "too many requests; retry in "+strconv.FormatInt(secs, 10)+" seconds")
+}

@@ -1,0 +1,143 @@
+package ginauth
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+)
+
+// SessionBody is a session as the API shows it. Its id is the `sid` claim
+// of the session's access tokens.
+type SessionBody struct {
+	ID         string     `json:"id"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt time.Time  `json:"last_used_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	UserAgent  string     `json:"user_agent"`
+	IP         string     `json:"ip"`
+	// Current marks the session of the request.
+	Current bool `json:"current"`
+}
+
+// RevokedSessionsResponse is the body of POST {BasePath}/sessions/revoke-others.
+type RevokedSessionsResponse struct {
+	Revoked int `json:"revoked" example:"2"`
+}
+
+// mountSessionRoutes registers the session management routes (cookie
+// sessions only).
+func (a *Auth) mountSessionRoutes(g *gin.RouterGroup) {
+	s := g.Group("/sessions", a.requireSession)
+	s.GET("", a.listSessions)
+	s.POST("/revoke-others", a.revokeOtherSessions)
+	s.DELETE("/:session_id", a.revokeSession)
+}
+
+func sessionBody(s Session, currentID string) SessionBody {
+	return SessionBody{
+		ID: s.ID, CreatedAt: s.CreatedAt.UTC(), LastUsedAt: s.LastUsedAt.UTC(), ExpiresAt: s.ExpiresAt.UTC(),
+		RevokedAt: utcPtr(s.RevokedAt), UserAgent: s.UserAgent, IP: s.IP, Current: s.ID == currentID,
+	}
+}
+
+// listSessions lists the caller's active sessions.
+//
+//	@Summary	My active sessions, the current one marked
+//	@Tags		sessions
+//	@Produce	json
+//	@Success	200	{array}		SessionBody
+//	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
+//	@Failure	403	{object}	ErrorBody	"forbidden (API key)"
+//	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
+//	@Security	CookieAuth
+//	@Router		/sessions [get]
+func (a *Auth) listSessions(c *gin.Context) {
+	cur, _ := currentSession(c)
+	ctx, cancel := a.storeCtx(c)
+	defer cancel()
+	list, err := a.store.ListSessions(ctx, cur.UserID, a.now())
+	if err != nil {
+		a.storeFailure(c, err)
+		return
+	}
+	out := make([]SessionBody, 0, len(list))
+	for _, s := range list {
+		out = append(out, sessionBody(s, cur.ID))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// revokeSession revokes one of the caller's sessions. Revoking the current
+// one also clears the cookies.
+//
+//	@Summary	Revoke one of my sessions
+//	@Tags		sessions
+//	@Produce	json
+//	@Param		session_id	path		string	true	"session id"
+//	@Success	200			{object}	SessionBody	"the session as it now is"
+//	@Failure	401			{object}	ErrorBody	"invalid_token, token_expired"
+//	@Failure	403			{object}	ErrorBody	"forbidden (API key)"
+//	@Failure	404			{object}	ErrorBody	"session_not_found"
+//	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
+//	@Security	CookieAuth
+//	@Router		/sessions/{session_id} [delete]
+func (a *Auth) revokeSession(c *gin.Context) {
+	cur, _ := currentSession(c)
+	id := c.Param("session_id")
+	if _, err := uuid.Parse(id); err != nil {
+		abortSessionNotFound(c)
+		return
+	}
+	ctx, cancel := a.storeCtx(c)
+	defer cancel()
+	now := a.now()
+	err := a.store.RevokeSession(ctx, cur.UserID, id, now)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		abortSessionNotFound(c)
+		return
+	case err != nil:
+		a.storeFailure(c, err)
+		return
+	}
+	s, err := a.store.SessionByID(ctx, id)
+	if err != nil {
+		a.storeFailure(c, err)
+		return
+	}
+	if id == cur.ID {
+		a.clearAuthCookies(c)
+	}
+	c.JSON(http.StatusOK, sessionBody(s, cur.ID))
+}
+
+// revokeOtherSessions revokes every session of the caller but the current.
+//
+//	@Summary	Revoke all my sessions but this one
+//	@Tags		sessions
+//	@Produce	json
+//	@Success	200	{object}	RevokedSessionsResponse
+//	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
+//	@Failure	403	{object}	ErrorBody	"forbidden (API key)"
+//	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
+//	@Security	CookieAuth
+//	@Router		/sessions/revoke-others [post]
+func (a *Auth) revokeOtherSessions(c *gin.Context) {
+	cur, _ := currentSession(c)
+	ctx, cancel := a.storeCtx(c)
+	defer cancel()
+	n, err := a.store.RevokeOtherSessions(ctx, cur.UserID, cur.ID, a.now())
+	if err != nil {
+		a.storeFailure(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, RevokedSessionsResponse{Revoked: n})
+}
+
+func abortSessionNotFound(c *gin.Context) {
+	abort(c, http.StatusNotFound, CodeSessionNotFound, "no such session")
+}

@@ -1,0 +1,214 @@
+package ginauth
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Access-token verification outcomes. Every failure but expiry is
+// errTokenInvalid, so that callers cannot be led to treat a forged or
+// malformed token as merely stale.
+var (
+	// errTokenExpired: a genuine token of ours whose exp has passed
+	// (401 token_expired).
+	errTokenExpired = errors.New("ginauth: access token expired")
+	// errTokenInvalid: anything else wrong with the token (401 invalid_token).
+	errTokenInvalid = errors.New("ginauth: invalid access token")
+)
+
+// authenticatedRole is the `role` claim of every access token.
+const authenticatedRole = "authenticated"
+
+// accessClaims is the payload of an access token. It is a flat struct with a
+// single-string audience (not jwt.RegisteredClaims) to keep the token, which
+// travels in a cookie, small and its decoding cheap.
+type accessClaims struct {
+	Issuer           string           `json:"iss"`
+	Audience         string           `json:"aud"`
+	ExpiresAt        *jwt.NumericDate `json:"exp,omitempty"`
+	IssuedAt         *jwt.NumericDate `json:"iat,omitempty"`
+	Subject          string           `json:"sub"`
+	SessionID        string           `json:"sid"`
+	Email            string           `json:"email"`
+	OrganizationID   string           `json:"org"`
+	OrganizationRole Role             `json:"org_role"`
+	Role             string           `json:"role"`
+}
+
+// GetExpirationTime implements jwt.Claims.
+func (c *accessClaims) GetExpirationTime() (*jwt.NumericDate, error) { return c.ExpiresAt, nil }
+
+// GetIssuedAt implements jwt.Claims.
+func (c *accessClaims) GetIssuedAt() (*jwt.NumericDate, error) { return c.IssuedAt, nil }
+
+// GetNotBefore implements jwt.Claims; access tokens carry no nbf.
+func (c *accessClaims) GetNotBefore() (*jwt.NumericDate, error) { return nil, nil }
+
+// GetIssuer implements jwt.Claims.
+func (c *accessClaims) GetIssuer() (string, error) { return c.Issuer, nil }
+
+// GetSubject implements jwt.Claims.
+func (c *accessClaims) GetSubject() (string, error) { return c.Subject, nil }
+
+// GetAudience implements jwt.Claims.
+func (c *accessClaims) GetAudience() (jwt.ClaimStrings, error) {
+	if c.Audience == "" {
+		return nil, nil
+	}
+	return jwt.ClaimStrings{c.Audience}, nil
+}
+
+// principal is the session principal the claims describe.
+func (c *accessClaims) principal() *Principal {
+	return &Principal{
+		Kind:             PrincipalSession,
+		UserID:           c.Subject,
+		Email:            c.Email,
+		OrganizationID:   c.OrganizationID,
+		OrganizationRole: c.OrganizationRole,
+		SessionID:        c.SessionID,
+	}
+}
+
+// tokenSigner mints and verifies access tokens. The current secret signs;
+// it and every previous secret verify, chosen by the `kid` header. It is
+// immutable after construction and safe for concurrent use.
+type tokenSigner struct {
+	issuer, audience string
+	ttl              time.Duration
+	now              func() time.Time
+	kid              string
+	key              []byte
+	keys             map[string]any // kid → []byte secret, boxed once
+	parser           *jwt.Parser
+	keyFunc          jwt.Keyfunc
+}
+
+// newTokenSigner builds the signer of cfg (defaults applied, validated).
+func newTokenSigner(cfg Config) (*tokenSigner, error) {
+	if len(cfg.Secret) < 32 {
+		return nil, fmt.Errorf("%w: Secret must be at least 32 bytes", ErrInvalidConfig)
+	}
+	s := &tokenSigner{
+		issuer:   cfg.Issuer,
+		audience: cfg.Audience,
+		ttl:      cfg.AccessTokenTTL,
+		now:      cfg.Now,
+		kid:      keyID(cfg.Secret),
+		key:      append([]byte(nil), cfg.Secret...),
+		keys:     make(map[string]any, 1+len(cfg.PreviousSecrets)),
+	}
+	s.keys[s.kid] = s.key
+	for i, prev := range cfg.PreviousSecrets {
+		if len(prev) < 32 {
+			return nil, fmt.Errorf("%w: PreviousSecrets[%d] must be at least 32 bytes", ErrInvalidConfig, i)
+		}
+		if kid := keyID(prev); s.keys[kid] == nil {
+			s.keys[kid] = append([]byte(nil), prev...)
+		}
+	}
+	s.parser = jwt.NewParser(
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithIssuer(cfg.Issuer),
+		jwt.WithAudience(cfg.Audience),
+		jwt.WithTimeFunc(cfg.Now),
+	)
+	s.keyFunc = s.lookupKey
+	return s, nil
+}
+
+// keyID names a secret in the `kid` header: the first 16 hex characters of
+// a domain-separated SHA-256 of the secret (it reveals nothing usable about
+// the secret).
+func keyID(secret []byte) string {
+	h := sha256.New()
+	h.Write([]byte("fastauth access-token kid\x00"))
+	h.Write(secret)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// lookupKey is the jwt.Keyfunc: the secret named by the kid header. A token
+// without a kid, or naming an unknown secret, is refused.
+func (s *tokenSigner) lookupKey(t *jwt.Token) (any, error) {
+	kid, _ := t.Header["kid"].(string)
+	if key, ok := s.keys[kid]; ok {
+		return key, nil
+	}
+	return nil, errTokenInvalid
+}
+
+// sign mints an access token for the user u in session sessionID with the
+// active organization, and returns it with its lifetime.
+func (s *tokenSigner) sign(u User, active MembershipDetail, sessionID string) (string, error) {
+	now := s.now()
+	claims := &accessClaims{
+		Issuer:           s.issuer,
+		Audience:         s.audience,
+		IssuedAt:         jwt.NewNumericDate(now),
+		ExpiresAt:        jwt.NewNumericDate(now.Add(s.ttl)),
+		Subject:          u.ID,
+		SessionID:        sessionID,
+		Email:            u.Email,
+		OrganizationID:   active.Organization.ID,
+		OrganizationRole: active.Role,
+		Role:             authenticatedRole,
+	}
+	t := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+	t.Header["kid"] = s.kid
+	signed, err := t.SignedString(s.key)
+	if err != nil {
+		return "", fmt.Errorf("ginauth: sign access token: %w", err)
+	}
+	return signed, nil
+}
+
+// verify checks an access token: HS256 only, signed by a known secret named
+// by its kid, exp required and in the future, iat not in the future, iss and
+// aud ours, and every fastauth claim present. Every time check uses the
+// injected clock. It returns errTokenExpired only for a token that is valid
+// in every respect but its expiry, errTokenInvalid for everything else.
+//
+// verify is the single entry point of token verification; it reads no
+// store, so a cache of verified tokens keyed by the token string (entries
+// dying at their exp) can be added here alone.
+func (s *tokenSigner) verify(token string) (accessClaims, error) {
+	var c accessClaims
+	if _, err := s.parser.ParseWithClaims(token, &c, s.keyFunc); err != nil {
+		if onlyExpired(err) {
+			return accessClaims{}, errTokenExpired
+		}
+		return accessClaims{}, fmt.Errorf("%w: %w", errTokenInvalid, err)
+	}
+	if c.Subject == "" || c.SessionID == "" || c.Role != authenticatedRole ||
+		c.OrganizationID == "" || !c.OrganizationRole.Valid() {
+		return accessClaims{}, fmt.Errorf("%w: missing or malformed fastauth claims", errTokenInvalid)
+	}
+	return c, nil
+}
+
+// onlyExpired reports whether err says the token's exp has passed and
+// nothing else is wrong with it. Claims errors are only produced after the
+// signature verified, so such a token is genuinely ours.
+func onlyExpired(err error) bool {
+	if !errors.Is(err, jwt.ErrTokenExpired) {
+		return false
+	}
+	for _, other := range []error{
+		jwt.ErrTokenMalformed, jwt.ErrTokenUnverifiable, jwt.ErrTokenSignatureInvalid,
+		jwt.ErrTokenRequiredClaimMissing, jwt.ErrTokenInvalidAudience, jwt.ErrTokenInvalidIssuer,
+		jwt.ErrTokenUsedBeforeIssued, jwt.ErrTokenNotValidYet, jwt.ErrTokenInvalidSubject,
+		jwt.ErrTokenInvalidId,
+	} {
+		if errors.Is(err, other) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,167 @@
+package ginauth
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Bounds of the verified-access-token cache.
+const (
+	// tokenCacheShards splits the cache so that concurrent requests on
+	// many cores do not all take one lock. A power of two.
+	tokenCacheShards = 16
+	// tokenCacheSize is the most tokens the cache holds (all shards).
+	// An entry costs about 1 KiB (the token string and its decoded
+	// claims), so the cache stays under about 32 MiB.
+	tokenCacheSize = 32768
+)
+
+// tokenCache remembers access tokens that passed full verification, so
+// that a browser presenting the same access token on every request for
+// the token's whole lifetime pays for its HMAC and JSON decoding once.
+//
+// It is keyed by the exact token string: a lookup hits only for a string
+// byte-for-byte equal to one that verified, so it accepts nothing a full
+// verify would refuse for its signature, header or claims. Only successful
+// verifications are added, never failures. The remaining checks depend on
+// time, and a hit repeats them with the injected clock exactly as the JWT
+// validator does (iat not in the future, else invalid; exp in the future,
+// else expired), so a hit returns what a full verify would return at that
+// instant. Expired entries are dropped when met and swept when a shard is
+// full; a full shard then drops arbitrary entries.
+//
+// A cache belongs to one tokenSigner, whose secrets never change: a
+// configuration with other secrets builds a new signer and so starts with
+// an empty cache. A nil *tokenCache is a disabled cache. It is safe for
+// concurrent use.
+type tokenCache struct {
+	now      func() time.Time
+	perShard int
+	shards   [tokenCacheShards]tokenCacheShard
+}
+
+// tokenCacheShard is one lock and the entries it guards.
+type tokenCacheShard struct {
+	mu      sync.RWMutex
+	entries map[string]*cachedToken
+	_       [64]byte // keep neighbouring shards' locks off one cache line
+}
+
+// cachedToken is a verified token's claims and the instants between which
+// it is valid.
+type cachedToken struct {
+	claims  accessClaims
+	issued  time.Time // zero when the token has no iat
+	expires time.Time
+}
+
+// newTokenCache returns a cache of at most size tokens (at least one per
+// shard) judged by the clock now.
+func newTokenCache(size int, now func() time.Time) *tokenCache {
+	tc := &tokenCache{now: now, perShard: max(size/tokenCacheShards, 1)}
+	for i := range tc.shards {
+		tc.shards[i].entries = make(map[string]*cachedToken)
+	}
+	return tc
+}
+
+// shard picks the shard of token from the last characters of its
+// signature, which are uniformly distributed for tokens we signed (the
+// only ones ever stored).
+func (tc *tokenCache) shard(token string) *tokenCacheShard {
+	n := len(token)
+	h := uint(n)
+	if n >= 3 {
+		h = uint(token[n-2])*31 + uint(token[n-3])
+	}
+	return &tc.shards[h%tokenCacheShards]
+}
+
+// lookup returns the cached verification of token at the current time: ok
+// is false when token is not cached (verify it in full). When ok, err is
+// nil and c the claims, or err is errTokenExpired or errTokenInvalid (a
+// token whose iat lies in the future of the clock), as a full verify would
+// say.
+func (tc *tokenCache) lookup(token string) (c accessClaims, ok bool, err error) {
+	if tc == nil {
+		return accessClaims{}, false, nil
+	}
+	sh := tc.shard(token)
+	sh.mu.RLock()
+	e := sh.entries[token]
+	sh.mu.RUnlock()
+	if e == nil {
+		return accessClaims{}, false, nil
+	}
+	now := tc.now()
+	switch {
+	case now.Before(e.issued):
+		return accessClaims{}, true, fmt.Errorf("%w: token used before issued", errTokenInvalid)
+	case !now.Before(e.expires):
+		sh.mu.Lock()
+		if sh.entries[token] == e {
+			delete(sh.entries, token)
+		}
+		sh.mu.Unlock()
+		return accessClaims{}, true, errTokenExpired
+	}
+	return e.claims, true, nil
+}
+
+// add caches claims, the result of a successful full verification of
+// token. Claims without an expiry are not cached (verify refuses them).
+func (tc *tokenCache) add(token string, claims accessClaims) {
+	if tc == nil || claims.ExpiresAt == nil {
+		return
+	}
+	e := &cachedToken{claims: claims, expires: claims.ExpiresAt.Time}
+	if claims.IssuedAt != nil {
+		e.issued = claims.IssuedAt.Time
+	}
+	// The token may be a slice of the request's Cookie header: copy it so
+	// that the cache does not pin the whole header.
+	token = strings.Clone(token)
+	sh := tc.shard(token)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if _, ok := sh.entries[token]; !ok && len(sh.entries) >= tc.perShard {
+		sh.evictLocked(tc.now(), tc.perShard)
+	}
+	sh.entries[token] = e
+}
+
+// evictLocked makes room in a full shard: it drops the expired entries,
+// then arbitrary ones (map order) down to 7/8 of capacity so that the
+// sweep does not repeat on every insert. sh.mu must be held.
+func (sh *tokenCacheShard) evictLocked(now time.Time, capacity int) {
+	for k, e := range sh.entries {
+		if !now.Before(e.expires) {
+			delete(sh.entries, k)
+		}
+	}
+	target := capacity - max(capacity/8, 1)
+	for k := range sh.entries {
+		if len(sh.entries) <= target {
+			break
+		}
+		delete(sh.entries, k)
+	}
+}
+
+// size is the number of cached tokens, expired ones not yet dropped
+// included.
+func (tc *tokenCache) size() int {
+	if tc == nil {
+		return 0
+	}
+	n := 0
+	for i := range tc.shards {
+		sh := &tc.shards[i]
+		sh.mu.RLock()
+		n += len(sh.entries)
+		sh.mu.RUnlock()
+	}
+	return n
+}

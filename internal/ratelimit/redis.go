@@ -1,0 +1,142 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Redis is a Limiter kept in Redis, so that every instance of a service
+// shares the limits. Each operation is one atomic Lua script; every key
+// carries a TTL after which its state is equivalent to absent, so Redis
+// holds nothing stale. Times are passed in by the caller (the instances'
+// clocks are assumed NTP-synchronised) and computed in integer
+// microseconds, exactly like Memory.
+type Redis struct {
+	client redis.UniversalClient
+	prefix string
+}
+
+// NewRedis returns a limiter on client whose keys all start with prefix
+// (e.g. "fastauth:rl:").
+func NewRedis(client redis.UniversalClient, prefix string) *Redis {
+	return &Redis{client: client, prefix: prefix}
+}
+
+// allowScript is gcra: KEYS[1] bucket; ARGV now, interval, limit (µs, µs, n).
+// Numbers are Lua doubles, exact below 2^53 (Unix µs is about 2^51); they
+// are written back with %d so no digit is lost.
+var allowScript = redis.NewScript(`
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local nxt = tat + interval
+local over = nxt - now - interval * limit
+if over > 0 then return {0, string.format('%d', over)} end
+local ttl = math.floor((nxt - now) / 1000) + 1
+redis.call('SET', KEYS[1], string.format('%d', nxt), 'PX', string.format('%d', ttl))
+return {1, '0'}
+`)
+
+// failScript records a failure: KEYS[1] lockout hash {f failures, u locked
+// until, e forget at}; ARGV now,
+// threshold, cooldown, max cooldown, forget (µs except threshold). It
+// mirrors Memory.RecordFailure and cooldown.
+var failScript = redis.NewScript(`
+local now = tonumber(ARGV[1])
+local threshold = tonumber(ARGV[2])
+local cd = tonumber(ARGV[3])
+local ceiling = tonumber(ARGV[4])
+local forget = tonumber(ARGV[5])
+local e = tonumber(redis.call('HGET', KEYS[1], 'e') or '0')
+if e <= now then redis.call('DEL', KEYS[1]) end
+local f = redis.call('HINCRBY', KEYS[1], 'f', 1)
+local untl = tonumber(redis.call('HGET', KEYS[1], 'u') or '0')
+if f < threshold then
+  cd = 0
+else
+  local i = threshold
+  while i < f and cd < ceiling do
+    cd = cd * 2
+    i = i + 1
+  end
+  if cd > ceiling then cd = ceiling end
+  if now + cd > untl then
+    untl = now + cd
+    redis.call('HSET', KEYS[1], 'u', string.format('%d', untl))
+  end
+end
+local base = untl
+if base < now then base = now end
+redis.call('HSET', KEYS[1], 'e', string.format('%d', base + forget))
+redis.call('PEXPIRE', KEYS[1], string.format('%d', math.floor((base + forget - now) / 1000) + 1))
+return string.format('%d', cd)
+`)
+
+// Allow implements Limiter.
+func (r *Redis) Allow(ctx context.Context, key string, rule Rule, now time.Time) (Decision, error) {
+	if err := rule.Validate(); err != nil {
+		return Decision{}, err
+	}
+	res, err := allowScript.Run(ctx, r.client, []string{r.prefix + "b:" + key}, micros(now), rule.interval(), rule.Limit).Slice()
+	if err != nil {
+		return Decision{}, fmt.Errorf("ratelimit: redis allow: %w", err)
+	}
+	if len(res) != 2 {
+		return Decision{}, fmt.Errorf("ratelimit: redis allow: unexpected reply %v", res)
+	}
+	allowed, _ := res[0].(int64)
+	var retry int64
+	if s, ok := res[1].(string); ok {
+		var err error
+		if retry, err = strconv.ParseInt(s, 10, 64); err != nil {
+			return Decision{}, fmt.Errorf("ratelimit: redis allow: bad reply %q: %w", s, err)
+		}
+	}
+	if allowed == 1 {
+		return Decision{Allowed: true}, nil
+	}
+	return Decision{RetryAfter: dur(retry)}, nil
+}
+
+// LockoutStatus implements Limiter.
+func (r *Redis) LockoutStatus(ctx context.Context, key string, now time.Time) (time.Duration, error) {
+	until, err := r.client.HGet(ctx, r.prefix+"l:"+key, "u").Int64()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("ratelimit: redis lockout status: %w", err)
+	}
+	if left := until - micros(now); left > 0 {
+		return dur(left), nil
+	}
+	return 0, nil
+}
+
+// RecordFailure implements Limiter.
+func (r *Redis) RecordFailure(ctx context.Context, key string, p LockoutPolicy, now time.Time) (time.Duration, error) {
+	if err := p.Validate(); err != nil {
+		return 0, err
+	}
+	cd, err := failScript.Run(ctx, r.client, []string{r.prefix + "l:" + key},
+		micros(now), p.Threshold, p.Cooldown.Microseconds(), p.MaxCooldown.Microseconds(), p.Forget.Microseconds()).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("ratelimit: redis record failure: %w", err)
+	}
+	return dur(cd), nil
+}
+
+// ResetLockout implements Limiter.
+func (r *Redis) ResetLockout(ctx context.Context, key string) error {
+	if err := r.client.Del(ctx, r.prefix+"l:"+key).Err(); err != nil {
+		return fmt.Errorf("ratelimit: redis reset lockout: %w", err)
+	}
+	return nil
+}

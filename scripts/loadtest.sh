@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Load test of the authenticated hot path: the example server against a bare
+# gin server, interleaved under wrk, server and load pinned to separate
+# cores. Prints throughput ratios against bare gin; see docs/performance.md.
+#
+#   scripts/loadtest.sh                 # SQLite + PostgreSQL, ~5 minutes
+#   PG= scripts/loadtest.sh             # SQLite only
+#   DURATION=10s ROUNDS=5 scripts/loadtest.sh
+#
+# Needs wrk (Debian: apt-get install -y wrk), taskset, and for the
+# PostgreSQL part psql and a server at $PG. Everything listens on and
+# talks to 127.0.0.1 only. The seeded databases are kept in $WORK (and the
+# PostgreSQL database $PG_DB) so that later runs skip seeding.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+WORK=${WORK:-/tmp/fastauth-loadtest}
+DURATION=${DURATION:-5s}         # each wrk run
+ROUNDS=${ROUNDS:-3}              # interleaved rounds; the median is reported
+CONNS=${CONNS:-64}               # wrk connections
+USERS=${USERS:-100000}
+KEYS=${KEYS:-100000}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+SIGNIN_CONC=${SIGNIN_CONC:-200}
+SIGNIN_DURATION=${SIGNIN_DURATION:-20s}
+REFRESH_CONC=${REFRESH_CONC:-32}
+REFRESH_DURATION=${REFRESH_DURATION:-15s}
+# PG is the server's admin URL (psql creates PG_DB there); empty skips
+# the PostgreSQL part.
+PG=${PG-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+PG_DB=${PG_DB:-fastauth_loadtest}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/$PG_DB?sslmode=disable}
+PASSWORD=loadtest-password-1
+SECRET=loadtest-secret-0123456789abcdef0123456789abcdef
+APP=127.0.0.1:18080
+BARE=127.0.0.1:18081
+
+for tool in wrk taskset; do
+	command -v "$tool" >/dev/null || { echo "loadtest: $tool is required (apt-get install -y $tool)" >&2; exit 1; }
+done
+mkdir -p "$WORK/bin"
+
+echo "== build"
+go build -o "$WORK/bin/server" ./examples/server
+go build -o "$WORK/bin/bare" ./examples/bare
+go build -o "$WORK/bin/loadtest" ./internal/loadtest
+LT="$WORK/bin/loadtest"
+
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# wait_up URL: wait until URL answers.
+wait_up() {
+	for _ in $(seq 1 200); do
+		curl -fs -o /dev/null "$1" && return 0
+		sleep 0.05
+	done
+	echo "loadtest: $1 did not come up" >&2
+	exit 1
+}
+
+# start_app DATABASE_URL: the example server pinned to SERVER_CPU.
+start_app() {
+	ADDR=$APP DATABASE_URL=$1 AUTH_JWT_SECRET=$SECRET AUTH_ACCESS_TTL=1h LOG_REQUESTS=false \
+		AUTH_RATE_LIMIT_PER_IP=0 taskset -c "$SERVER_CPU" "$WORK/bin/server" >"$WORK/server.log" 2>&1 &
+	APP_PID=$!
+	PIDS+=("$APP_PID")
+	wait_up "http://$APP/healthz"
+}
+
+stop_app() {
+	kill "$APP_PID" 2>/dev/null || true
+	wait "$APP_PID" 2>/dev/null || true
+}
+
+cat >"$WORK/keys.lua" <<'LUA'
+-- Cycles through the API keys in $KEYS_FILE, each thread from its own place.
+local keys = {}
+for line in io.lines(os.getenv("KEYS_FILE")) do keys[#keys + 1] = line end
+local i = math.random(#keys)
+request = function()
+	i = i % #keys + 1
+	return wrk.format("GET", "/api/whoami", { ["Authorization"] = "Bearer " .. keys[i] })
+end
+LUA
+
+# run NAME URL [wrk args...]: one wrk run pinned to LOAD_CPU; appends
+# "NAME rps p99 non2xx" to $WORK/results.
+run() {
+	local name=$1 url=$2
+	shift 2
+	local out
+	out=$(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"$DURATION" --latency "$@" "$url")
+	local rps p99 bad
+	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+	bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
+	echo "$name ${rps:-0} ${p99:-?} ${bad:-0}" >>"$WORK/results"
+	printf '  %-22s %10s req/s  p99 %-8s non-2xx %s\n' "$name" "$rps" "$p99" "${bad:-0}"
+}
+
+# report: median req/s of each run name and its ratio to bare gin.
+report() {
+	echo
+	printf '%-22s %12s %8s %s\n' run "median req/s" "x bare" "(non-2xx: expected only for no-credentials)"
+	awk '
+		{ n[$1]++; v[$1, n[$1]] = $2; bad[$1] += $4; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+		END {
+			for (i = 1; i <= k; i++) {
+				name = order[i]; m = n[name]
+				for (a = 1; a <= m; a++) x[a] = v[name, a]
+				for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (x[b] < x[a]) { t = x[a]; x[a] = x[b]; x[b] = t }
+				med[name] = (m % 2) ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2
+			}
+			for (i = 1; i <= k; i++) {
+				name = order[i]; base = (name ~ /^pg-/) ? med["pg-bare"] : med["bare"]
+				printf "%-22s %12.0f %8.2f %s\n", name, med[name], (base ? med[name] / base : 0), (bad[name] ? "non-2xx " bad[name] : "")
+			}
+		}' "$WORK/results"
+}
+
+: >"$WORK/results"
+: >"$WORK/signin.txt"
+rm -f "$WORK/refresh.txt"
+KEYS_FILE="$WORK/keys.txt"
+export KEYS_FILE
+ONEKEY_FILE="$WORK/onekey.txt"
+
+echo "== machine"
+echo "  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(go version | cut -d' ' -f3)"
+echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== seed SQLite ($USERS users, $KEYS keys)"
+SQLITE_URL="sqlite://$WORK/loadtest.db"
+"$LT" seed -db "$SQLITE_URL" -users "$USERS" -keys "$KEYS" -password "$PASSWORD" -keys-out "$KEYS_FILE"
+head -n1 "$KEYS_FILE" >"$ONEKEY_FILE"
+
+start_app "$SQLITE_URL"
+ADDR=$BARE taskset -c "$SERVER_CPU" "$WORK/bin/bare" >"$WORK/bare.log" 2>&1 &
+PIDS+=("$!")
+wait_up "http://$BARE/healthz"
+
+TOKEN=$("$LT" token -url "http://$APP" -email user000000@loadtest.example -password "$PASSWORD")
+COOKIE="Cookie: theme=dark; access_token=$TOKEN"
+KEY=$(cat "$ONEKEY_FILE")
+UA="User-Agent: Mozilla/5.0 (X11; Linux x86_64) loadtest"
+
+echo "== warm-up"
+DURATION=2s run warmup-bare "http://$BARE/api/whoami" -H "$COOKIE" -H "$UA" >/dev/null
+DURATION=2s run warmup-app "http://$APP/api/whoami" -H "$COOKIE" -H "$UA" >/dev/null
+: >"$WORK/results"
+
+echo "== SQLite: $ROUNDS interleaved rounds of $DURATION, $CONNS connections"
+for r in $(seq 1 "$ROUNDS"); do
+	echo " round $r"
+	run bare "http://$BARE/api/whoami" -H "$COOKIE" -H "$UA"
+	run cookie "http://$APP/api/whoami" -H "$COOKIE" -H "$UA"
+	run bare-bearer "http://$BARE/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"
+	run apikey-warm "http://$APP/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"
+	run apikey-${KEYS}keys "http://$APP/api/whoami" -s "$WORK/keys.lua" -H "$UA"
+	run no-credentials-401 "http://$APP/api/whoami" -H "$UA"
+done
+
+echo "== sign-in: argon2id hash rate on the server's core, then $SIGNIN_CONC concurrent sign-ins"
+taskset -c "$SERVER_CPU" "$LT" hashrate -d 5s | tee -a "$WORK/signin.txt"
+taskset -c "$LOAD_CPU" "$LT" signin -url "http://$APP" -c "$SIGNIN_CONC" -d "$SIGNIN_DURATION" \
+	-users "$USERS" -password "$PASSWORD" -probe /api/whoami -probe-cookie "access_token=$TOKEN" -pid "$APP_PID" | tee -a "$WORK/signin.txt"
+HASH_RATE=$(awk '/^hashrate/ { for (i = 1; i <= NF; i++) if ($i ~ /^per_second=/) { sub("per_second=", "", $i); print $i } }' "$WORK/signin.txt" | tail -n1)
+SIGNIN_RATE=$(awk '/^signin concurrency/ { for (i = 1; i <= NF; i++) if ($i ~ /^ok_per_second=/) { sub("ok_per_second=", "", $i); print $i } }' "$WORK/signin.txt" | tail -n1)
+stop_app
+
+if [ -n "$PG" ]; then
+	echo "== PostgreSQL ($PG_DB)"
+	if ! psql "$PG" -Atc "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" | grep -q 1; then
+		psql "$PG" -qc "CREATE DATABASE $PG_DB"
+	fi
+	"$LT" seed -db "$PG_URL" -users "$USERS" -keys "$KEYS" -password "$PASSWORD"
+	start_app "$PG_URL"
+	TOKEN=$("$LT" token -url "http://$APP" -email user000000@loadtest.example -password "$PASSWORD")
+	COOKIE="Cookie: theme=dark; access_token=$TOKEN"
+	for r in $(seq 1 "$ROUNDS"); do
+		echo " round $r"
+		run pg-bare "http://$BARE/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"
+		run pg-apikey-warm "http://$APP/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"
+		run pg-apikey-${KEYS}keys "http://$APP/api/whoami" -s "$WORK/keys.lua" -H "$UA"
+	done
+	echo "== refresh rotation on PostgreSQL, $REFRESH_CONC clients"
+	taskset -c "$LOAD_CPU" "$LT" refresh -url "http://$APP" -c "$REFRESH_CONC" -d "$REFRESH_DURATION" -password "$PASSWORD" | tee "$WORK/refresh.txt"
+	stop_app
+fi
+
+echo
+echo "== results ($(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+report
+echo
+awk -v h="$HASH_RATE" -v s="$SIGNIN_RATE" 'BEGIN { if (h > 0) printf "sign-in: %.1f/s vs argon2id %.1f hashes/s on the server core: %.2fx\n", s, h, s / h }'
+grep -h '^signin-rss\|^signin-probe' "$WORK/signin.txt" | tail -n2
+[ -f "$WORK/refresh.txt" ] && cat "$WORK/refresh.txt"
+echo "raw runs: $WORK/results"

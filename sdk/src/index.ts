@@ -1,0 +1,262 @@
+// @fastauth/sdk: typed helpers for every fastauth route, on top of the
+// client generated from docs/swagger.json (src/client, do not edit) and the
+// session layer (src/session.ts).
+
+import { createClient, createConfig, type Client } from './client/client/index.js';
+import * as api from './client/sdk.gen.js';
+import type {
+  ApiKeyBody,
+  ApiKeyPage,
+  AuthResponse,
+  ConfirmEmailResponse,
+  InviteBody,
+  OrganizationMemberBody,
+  RevokedSessionsResponse,
+  Role,
+  SessionBody,
+  StatusResponse,
+} from './client/types.gen.js';
+import { FastauthError, SessionFetch, type SessionOptions, type SignedOutEvent } from './session.js';
+
+export { FastauthError, SessionFetch };
+export type { FastauthErrorCode, SessionOptions, SignedOutEvent } from './session.js';
+export type * from './client/types.gen.js';
+
+/** Options of createFastauth. */
+export interface FastauthOptions {
+  /**
+   * URL of the auth base path: `/auth` in a page served by the same origin,
+   * `https://api.example.com/auth` otherwise (the server's Config.BasePath).
+   */
+  baseUrl: string;
+  /**
+   * An API key (`sk-...`). Every request then carries
+   * `Authorization: Bearer <key>` and never triggers a refresh. Leave unset
+   * for browser sessions (cookies).
+   */
+  apiKey?: string;
+  /**
+   * Transport (default `globalThis.fetch`). Outside browsers pass a
+   * cookie-aware fetch to use cookie sessions.
+   */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Credentials mode of every request (default `include`). */
+  credentials?: RequestCredentials;
+  /** Called when a cookie session could not be recovered by a refresh. */
+  onSignedOut?: (event: SignedOutEvent) => void;
+  /** Serialize refreshes across browser tabs with Web Locks (default true). */
+  crossTab?: boolean;
+  /** Pause before the retry that follows a failed refresh (default 400 ms). */
+  retryAfterFailedRefreshMs?: number;
+}
+
+/** Query of the API-key list. Out-of-range values give 400 invalid_request. */
+export interface ListApiKeysQuery {
+  /** 1..100, default 20. */
+  limit?: number;
+  /** >= 0, default 0. */
+  offset?: number;
+  sortBy?: 'created_at' | 'name' | 'last_used_at';
+  /** Default desc. */
+  sortOrder?: 'asc' | 'desc';
+}
+
+type Result<T> = { data?: T; error?: unknown; response?: Response };
+
+// unwrap turns a generated call's result into its data or a FastauthError.
+async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  let result: Result<T>;
+  try {
+    result = await call;
+  } catch (err) {
+    throw new FastauthError(0, 'network_error', err instanceof Error ? err.message : String(err));
+  }
+  const { response } = result;
+  if (!response) {
+    const err = result.error;
+    throw new FastauthError(0, 'network_error', err instanceof Error ? err.message : 'request failed');
+  }
+  if (!response.ok) throw FastauthError.fromBody(response, result.error);
+  return result.data as T;
+}
+
+/** Creates a fastauth client. */
+export function createFastauth(options: FastauthOptions) {
+  const sessionOptions: SessionOptions = { baseUrl: options.baseUrl };
+  if (options.fetch) sessionOptions.fetch = options.fetch;
+  if (options.credentials) sessionOptions.credentials = options.credentials;
+  if (options.onSignedOut) sessionOptions.onSignedOut = options.onSignedOut;
+  if (options.crossTab !== undefined) sessionOptions.crossTab = options.crossTab;
+  if (options.retryAfterFailedRefreshMs !== undefined) {
+    sessionOptions.retryAfterFailedRefreshMs = options.retryAfterFailedRefreshMs;
+  }
+  const session = new SessionFetch(sessionOptions);
+
+  const client: Client = createClient(
+    createConfig({
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      fetch: session.fetch as typeof fetch,
+      credentials: options.credentials ?? 'include',
+      ...(options.apiKey ? { headers: { Authorization: `Bearer ${options.apiKey}` } } : {}),
+    }),
+  );
+  const c = { client };
+
+  return {
+    /** The generated client, for calls the helpers do not cover. */
+    client,
+    /** The session layer (refresh single flight, refresh counter). */
+    session,
+
+    // ---- account
+
+    /** POST /sign-up: creates an account and its personal workspace. */
+    signUp: (email: string, password: string): Promise<AuthResponse> =>
+      unwrap(api.postSignUp({ ...c, body: { email, password } })),
+    /** POST /sign-in: new session, cookies set. */
+    signIn: (email: string, password: string): Promise<AuthResponse> =>
+      unwrap(api.postSignIn({ ...c, body: { email, password } })),
+    /** POST /refresh: rotates the refresh token (callers rarely need it: the session layer does it). */
+    refresh: (): Promise<AuthResponse> => unwrap(api.postRefresh({ ...c })),
+    /** POST /sign-out: revokes this session and clears the cookies. */
+    signOut: (): Promise<StatusResponse> => unwrap(api.postSignOut({ ...c })),
+    /** GET /me: the user and their active organization. */
+    me: (): Promise<AuthResponse> => unwrap(api.getMe({ ...c })),
+
+    password: {
+      /** POST /password/change: revokes my other sessions. */
+      change: (currentPassword: string, newPassword: string): Promise<StatusResponse> =>
+        unwrap(
+          api.postPasswordChange({ ...c, body: { current_password: currentPassword, new_password: newPassword } }),
+        ),
+      /** POST /password/forgot: mails a reset link; always succeeds. */
+      forgot: (email: string): Promise<StatusResponse> => unwrap(api.postPasswordForgot({ ...c, body: { email } })),
+      /** POST /password/reset: sets a new password with the mailed token; revokes all sessions. */
+      reset: (token: string, password: string): Promise<StatusResponse> =>
+        unwrap(api.postPasswordReset({ ...c, body: { token, password } })),
+    },
+
+    email: {
+      /** POST /email/confirm/send: (re)sends the confirmation mail; always succeeds. */
+      sendConfirmation: (email: string): Promise<StatusResponse> =>
+        unwrap(api.postEmailConfirmSend({ ...c, body: { email } })),
+      /** POST /email/confirm: confirms the address with the mailed token. */
+      confirm: (token: string): Promise<ConfirmEmailResponse> =>
+        unwrap(api.postEmailConfirm({ ...c, body: { token } })),
+      /** GET /email/confirm?token=: the link of the mail. */
+      confirmLink: (token: string): Promise<ConfirmEmailResponse> =>
+        unwrap(api.getEmailConfirm({ ...c, query: { token } })),
+    },
+
+    sessions: {
+      /** GET /sessions: my active sessions, `current` marked. */
+      list: (): Promise<SessionBody[]> => unwrap(api.getSessions({ ...c })),
+      /** DELETE /sessions/{session_id}. */
+      revoke: (sessionId: string): Promise<SessionBody> =>
+        unwrap(api.deleteSessionsBySessionId({ ...c, path: { session_id: sessionId } })),
+      /** POST /sessions/revoke-others: signs out every other device. */
+      revokeOthers: (): Promise<RevokedSessionsResponse> => unwrap(api.postSessionsRevokeOthers({ ...c })),
+    },
+
+    apiKeys: {
+      /** POST /api-keys: the plaintext `key` is returned only here. */
+      create: (name: string, expiresAt?: Date | string): Promise<ApiKeyBody> =>
+        unwrap(
+          api.postApiKeys({
+            ...c,
+            body: {
+              name,
+              ...(expiresAt === undefined
+                ? {}
+                : { expires_at: expiresAt instanceof Date ? expiresAt.toISOString() : expiresAt }),
+            },
+          }),
+        ),
+      /** GET /api-keys: a page of key metadata of the active organization. */
+      list: (query: ListApiKeysQuery = {}): Promise<ApiKeyPage> => {
+        const q: Record<string, string | number> = {};
+        if (query.limit !== undefined) q.limit = query.limit;
+        if (query.offset !== undefined) q.offset = query.offset;
+        if (query.sortBy !== undefined) q.sort_by = query.sortBy;
+        if (query.sortOrder !== undefined) q.sort_order = query.sortOrder;
+        return unwrap(api.getApiKeys({ ...c, query: q }));
+      },
+      /** DELETE /api-keys/{id}. */
+      delete: (id: string): Promise<ApiKeyBody> => unwrap(api.deleteApiKeysById({ ...c, path: { id } })),
+    },
+
+    organizations: {
+      /** GET /organizations: my memberships. */
+      list: (): Promise<OrganizationMemberBody[]> => unwrap(api.getOrganizations({ ...c })),
+      /** POST /organizations: a shared organization; I am its owner. */
+      create: (name: string): Promise<OrganizationMemberBody> =>
+        unwrap(api.postOrganizations({ ...c, body: { name } })),
+      /** GET /organizations/{organization_id}. */
+      get: (organizationId: string): Promise<OrganizationMemberBody> =>
+        unwrap(api.getOrganizationsByOrganizationId({ ...c, path: { organization_id: organizationId } })),
+      /** PATCH /organizations/{organization_id}: admin or owner. */
+      rename: (organizationId: string, name: string): Promise<OrganizationMemberBody> =>
+        unwrap(
+          api.patchOrganizationsByOrganizationId({ ...c, path: { organization_id: organizationId }, body: { name } }),
+        ),
+      /** DELETE /organizations/{organization_id}: owner; not the personal workspace. */
+      delete: (organizationId: string): Promise<OrganizationMemberBody> =>
+        unwrap(api.deleteOrganizationsByOrganizationId({ ...c, path: { organization_id: organizationId } })),
+      /** POST /organizations/current: switches the active organization. */
+      switch: (organizationId: string): Promise<AuthResponse> =>
+        unwrap(api.postOrganizationsCurrent({ ...c, body: { organization_id: organizationId } })),
+
+      members: {
+        /** GET /organizations/{organization_id}/members: admin or owner. */
+        list: (organizationId: string): Promise<OrganizationMemberBody[]> =>
+          unwrap(api.getOrganizationsByOrganizationIdMembers({ ...c, path: { organization_id: organizationId } })),
+        /** PATCH /organizations/{organization_id}/members/{member_user_id}: owner. */
+        changeRole: (organizationId: string, userId: string, role: Role): Promise<OrganizationMemberBody> =>
+          unwrap(
+            api.patchOrganizationsByOrganizationIdMembersByMemberUserId({
+              ...c,
+              path: { organization_id: organizationId, member_user_id: userId },
+              body: { role },
+            }),
+          ),
+        /** DELETE /organizations/{organization_id}/members/{member_user_id}. */
+        remove: (organizationId: string, userId: string): Promise<OrganizationMemberBody> =>
+          unwrap(
+            api.deleteOrganizationsByOrganizationIdMembersByMemberUserId({
+              ...c,
+              path: { organization_id: organizationId, member_user_id: userId },
+            }),
+          ),
+      },
+
+      invites: {
+        /** GET /organizations/{organization_id}/invites: admin or owner. */
+        list: (organizationId: string): Promise<InviteBody[]> =>
+          unwrap(api.getOrganizationsByOrganizationIdInvites({ ...c, path: { organization_id: organizationId } })),
+        /** POST /organizations/{organization_id}/invites: the `token` is returned once and mailed. */
+        create: (organizationId: string, email: string, role: Role = 'member'): Promise<InviteBody> =>
+          unwrap(
+            api.postOrganizationsByOrganizationIdInvites({
+              ...c,
+              path: { organization_id: organizationId },
+              body: { email, role },
+            }),
+          ),
+        /** DELETE /organizations/{organization_id}/invites/{invite_id}. */
+        revoke: (organizationId: string, inviteId: string): Promise<InviteBody> =>
+          unwrap(
+            api.deleteOrganizationsByOrganizationIdInvitesByInviteId({
+              ...c,
+              path: { organization_id: organizationId, invite_id: inviteId },
+            }),
+          ),
+        /** POST /organizations/invites/accept: joins and switches to the organization. */
+        accept: (token: string): Promise<AuthResponse> =>
+          unwrap(api.postOrganizationsInvitesAccept({ ...c, body: { token } })),
+      },
+    },
+  };
+}
+
+/** A fastauth client, as createFastauth returns it. */
+export type Fastauth = ReturnType<typeof createFastauth>;

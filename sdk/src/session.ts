@@ -1,0 +1,286 @@
+// Hand-written session layer of the fastauth SDK.
+//
+// fastauth never refreshes silently: a protected route answers
+// 401 token_expired once the access token has expired, and the client is
+// expected to call POST {base}/refresh and retry. SessionFetch does that for
+// every request made through it:
+//
+//   - a 401 token_expired (or invalid_token: browsers drop an expired
+//     access cookie, so the server may see none at all) on a cookie request
+//     triggers ONE refresh shared by every concurrent caller (single flight),
+//     then each original request is retried once;
+//   - if the refresh itself fails, the request is still retried once (after
+//     a short pause), because another tab may have refreshed the shared
+//     cookies meanwhile; only when that retry is refused too is the session
+//     reported signed out;
+//   - requests carrying an API key (Authorization: Bearer ...) never trigger
+//     a refresh: a key has no session to refresh;
+//   - in browsers the refresh is also serialized across tabs with the Web
+//     Locks API when it is available, so two tabs whose tokens expire
+//     together do not race to rotate the same refresh token.
+
+/** Error codes the server may answer in `code` (stable, snake_case). */
+export type FastauthErrorCode =
+  | 'invalid_request'
+  | 'invalid_email'
+  | 'weak_password'
+  | 'invalid_credentials'
+  | 'invalid_token'
+  | 'token_expired'
+  | 'refresh_token_invalid'
+  | 'forbidden'
+  | 'email_not_confirmed'
+  | 'user_not_found'
+  | 'session_not_found'
+  | 'organization_not_found'
+  | 'member_not_found'
+  | 'invite_not_found'
+  | 'api_key_not_found'
+  | 'route_not_found'
+  | 'method_not_allowed'
+  | 'user_already_exists'
+  | 'conflict'
+  | 'last_owner'
+  | 'body_too_large'
+  | 'rate_limited'
+  | 'internal_error'
+  | 'store_unavailable'
+  | 'overloaded'
+  /** The request never got an HTTP answer (network failure, abort). */
+  | 'network_error'
+  /** The server answered an error without a {code, message} body. */
+  | 'http_error'
+  // Any future server code still type-checks as a string.
+  | (string & {});
+
+/** An error answered by the server, typed by its `code`. */
+export class FastauthError extends Error {
+  /** HTTP status; 0 when the request got no answer. */
+  readonly status: number;
+  /** The server's stable error code, e.g. `token_expired`. */
+  readonly code: FastauthErrorCode;
+  /** Seconds from a Retry-After header (429, 503), when present. */
+  readonly retryAfter?: number;
+
+  constructor(status: number, code: FastauthErrorCode, message: string, retryAfter?: number) {
+    super(message);
+    this.name = 'FastauthError';
+    this.status = status;
+    this.code = code;
+    if (retryAfter !== undefined) this.retryAfter = retryAfter;
+  }
+
+  /** Builds the error of a non-2xx response whose body was already parsed. */
+  static fromBody(response: Response, body: unknown): FastauthError {
+    const b = (body ?? {}) as { code?: unknown; message?: unknown };
+    const code = typeof b.code === 'string' && b.code !== '' ? b.code : 'http_error';
+    const message =
+      typeof b.message === 'string' && b.message !== ''
+        ? b.message
+        : `HTTP ${response.status}${response.statusText ? ' ' + response.statusText : ''}`;
+    const ra = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+    return new FastauthError(response.status, code, message, Number.isFinite(ra) ? ra : undefined);
+  }
+
+  /** Reads a response's error body (without consuming it) into an error. */
+  static async fromResponse(response: Response): Promise<FastauthError> {
+    return FastauthError.fromBody(response, await readJSON(response));
+  }
+}
+
+/** What a signed-out notification carries. */
+export interface SignedOutEvent {
+  /** The error of the request that could not be recovered by a refresh. */
+  error: FastauthError;
+}
+
+/** Options of the session layer. */
+export interface SessionOptions {
+  /**
+   * URL of the auth base path, e.g. `https://app.example.com/auth`, or
+   * `/auth` in a browser page of the same origin.
+   */
+  baseUrl: string;
+  /**
+   * Transport used for every request (default: `globalThis.fetch`). Pass a
+   * cookie-aware fetch outside browsers.
+   */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Credentials mode of the refresh request (default `include`). */
+  credentials?: RequestCredentials;
+  /** Called once per unrecoverable 401 of a cookie request. */
+  onSignedOut?: (event: SignedOutEvent) => void;
+  /**
+   * Serialize refreshes across browser tabs with the Web Locks API when it
+   * exists (default true).
+   */
+  crossTab?: boolean;
+  /**
+   * Pause before the retry that follows a FAILED refresh, in milliseconds
+   * (default 400). A concurrent refresh by another tab or process sharing
+   * the cookies makes ours fail while its response, carrying the new
+   * cookies, may still be on its way; the pause lets it land.
+   */
+  retryAfterFailedRefreshMs?: number;
+}
+
+const LOCK_NAME = 'fastauth:refresh';
+const REFRESHED_AT_KEY = 'fastauth:refreshed-at';
+// Base-path routes that must never trigger a refresh themselves.
+const NO_REFRESH_PATHS = ['/refresh', '/sign-in', '/sign-up', '/sign-out'];
+
+/**
+ * A fetch function that recovers from expired access tokens. Use its
+ * `fetch` as the transport of the generated client (createFastauth does).
+ */
+export class SessionFetch {
+  private readonly base: URL;
+  private readonly transport: (request: Request) => Promise<Response>;
+  private readonly credentials: RequestCredentials;
+  private readonly onSignedOut?: (event: SignedOutEvent) => void;
+  private readonly crossTab: boolean;
+  private readonly failedRefreshPause: number;
+
+  // generation counts finished refreshes (whatever their outcome). A request
+  // sent before the latest refresh finished is retried without refreshing
+  // again: its 401 is about the cookies that refresh replaced.
+  private generation = 0;
+  private lastRefreshOK = false;
+  private inflight: Promise<boolean> | null = null;
+  private refreshes = 0;
+
+  constructor(options: SessionOptions) {
+    const origin = typeof location !== 'undefined' ? location.href : undefined;
+    this.base = new URL(options.baseUrl.replace(/\/+$/, ''), origin);
+    // Bind so that browsers do not throw "Illegal invocation".
+    this.transport = options.fetch ?? ((r: Request) => globalThis.fetch(r));
+    this.credentials = options.credentials ?? 'include';
+    if (options.onSignedOut) this.onSignedOut = options.onSignedOut;
+    this.crossTab = options.crossTab ?? true;
+    this.failedRefreshPause = options.retryAfterFailedRefreshMs ?? 400;
+  }
+
+  /** Number of refresh requests this instance has sent. */
+  get refreshCount(): number {
+    return this.refreshes;
+  }
+
+  /** The fetch function: same signature as the global one. */
+  readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    if (!this.mayRefresh(request)) return this.transport(request);
+
+    const retry = request.clone();
+    const sentAt = Date.now();
+    const generation = this.generation;
+    const first = await this.transport(request);
+    if (first.status !== 401) return first;
+    const code = (await FastauthError.fromResponse(first)).code;
+    if (code !== 'token_expired' && code !== 'invalid_token') return first;
+
+    const refreshed = await this.refreshAfter(generation, sentAt);
+    if (!refreshed && this.failedRefreshPause > 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.failedRefreshPause));
+    }
+    const second = await this.transport(retry);
+    if (second.status === 401) {
+      const error = await FastauthError.fromResponse(second);
+      this.onSignedOut?.({ error });
+    }
+    return second;
+  };
+
+  /**
+   * Refreshes the session now (single flight: concurrent calls share one
+   * request). Resolves to whether the server issued new tokens.
+   */
+  refresh(): Promise<boolean> {
+    return this.refreshAfter(this.generation, Date.now());
+  }
+
+  // mayRefresh reports whether a 401 of request may be recovered by a
+  // refresh: cookie requests to anything but the session-establishing routes.
+  private mayRefresh(request: Request): boolean {
+    if (/^bearer\s/i.test(request.headers.get('Authorization') ?? '')) return false;
+    const url = new URL(request.url);
+    if (url.origin !== this.base.origin) return false;
+    const basePath = this.base.pathname.replace(/\/+$/, '');
+    return !NO_REFRESH_PATHS.some((p) => url.pathname === basePath + p);
+  }
+
+  private refreshAfter(generation: number, sentAt: number): Promise<boolean> {
+    if (this.generation !== generation && !this.inflight) {
+      // A refresh finished after the request was sent: just retry.
+      return Promise.resolve(this.lastRefreshOK);
+    }
+    if (!this.inflight) {
+      this.inflight = this.refreshAcrossTabs(sentAt)
+        .catch(() => false)
+        .then((ok) => {
+          this.lastRefreshOK = ok;
+          this.generation++;
+          this.inflight = null;
+          return ok;
+        });
+    }
+    return this.inflight;
+  }
+
+  private refreshAcrossTabs(sentAt: number): Promise<boolean> {
+    const locks = this.crossTab ? webLocks() : undefined;
+    if (!locks) return this.sendRefresh();
+    return locks.request(LOCK_NAME, async () => {
+      // Another tab refreshed the shared cookies after our request was
+      // sent: they are fresh, no need to rotate again.
+      if (sharedRefreshedAt() >= sentAt) return true;
+      const ok = await this.sendRefresh();
+      if (ok) setSharedRefreshedAt(Date.now());
+      return ok;
+    });
+  }
+
+  private async sendRefresh(): Promise<boolean> {
+    this.refreshes++;
+    const url = this.base.href + '/refresh';
+    const response = await this.transport(
+      new Request(url, { method: 'POST', credentials: this.credentials, headers: { Accept: 'application/json' } }),
+    );
+    // Drain the body so the connection can be reused.
+    await response.arrayBuffer().catch(() => undefined);
+    return response.ok;
+  }
+}
+
+async function readJSON(response: Response): Promise<unknown> {
+  try {
+    const text = await response.clone().text();
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+function webLocks(): LockManagerLike | undefined {
+  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
+  return nav?.locks && typeof nav.locks.request === 'function' ? nav.locks : undefined;
+}
+
+function sharedRefreshedAt(): number {
+  try {
+    return Number(globalThis.localStorage?.getItem(REFRESHED_AT_KEY) ?? 0) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function setSharedRefreshedAt(t: number): void {
+  try {
+    globalThis.localStorage?.setItem(REFRESHED_AT_KEY, String(t));
+  } catch {
+    // Storage may be disabled; the lock alone still serializes refreshes.
+  }
+}

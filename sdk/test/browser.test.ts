@@ -1,0 +1,134 @@
+// End to end in a real browser: Debian's headless Chromium (never a
+// downloaded one) drives the demo page served by the example server at
+// /demo/, which uses the SDK bundle. Access tokens live 3 s.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { email, PASSWORD, sleep, startServer, type TestServer } from './server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ACCESS_TTL_MS = 3000;
+const OUTPUT_DIR = resolve(import.meta.dirname, '..', 'test-results');
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  server = await startServer({ accessTTL: `${ACCESS_TTL_MS / 1000}s` });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  context = await browser.newContext();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openDemo(): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('page error:', err));
+  await page.goto(`${server.origin}/demo/`);
+  // The page asks /auth/me on load; wait for that first action to settle.
+  await page.waitForFunction(() => Number(document.getElementById('last')?.dataset.seq) >= 1);
+  return page;
+}
+
+// click runs one button's action and waits until the page has finished it.
+async function click(page: Page, id: string): Promise<void> {
+  const before = Number(await page.locator('#last').getAttribute('data-seq'));
+  await page.click(`#${id}`);
+  await page.waitForFunction(
+    (n) => Number(document.getElementById('last')?.dataset.seq) > n,
+    before,
+    { timeout: 20_000 },
+  );
+}
+
+async function view(page: Page) {
+  return {
+    state: await page.locator('#state').getAttribute('data-state'),
+    user: (await page.locator('#user').textContent())?.trim(),
+    error: (await page.locator('#error').textContent())?.trim(),
+    refreshes: Number(await page.locator('#refreshes').textContent()),
+  };
+}
+
+const pastExpiry = () => sleep(ACCESS_TTL_MS + 1000);
+
+describe('demo page in headless Chromium', () => {
+  it('signs up, survives expiry in one and two tabs, signs out', async () => {
+    const address = email('browser');
+    const tab1 = await openDemo();
+    expect((await view(tab1)).state).toBe('signed-out');
+
+    // Sign up.
+    await tab1.fill('#email', address);
+    await tab1.fill('#password', PASSWORD);
+    await click(tab1, 'sign-up');
+    let v = await view(tab1);
+    expect(v).toMatchObject({ state: 'signed-in', user: address, error: '–' });
+    const cookies = await context.cookies(server.origin);
+    const access = cookies.find((c) => c.name === 'access_token');
+    expect(access?.httpOnly).toBe(true);
+    expect(await tab1.evaluate(() => document.cookie)).toBe(''); // HttpOnly: invisible to scripts
+
+    // See the user.
+    await click(tab1, 'me');
+    expect(await view(tab1)).toMatchObject({ state: 'signed-in', user: address });
+
+    // Past expiry: act again without being signed out.
+    const refreshesBefore = (await view(tab1)).refreshes;
+    let serverRefreshes = server.refreshes(200);
+    await pastExpiry();
+    await click(tab1, 'me');
+    v = await view(tab1);
+    expect(v).toMatchObject({ state: 'signed-in', user: address, error: '–' });
+    expect(v.refreshes - refreshesBefore).toBe(1);
+    expect(server.refreshes(200) - serverRefreshes).toBe(1);
+    await click(tab1, 'organizations');
+    expect(await tab1.locator('#organization-count').textContent()).toBe('1');
+
+    // A second tab of the same browser shares the cookies.
+    const tab2 = await openDemo();
+    expect(await view(tab2)).toMatchObject({ state: 'signed-in', user: address });
+
+    // Both tabs act at once after expiry: both stay signed in, and the server
+    // saw at most one refresh per tab.
+    await pastExpiry();
+    const r1 = (await view(tab1)).refreshes;
+    const r2 = (await view(tab2)).refreshes;
+    serverRefreshes = server.refreshes();
+    await Promise.all([click(tab1, 'me'), click(tab2, 'me'), click(tab1, 'organizations'), click(tab2, 'organizations')]);
+    const [v1, v2] = [await view(tab1), await view(tab2)];
+    expect(v1).toMatchObject({ state: 'signed-in', user: address, error: '–' });
+    expect(v2).toMatchObject({ state: 'signed-in', user: address, error: '–' });
+    expect(v1.refreshes - r1).toBeLessThanOrEqual(1);
+    expect(v2.refreshes - r2).toBeLessThanOrEqual(1);
+    const during = server.refreshes() - serverRefreshes;
+    expect(during).toBeGreaterThanOrEqual(1);
+    expect(during).toBeLessThanOrEqual(2);
+    // Still signed in afterwards, in both.
+    await click(tab2, 'me');
+    await click(tab1, 'me');
+    expect((await view(tab1)).state).toBe('signed-in');
+    expect((await view(tab2)).state).toBe('signed-in');
+
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    await tab1.screenshot({ path: join(OUTPUT_DIR, 'browser.png'), fullPage: true });
+
+    // Sign out in one tab: the other finds itself signed out on its next action.
+    await click(tab1, 'sign-out');
+    expect(await view(tab1)).toMatchObject({ state: 'signed-out', user: '–' });
+    expect((await context.cookies(server.origin)).map((c) => c.name)).toEqual([]);
+    await click(tab2, 'me');
+    v = await view(tab2);
+    expect(v.state).toBe('signed-out');
+    expect(v.error).toContain('401');
+  });
+});

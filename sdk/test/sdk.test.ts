@@ -1,0 +1,361 @@
+// Runs the SDK against the real example server (SQLite, 2 s access tokens):
+// real HTTP, real cookies (a small jar stands in for the browser's).
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFastauth, FastauthError, type SignedOutEvent } from '../src/index.js';
+import { CookieJar, email, PASSWORD, sleep, startServer, type TestServer } from './server.js';
+
+const ACCESS_TTL_MS = 2000;
+// Past the access token's lifetime (and its cookie's Max-Age).
+const pastExpiry = () => sleep(ACCESS_TTL_MS + 700);
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer({ accessTTL: `${ACCESS_TTL_MS / 1000}s` });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+function newClient(jar = new CookieJar(), onSignedOut?: (e: SignedOutEvent) => void) {
+  const sdk = createFastauth({
+    baseUrl: server.authUrl,
+    fetch: jar.fetch,
+    ...(onSignedOut ? { onSignedOut } : {}),
+  });
+  return { sdk, jar };
+}
+
+async function signedUp(prefix = 'user') {
+  const c = newClient();
+  const address = email(prefix);
+  const res = await c.sdk.signUp(address, PASSWORD);
+  return { ...c, address, res };
+}
+
+async function expectError(p: Promise<unknown>, status: number, code: string): Promise<FastauthError> {
+  const err = await p.then(
+    () => {
+      throw new Error(`expected ${status} ${code}, got success`);
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(FastauthError);
+  const fe = err as FastauthError;
+  expect({ status: fe.status, code: fe.code }).toEqual({ status, code });
+  expect(fe.message).not.toBe('');
+  return fe;
+}
+
+interface OutboxMail {
+  to: string;
+  kind: string;
+  token: string;
+}
+
+// waitForMails polls the outbox: mail may be sent off the request's path.
+async function waitForMails(address: string, kind: string, atLeast = 1): Promise<OutboxMail[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const mails = mailsTo(address, kind);
+    if (mails.length >= atLeast || Date.now() > deadline) return mails;
+    await sleep(50);
+  }
+}
+
+function mailsTo(address: string, kind: string): OutboxMail[] {
+  let text = '';
+  try {
+    text = readFileSync(server.outbox, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as OutboxMail)
+    .filter((m) => m.to === address && m.kind === kind);
+}
+
+describe('account', () => {
+  it('signs up, sees the user, signs in again', async () => {
+    const { sdk, address, res, jar } = await signedUp();
+    expect(res.user?.email).toBe(address);
+    expect(res.organization?.kind).toBe('personal');
+    expect(res.organization?.role).toBe('owner');
+    expect(res.auth_role).toBe('authenticated');
+    expect(jar.has('access_token')).toBe(true);
+    expect(jar.has('refresh_token')).toBe(true);
+
+    const me = await sdk.me();
+    expect(me.user?.id).toBe(res.user?.id);
+    expect(me.organization?.id).toBe(res.organization?.id);
+
+    const again = newClient();
+    const signIn = await again.sdk.signIn(address, PASSWORD);
+    expect(signIn.user?.id).toBe(res.user?.id);
+    expect((await again.sdk.me()).user?.email).toBe(address);
+  });
+
+  it('types the server errors by code', async () => {
+    const { address } = await signedUp();
+    const { sdk } = newClient();
+    await expectError(sdk.signUp(address, PASSWORD), 409, 'user_already_exists');
+    await expectError(sdk.signIn(address, 'wrong-password-1'), 401, 'invalid_credentials');
+    await expectError(sdk.signUp('not-an-email', PASSWORD), 400, 'invalid_email');
+    await expectError(sdk.signUp(email(), 'short'), 400, 'weak_password');
+    // Never signed in: the session layer tries one refresh, then gives up.
+    const fe = await expectError(sdk.me(), 401, 'invalid_token');
+    expect(fe).toBeInstanceOf(Error);
+    expect(sdk.session.refreshCount).toBe(1);
+  });
+
+  it('changes the password and keeps the current session', async () => {
+    const { sdk, address } = await signedUp();
+    await expectError(sdk.password.change('wrong-password-1', 'new-password-2'), 401, 'invalid_credentials');
+    expect((await sdk.password.change(PASSWORD, 'new-password-2')).status).toBe('password_changed');
+    expect((await sdk.me()).user?.email).toBe(address);
+    await expectError(newClient().sdk.signIn(address, PASSWORD), 401, 'invalid_credentials');
+    await newClient().sdk.signIn(address, 'new-password-2');
+  });
+
+  it('resets a forgotten password with the mailed token', async () => {
+    const { address } = await signedUp();
+    const { sdk } = newClient();
+    expect((await sdk.password.forgot(address)).status).toBeTruthy();
+    const mails = await waitForMails(address, 'password_reset');
+    expect(mails.length).toBe(1);
+    await expectError(sdk.password.reset('not-a-token', 'brand-new-pass-3'), 401, 'invalid_token');
+    await sdk.password.reset(mails[0]!.token, 'brand-new-pass-3');
+    await sdk.signIn(address, 'brand-new-pass-3');
+  });
+
+  it('confirms the email address with the mailed token', async () => {
+    const { sdk, address, res } = await signedUp();
+    expect(res.user?.email_confirmed_at ?? null).toBeNull();
+    await sdk.email.sendConfirmation(address);
+    const mails = await waitForMails(address, 'email_confirm');
+    expect(mails.length).toBeGreaterThanOrEqual(1);
+    const confirmed = await sdk.email.confirm(mails.at(-1)!.token);
+    expect(confirmed.user?.email_confirmed_at).toBeTruthy();
+    expect((await sdk.me()).user?.email_confirmed_at).toBeTruthy();
+    await expectError(sdk.email.confirmLink(mails.at(-1)!.token), 401, 'invalid_token');
+  });
+});
+
+describe('expiry and transparent refresh', () => {
+  it('refreshes once and retries when the access token has expired', async () => {
+    const { sdk, jar } = await signedUp();
+    const before = server.refreshes();
+    await pastExpiry();
+    expect(jar.has('access_token')).toBe(false); // dropped, as a browser does
+    const me = await sdk.me();
+    expect(me.user?.email).toBeTruthy();
+    expect(sdk.session.refreshCount).toBe(1);
+    expect(server.refreshes() - before).toBe(1);
+    expect(jar.has('access_token')).toBe(true);
+  });
+
+  it('recovers from 401 token_expired when the expired cookie is still sent', async () => {
+    const { sdk, jar } = await signedUp();
+    // Keep the cookie past its Max-Age, as a client with a skewed clock would.
+    const stale = new CookieJar();
+    stale.copyFrom(jar);
+    const raw = await fetch(`${server.authUrl}/me`, {
+      headers: { Cookie: `access_token=${cookieValue(jar, 'access_token')}` },
+    });
+    expect(raw.status).toBe(200);
+    const token = cookieValue(jar, 'access_token');
+    await pastExpiry();
+    const expired = await fetch(`${server.authUrl}/me`, { headers: { Cookie: `access_token=${token}` } });
+    expect(expired.status).toBe(401);
+    expect(((await expired.json()) as { code: string }).code).toBe('token_expired');
+    // The SDK, through a transport that keeps sending the expired cookie.
+    const keepExpired = async (request: Request) => {
+      const headers = new Headers(request.headers);
+      if (!jar.has('access_token')) headers.set('Cookie', `access_token=${token}`);
+      const r = new Request(request, { headers });
+      return jar.fetch(r);
+    };
+    const sdk2 = createFastauth({ baseUrl: server.authUrl, fetch: keepExpired });
+    expect((await sdk2.me()).user?.email).toBeTruthy();
+    expect(sdk2.session.refreshCount).toBe(1);
+    void sdk;
+  });
+
+  it('shares one refresh between concurrent callers', async () => {
+    const { sdk } = await signedUp();
+    await pastExpiry();
+    const before = server.refreshes();
+    const results = await Promise.all([sdk.me(), sdk.organizations.list(), sdk.sessions.list(), sdk.me(), sdk.apiKeys.list()]);
+    expect(results).toHaveLength(5);
+    expect(sdk.session.refreshCount).toBe(1);
+    expect(server.refreshes() - before).toBe(1);
+  });
+
+  it('retries once even when the refresh fails, then reports signed out', async () => {
+    const events: SignedOutEvent[] = [];
+    const jar = new CookieJar();
+    const { sdk } = newClient(jar, (e) => events.push(e));
+    await sdk.signUp(email(), PASSWORD);
+    jar.delete('refresh_token');
+    await pastExpiry();
+    const before = server.output().split('\n').filter((l) => l.includes('path=/auth/me ')).length;
+    await expectError(sdk.me(), 401, 'invalid_token');
+    const after = server.output().split('\n').filter((l) => l.includes('path=/auth/me ')).length;
+    expect(after - before).toBe(2); // the call and its single retry
+    expect(sdk.session.refreshCount).toBe(1);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.error.code).toBe('invalid_token');
+  });
+
+  it('a second tab sharing the cookies stays signed in when its own refresh loses the race', async () => {
+    const jar = new CookieJar();
+    const tab1 = newClient(jar).sdk;
+    const tab2 = newClient(jar).sdk; // same cookie jar: another tab of one browser
+    await tab1.signUp(email(), PASSWORD);
+    await pastExpiry();
+    const before = server.refreshes();
+    const [a, b] = await Promise.all([tab1.me(), tab2.me()]);
+    expect(a.user?.id).toBe(b.user?.id);
+    expect(tab1.session.refreshCount).toBeLessThanOrEqual(1);
+    expect(tab2.session.refreshCount).toBeLessThanOrEqual(1);
+    expect(server.refreshes() - before).toBeLessThanOrEqual(2);
+    expect((await tab2.me()).user?.id).toBe(a.user?.id);
+  });
+});
+
+describe('sessions', () => {
+  it('lists, revokes one and revokes the others', async () => {
+    const { sdk, address } = await signedUp();
+    const other = newClient();
+    await other.sdk.signIn(address, PASSWORD);
+    const third = newClient();
+    await third.sdk.signIn(address, PASSWORD);
+
+    const list = await sdk.sessions.list();
+    expect(list).toHaveLength(3);
+    expect(list.filter((s) => s.current)).toHaveLength(1);
+
+    const otherId = (await other.sdk.sessions.list()).find((s) => s.current)!.id!;
+    const revoked = await sdk.sessions.revoke(otherId);
+    expect(revoked.id).toBe(otherId);
+    await expectError(sdk.sessions.revoke(otherId), 404, 'session_not_found');
+
+    const res = await sdk.sessions.revokeOthers();
+    expect(res.revoked).toBe(1);
+    expect(await sdk.sessions.list()).toHaveLength(1);
+  });
+});
+
+describe('API keys', () => {
+  it('creates, lists, uses and deletes a key; a key call never refreshes', async () => {
+    const { sdk, res } = await signedUp();
+    const created = await sdk.apiKeys.create('ci', new Date(Date.now() + 3600_000));
+    expect(created.key).toMatch(/^sk-[0-9a-f]{64}$/);
+    expect(created.key_prefix).toBe(created.key!.slice(3, 15));
+    expect(created.organization_id).toBe(res.organization?.id);
+
+    await sdk.apiKeys.create('second');
+    const page = await sdk.apiKeys.list({ limit: 1, sortBy: 'name', sortOrder: 'asc' });
+    expect(page.total).toBe(2);
+    expect(page.items).toHaveLength(1);
+    expect(page.items![0]!.name).toBe('ci');
+    expect(page.items![0]!.key).toBeFalsy();
+    await expectError(sdk.apiKeys.list({ limit: 1000 }), 400, 'invalid_request');
+
+    const machine = createFastauth({ baseUrl: server.authUrl, apiKey: created.key! });
+    expect((await machine.me()).user?.id).toBe(res.user?.id);
+    expect((await machine.organizations.list()).length).toBeGreaterThanOrEqual(1);
+    // Browser-session routes refuse keys.
+    await expectError(machine.sessions.list(), 403, 'forbidden');
+
+    const deleted = await sdk.apiKeys.delete(created.id!);
+    expect(deleted.id).toBe(created.id);
+    await expectError(machine.me(), 401, 'invalid_token');
+    expect(machine.session.refreshCount).toBe(0);
+    await expectError(sdk.apiKeys.delete(created.id!), 404, 'api_key_not_found');
+  });
+});
+
+describe('organizations', () => {
+  it('creates, renames, switches, invites, manages members and deletes', async () => {
+    const owner = await signedUp('owner');
+    const org = await owner.sdk.organizations.create('Acme');
+    expect(org.organization?.kind).toBe('shared');
+    expect(org.organization?.name).toBe('Acme');
+    expect(org.role).toBe('owner');
+    const orgId = org.organization!.id!;
+
+    expect((await owner.sdk.organizations.list()).map((m) => m.organization?.id)).toContain(orgId);
+    expect((await owner.sdk.organizations.get(orgId)).organization?.name).toBe('Acme');
+    expect((await owner.sdk.organizations.rename(orgId, 'Acme Inc')).organization?.name).toBe('Acme Inc');
+
+    const switched = await owner.sdk.organizations.switch(orgId);
+    expect(switched.organization?.id).toBe(orgId);
+    expect((await owner.sdk.me()).organization?.id).toBe(orgId);
+
+    // Invite a member, who accepts.
+    const memberAddress = email('member');
+    const member = newClient();
+    await member.sdk.signUp(memberAddress, PASSWORD);
+    const invite = await owner.sdk.organizations.invites.create(orgId, memberAddress, 'member');
+    expect(invite.token).toBeTruthy();
+    expect(invite.organization_name).toBe('Acme Inc');
+    expect((await owner.sdk.organizations.invites.list(orgId)).map((i) => i.id)).toContain(invite.id);
+    const accepted = await member.sdk.organizations.invites.accept(invite.token!);
+    expect(accepted.organization?.id).toBe(orgId);
+    expect(accepted.organization?.role).toBe('member');
+    await expectError(member.sdk.organizations.invites.accept(invite.token!), 404, 'invite_not_found');
+
+    // A non-member does not see the organization.
+    const stranger = await signedUp('stranger');
+    await expectError(stranger.sdk.organizations.get(orgId), 404, 'organization_not_found');
+
+    // Roster and roles.
+    const roster = await owner.sdk.organizations.members.list(orgId);
+    expect(roster.map((m) => m.role).sort()).toEqual(['member', 'owner']);
+    const memberId = accepted.user!.id!;
+    await expectError(member.sdk.organizations.members.list(orgId), 403, 'forbidden');
+    const promoted = await owner.sdk.organizations.members.changeRole(orgId, memberId, 'admin');
+    expect(promoted.role).toBe('admin');
+
+    // Revoke an invite.
+    const pending = await owner.sdk.organizations.invites.create(orgId, email('pending'), 'member');
+    const revokedInvite = await owner.sdk.organizations.invites.revoke(orgId, pending.id!);
+    expect(revokedInvite.revoked_at).toBeTruthy();
+
+    // Remove the member, then delete the organization.
+    const removed = await owner.sdk.organizations.members.remove(orgId, memberId);
+    expect(removed.user_id).toBe(memberId);
+    await expectError(member.sdk.organizations.get(orgId), 404, 'organization_not_found');
+    const deleted = await owner.sdk.organizations.delete(orgId);
+    expect(deleted.organization?.id).toBe(orgId);
+    // The owner falls back to the personal workspace.
+    expect((await owner.sdk.me()).organization?.kind).toBe('personal');
+    // The personal workspace cannot be deleted.
+    await expectError(owner.sdk.organizations.delete(owner.res.organization!.id!), 403, 'forbidden');
+  });
+});
+
+describe('sign-out', () => {
+  it('clears the cookies and reports signed out afterwards', async () => {
+    const events: SignedOutEvent[] = [];
+    const jar = new CookieJar();
+    const { sdk } = newClient(jar, (e) => events.push(e));
+    await sdk.signUp(email(), PASSWORD);
+    expect((await sdk.signOut()).status).toBe('signed_out');
+    expect(jar.has('access_token')).toBe(false);
+    expect(jar.has('refresh_token')).toBe(false);
+    await expectError(sdk.me(), 401, 'invalid_token');
+    expect(events).toHaveLength(1);
+  });
+});
+
+function cookieValue(jar: CookieJar, name: string): string {
+  const probe = (jar as unknown as { cookies: Map<string, { value: string }> }).cookies.get(name);
+  if (!probe) throw new Error(`no ${name} cookie`);
+  return probe.value;
+}

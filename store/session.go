@@ -1,0 +1,250 @@
+package store
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/models"
+)
+
+// hashHex is the stored form of a secret's SHA-256.
+func hashHex(h []byte) string { return hex.EncodeToString(h) }
+
+// hashBytes decodes a stored hash.
+func hashBytes(h string) []byte {
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func sessionFromModel(m models.Session) ginauth.Session {
+	return ginauth.Session{
+		ID:         m.ID,
+		UserID:     m.UserID,
+		CreatedAt:  m.CreatedAt.UTC(),
+		LastUsedAt: m.LastUsedAt.UTC(),
+		ExpiresAt:  m.ExpiresAt.UTC(),
+		RevokedAt:  utcPtr(m.RevokedAt),
+		UserAgent:  m.UserAgent,
+		IP:         m.IP,
+	}
+}
+
+func refreshTokenModel(t ginauth.RefreshToken) *models.RefreshToken {
+	return &models.RefreshToken{
+		ID:         t.ID,
+		SessionID:  t.SessionID,
+		TokenHash:  hashHex(t.TokenHash),
+		CreatedAt:  ts(t.CreatedAt),
+		ExpiresAt:  ts(t.ExpiresAt),
+		ConsumedAt: tsPtr(t.ConsumedAt),
+	}
+}
+
+// revokeSessions revokes the user's unrevoked sessions except keepSessionID
+// (all when it is empty).
+func revokeSessions(tx *gorm.DB, userID, keepSessionID string, now time.Time) *gorm.DB {
+	q := tx.Model(&models.Session{}).Where("user_id = ? AND revoked_at IS NULL", userID)
+	if keepSessionID != "" {
+		q = q.Where("id <> ?", keepSessionID)
+	}
+	return q.UpdateColumn("revoked_at", ts(now))
+}
+
+// CreateSession implements ginauth.SessionStore.
+func (s *Store) CreateSession(ctx context.Context, sess ginauth.Session, first ginauth.RefreshToken, credentialVersion int64, revokeOthers bool, now time.Time) error {
+	now = ts(now)
+	if first.SessionID == "" {
+		first.SessionID = sess.ID
+	}
+	if first.ExpiresAt.IsZero() {
+		first.ExpiresAt = sess.ExpiresAt
+	}
+	if sess.LastUsedAt.IsZero() {
+		sess.LastUsedAt = sess.CreatedAt
+	}
+	return s.tx(ctx, "create session", func(tx *gorm.DB) error {
+		// The credential-version check: a conditional update that always
+		// changes a value (MySQL counts changed rows) and locks the user
+		// row against a concurrent password change until commit.
+		res := tx.Model(&models.User{}).
+			Where("id = ? AND credential_version = ?", sess.UserID, credentialVersion).
+			UpdateColumn("sign_in_count", gorm.Expr("sign_in_count + 1"))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return userMissingOr(tx, sess.UserID, fmt.Errorf("credential version of user %s changed: %w", sess.UserID, ginauth.ErrConflict))
+		}
+		if revokeOthers {
+			if err := revokeSessions(tx, sess.UserID, "", now).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Create(&models.Session{
+			ID:         sess.ID,
+			UserID:     sess.UserID,
+			CreatedAt:  ts(sess.CreatedAt),
+			LastUsedAt: ts(sess.LastUsedAt),
+			ExpiresAt:  ts(sess.ExpiresAt),
+			RevokedAt:  tsPtr(sess.RevokedAt),
+			UserAgent:  sess.UserAgent,
+			IP:         sess.IP,
+		}).Error; err != nil {
+			return err
+		}
+		return tx.Create(refreshTokenModel(first)).Error
+	})
+}
+
+// errTokenNotConsumable rolls a rotation back when the conditional update
+// matched no row; the caller then finds out why.
+var errTokenNotConsumable = errors.New("store: refresh token not consumable")
+
+// RotateRefreshToken implements ginauth.SessionStore.
+func (s *Store) RotateRefreshToken(ctx context.Context, tokenHash []byte, next ginauth.RefreshToken, now time.Time) (ginauth.Session, error) {
+	now = ts(now)
+	h := hashHex(tokenHash)
+	var sess models.Session
+	err := s.tx(ctx, "rotate refresh token", func(tx *gorm.DB) error {
+		res := tx.Model(&models.RefreshToken{}).
+			Where("token_hash = ? AND consumed_at IS NULL AND expires_at > ?", h, now).
+			UpdateColumn("consumed_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errTokenNotConsumable
+		}
+		var tok models.RefreshToken
+		if err := first(tx.Where("token_hash = ?", h), &tok); err != nil {
+			return err
+		}
+		// Lock the session row now (MySQL: also read its latest version),
+		// before the insert below takes a shared foreign-key lock on it:
+		// the same order (token, then session) as every other writer.
+		if err := first(s.forUpdate(tx.Where("id = ?", tok.SessionID)), &sess); err != nil {
+			return err
+		}
+		if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) {
+			return fmt.Errorf("session %s is not active: %w", sess.ID, ginauth.ErrNotFound)
+		}
+		next.SessionID = tok.SessionID
+		if next.ExpiresAt.IsZero() {
+			next.ExpiresAt = sess.ExpiresAt
+		}
+		next.ConsumedAt = nil
+		if err := tx.Create(refreshTokenModel(next)).Error; err != nil {
+			return err
+		}
+		sess.LastUsedAt = now
+		return tx.Model(&models.Session{}).Where("id = ?", sess.ID).
+			UpdateColumn("last_used_at", now).Error
+	})
+	switch {
+	case err == nil:
+		return sessionFromModel(sess), nil
+	case errors.Is(err, errTokenNotConsumable):
+		// Looked up after the rollback, outside the transaction, so every
+		// dialect sees the winner's commit.
+		return ginauth.Session{}, wrap("rotate refresh token", s.notConsumable(ctx, h))
+	}
+	return ginauth.Session{}, err
+}
+
+// notConsumable explains why the refresh token with hash h could not be
+// consumed: a *ReusedTokenError if it was consumed, else ErrNotFound.
+func (s *Store) notConsumable(ctx context.Context, h string) error {
+	var row struct {
+		SessionID  string
+		UserID     string
+		ConsumedAt *time.Time
+	}
+	res := s.conn(ctx).Table("auth_refresh_tokens AS rt").
+		Select("rt.session_id, rt.consumed_at, se.user_id").
+		Joins("JOIN auth_sessions se ON se.id = rt.session_id").
+		Where("rt.token_hash = ?", h).
+		Limit(1).Scan(&row)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 || row.ConsumedAt == nil {
+		return ginauth.ErrNotFound
+	}
+	return &ginauth.ReusedTokenError{SessionID: row.SessionID, UserID: row.UserID, ConsumedAt: row.ConsumedAt.UTC()}
+}
+
+// SessionByRefreshToken implements ginauth.SessionStore.
+func (s *Store) SessionByRefreshToken(ctx context.Context, tokenHash []byte) (ginauth.Session, error) {
+	var m models.Session
+	q := s.conn(ctx).Where("id = (?)",
+		s.db.Model(&models.RefreshToken{}).Select("session_id").Where("token_hash = ?", hashHex(tokenHash)))
+	if err := first(q, &m); err != nil {
+		return ginauth.Session{}, wrap("session by refresh token", err)
+	}
+	return sessionFromModel(m), nil
+}
+
+// SessionByID implements ginauth.SessionStore.
+func (s *Store) SessionByID(ctx context.Context, id string) (ginauth.Session, error) {
+	var m models.Session
+	if err := first(s.conn(ctx).Where("id = ?", id), &m); err != nil {
+		return ginauth.Session{}, wrap("session by id", err)
+	}
+	return sessionFromModel(m), nil
+}
+
+// ListSessions implements ginauth.SessionStore.
+func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) ([]ginauth.Session, error) {
+	var ms []models.Session
+	err := s.conn(ctx).
+		Where("user_id = ? AND revoked_at IS NULL AND expires_at > ?", userID, ts(now)).
+		Order("created_at DESC, id DESC").
+		Find(&ms).Error
+	if err != nil {
+		return nil, wrap("list sessions", err)
+	}
+	out := make([]ginauth.Session, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, sessionFromModel(m))
+	}
+	return out, nil
+}
+
+// RevokeSession implements ginauth.SessionStore.
+func (s *Store) RevokeSession(ctx context.Context, userID, sessionID string, now time.Time) error {
+	now = ts(now)
+	res := s.conn(ctx).Model(&models.Session{}).
+		Where("id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?", sessionID, userID, now).
+		UpdateColumn("revoked_at", now)
+	if res.Error != nil {
+		return wrap("revoke session", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return wrap("revoke session", fmt.Errorf("active session %s of user %s: %w", sessionID, userID, ginauth.ErrNotFound))
+	}
+	return nil
+}
+
+// RevokeOtherSessions implements ginauth.SessionStore.
+func (s *Store) RevokeOtherSessions(ctx context.Context, userID, keepSessionID string, now time.Time) (int, error) {
+	now = ts(now)
+	q := s.conn(ctx).Model(&models.Session{}).
+		Where("user_id = ? AND revoked_at IS NULL AND expires_at > ?", userID, now)
+	if keepSessionID != "" {
+		q = q.Where("id <> ?", keepSessionID)
+	}
+	res := q.UpdateColumn("revoked_at", now)
+	if res.Error != nil {
+		return 0, wrap("revoke other sessions", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
