@@ -116,6 +116,10 @@ openapi-check: ## fail if docs/ is not what `make openapi` generates
 	done
 	@echo "openapi: docs/ is up to date"
 
+.PHONY: loadtest
+loadtest: ## load test: example server vs bare gin under wrk (scripts/loadtest.sh, docs/performance.md)
+	bash scripts/loadtest.sh
+
 .PHONY: ci
 ci: ## run the CI script (.ci/run) locally: services, tidy, lint, openapi, build, test
 	bash .ci/run

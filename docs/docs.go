@@ -152,6 +152,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -1860,7 +1866,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "expires_at": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "id": {
                     "type": "string"
@@ -1874,7 +1881,8 @@ const docTemplate = `{
                     "example": "3f9a0c2b7d41"
                 },
                 "last_used_at": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "name": {
                     "type": "string",

@@ -24,8 +24,8 @@ type APIKeyBody struct {
 	CreatedByUserID string     `json:"created_by_user_id"`
 	KeyPrefix       string     `json:"key_prefix" example:"3f9a0c2b7d41"`
 	CreatedAt       time.Time  `json:"created_at"`
-	LastUsedAt      *time.Time `json:"last_used_at"`
-	ExpiresAt       *time.Time `json:"expires_at"`
+	LastUsedAt      *time.Time `json:"last_used_at" extensions:"x-nullable"`
+	ExpiresAt       *time.Time `json:"expires_at" extensions:"x-nullable"`
 	Key             string     `json:"key,omitempty" example:"sk-3f9a0c2b7d41..."`
 }
 
@@ -41,7 +41,7 @@ type APIKeyPage struct {
 type CreateAPIKeyRequest struct {
 	Name string `json:"name" example:"ci"`
 	// ExpiresAt is optional; it must be in the future.
-	ExpiresAt *time.Time `json:"expires_at"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
 func apiKeyBody(k APIKey) APIKeyBody {
@@ -95,6 +95,7 @@ func (a *Auth) activeScope(c *gin.Context) (*Principal, Membership, bool) {
 //	@Failure	401		{object}	ErrorBody
 //	@Failure	403		{object}	ErrorBody
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
+//	@Failure	413	{object}	ErrorBody	"body_too_large"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/api-keys [post]
@@ -281,4 +282,3 @@ func (a *Auth) deleteAPIKey(c *gin.Context) {
 	a.keys.evictKey(k.ID)
 	c.JSON(http.StatusOK, apiKeyBody(k))
 }
-

@@ -451,6 +451,32 @@ func TestTrustedOrigins(t *testing.T) {
 	}
 }
 
+// TestSecureCookies checks AUTH_COOKIE_SECURE=true: both auth cookies carry
+// the Secure attribute. (Without it, TestEndToEnd's cookie jar could not
+// send them over plain HTTP.)
+func TestSecureCookies(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, map[string]string{"AUTH_JWT_SECRET": testSecret, "AUTH_COOKIE_SECURE": "true", "LOG_REQUESTS": "false"})
+	body := strings.NewReader(`{"email":"secure@example.com","password":"secure cookie 9"}`)
+	resp, err := http.Post(srv.base+"/auth/sign-up", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /auth/sign-up = %d, want 200", resp.StatusCode)
+	}
+	cookies := resp.Cookies()
+	if len(cookies) != 2 {
+		t.Fatalf("sign-up set %d cookies, want 2 (access and refresh)", len(cookies))
+	}
+	for _, c := range cookies {
+		if !c.Secure || !c.HttpOnly {
+			t.Errorf("cookie %s: Secure=%v HttpOnly=%v, want both", c.Name, c.Secure, c.HttpOnly)
+		}
+	}
+}
+
 // TestRandomSecretAndQuietLog starts without AUTH_JWT_SECRET (a warning, a
 // working server) and with LOG_REQUESTS=false (no access-log lines).
 func TestRandomSecretAndQuietLog(t *testing.T) {

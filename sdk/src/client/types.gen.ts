@@ -7,11 +7,11 @@ export type ClientOptions = {
 export type ApiKeyBody = {
     created_at?: string;
     created_by_user_id?: string;
-    expires_at?: string;
+    expires_at?: string | null;
     id?: string;
     key?: string;
     key_prefix?: string;
-    last_used_at?: string;
+    last_used_at?: string | null;
     name?: string;
     organization_id?: string;
 };
@@ -86,7 +86,7 @@ export type ErrorBody = {
 };
 
 export type InviteBody = {
-    accepted_at?: string;
+    accepted_at?: string | null;
     created_at?: string;
     email?: string;
     expires_at?: string;
@@ -94,7 +94,7 @@ export type InviteBody = {
     invited_by_user_id?: string;
     organization_id?: string;
     organization_name?: string;
-    revoked_at?: string;
+    revoked_at?: string | null;
     role?: 'owner' | 'admin' | 'member';
     token?: string;
 };
@@ -160,7 +160,7 @@ export type TokenRequest = {
 
 export type UserBody = {
     email?: string;
-    email_confirmed_at?: string;
+    email_confirmed_at?: string | null;
     id?: string;
 };
 
@@ -237,6 +237,10 @@ export type PostApiKeysErrors = {
      * Forbidden
      */
     403: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
     /**
      * store_unavailable
      */
@@ -350,6 +354,10 @@ export type PostEmailConfirmErrors = {
      */
     401: ErrorBody;
     /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -414,6 +422,10 @@ export type GetMeErrors = {
      * invalid_token, token_expired
      */
     401: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type GetMeError = GetMeErrors[keyof GetMeErrors];
@@ -476,6 +488,14 @@ export type PostOrganizationsErrors = {
      */
     401: ErrorBody;
     /**
+     * forbidden: cross-site request refused
+     */
+    403: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -520,6 +540,10 @@ export type PostOrganizationsCurrentErrors = {
      */
     404: ErrorBody;
     /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -563,6 +587,14 @@ export type PostOrganizationsInvitesAcceptErrors = {
      * invite_not_found
      */
     404: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * rate_limited (Retry-After)
+     */
+    429: ErrorBody;
     /**
      * store_unavailable
      */
@@ -693,6 +725,10 @@ export type PatchOrganizationsByOrganizationIdErrors = {
      */
     404: ErrorBody;
     /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -787,6 +823,10 @@ export type PostOrganizationsByOrganizationIdInvitesErrors = {
      * conflict: already a member
      */
     409: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
     /**
      * store_unavailable
      */
@@ -979,6 +1019,10 @@ export type PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors = {
      */
     404: ErrorBody;
     /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -1023,9 +1067,17 @@ export type PostPasswordChangeErrors = {
      */
     409: ErrorBody;
     /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
      * rate_limited
      */
     429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type PostPasswordChangeError = PostPasswordChangeErrors[keyof PostPasswordChangeErrors];
@@ -1094,6 +1146,10 @@ export type PostPasswordResetErrors = {
      * invalid_token
      */
     401: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
     /**
      * rate_limited (per client IP)
      */
@@ -1164,6 +1220,10 @@ export type GetSessionsErrors = {
      * forbidden (API key)
      */
     403: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type GetSessionsError = GetSessionsErrors[keyof GetSessionsErrors];
@@ -1193,6 +1253,10 @@ export type PostSessionsRevokeOthersErrors = {
      * forbidden (API key)
      */
     403: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type PostSessionsRevokeOthersError = PostSessionsRevokeOthersErrors[keyof PostSessionsRevokeOthersErrors];
@@ -1231,6 +1295,10 @@ export type DeleteSessionsBySessionIdErrors = {
      * session_not_found
      */
     404: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
 };
 
 export type DeleteSessionsBySessionIdError = DeleteSessionsBySessionIdErrors[keyof DeleteSessionsBySessionIdErrors];
@@ -1267,6 +1335,10 @@ export type PostSignInErrors = {
      * email_not_confirmed
      */
     403: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
     /**
      * rate_limited (per client IP, or the account is locked after repeated failures)
      */
@@ -1323,6 +1395,10 @@ export type PostSignUpErrors = {
      * user_already_exists
      */
     409: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
     /**
      * rate_limited (per client IP)
      */

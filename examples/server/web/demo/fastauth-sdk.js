@@ -805,8 +805,21 @@ var createClient = (config = {}) => {
 var client = createClient(createConfig({ baseUrl: "/auth" }));
 
 // src/client/sdk.gen.ts
-var getApiKeys = (options) => (options?.client ?? client).get({ url: "/api-keys", ...options });
+var getApiKeys = (options) => (options?.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/api-keys",
+  ...options
+});
 var postApiKeys = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
   url: "/api-keys",
   ...options,
   headers: {
@@ -814,7 +827,15 @@ var postApiKeys = (options) => (options.client ?? client).post({
     ...options.headers
   }
 });
-var deleteApiKeysById = (options) => (options.client ?? client).delete({ url: "/api-keys/{id}", ...options });
+var deleteApiKeysById = (options) => (options.client ?? client).delete({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/api-keys/{id}",
+  ...options
+});
 var getEmailConfirm = (options) => (options.client ?? client).get({ url: "/email/confirm", ...options });
 var postEmailConfirm = (options) => (options.client ?? client).post({
   url: "/email/confirm",
@@ -841,8 +862,21 @@ var getMe = (options) => (options?.client ?? client).get({
   url: "/me",
   ...options
 });
-var getOrganizations = (options) => (options?.client ?? client).get({ url: "/organizations", ...options });
+var getOrganizations = (options) => (options?.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations",
+  ...options
+});
 var postOrganizations = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
   url: "/organizations",
   ...options,
   headers: {
@@ -851,6 +885,11 @@ var postOrganizations = (options) => (options.client ?? client).post({
   }
 });
 var postOrganizationsCurrent = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
   url: "/organizations/current",
   ...options,
   headers: {
@@ -859,6 +898,11 @@ var postOrganizationsCurrent = (options) => (options.client ?? client).post({
   }
 });
 var postOrganizationsInvitesAccept = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
   url: "/organizations/invites/accept",
   ...options,
   headers: {
@@ -866,9 +910,30 @@ var postOrganizationsInvitesAccept = (options) => (options.client ?? client).pos
     ...options.headers
   }
 });
-var deleteOrganizationsByOrganizationId = (options) => (options.client ?? client).delete({ url: "/organizations/{organization_id}", ...options });
-var getOrganizationsByOrganizationId = (options) => (options.client ?? client).get({ url: "/organizations/{organization_id}", ...options });
+var deleteOrganizationsByOrganizationId = (options) => (options.client ?? client).delete({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations/{organization_id}",
+  ...options
+});
+var getOrganizationsByOrganizationId = (options) => (options.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations/{organization_id}",
+  ...options
+});
 var patchOrganizationsByOrganizationId = (options) => (options.client ?? client).patch({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
   url: "/organizations/{organization_id}",
   ...options,
   headers: {
@@ -876,8 +941,21 @@ var patchOrganizationsByOrganizationId = (options) => (options.client ?? client)
     ...options.headers
   }
 });
-var getOrganizationsByOrganizationIdInvites = (options) => (options.client ?? client).get({ url: "/organizations/{organization_id}/invites", ...options });
+var getOrganizationsByOrganizationIdInvites = (options) => (options.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations/{organization_id}/invites",
+  ...options
+});
 var postOrganizationsByOrganizationIdInvites = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
   url: "/organizations/{organization_id}/invites",
   ...options,
   headers: {
@@ -885,10 +963,39 @@ var postOrganizationsByOrganizationIdInvites = (options) => (options.client ?? c
     ...options.headers
   }
 });
-var deleteOrganizationsByOrganizationIdInvitesByInviteId = (options) => (options.client ?? client).delete({ url: "/organizations/{organization_id}/invites/{invite_id}", ...options });
-var getOrganizationsByOrganizationIdMembers = (options) => (options.client ?? client).get({ url: "/organizations/{organization_id}/members", ...options });
-var deleteOrganizationsByOrganizationIdMembersByMemberUserId = (options) => (options.client ?? client).delete({ url: "/organizations/{organization_id}/members/{member_user_id}", ...options });
+var deleteOrganizationsByOrganizationIdInvitesByInviteId = (options) => (options.client ?? client).delete({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations/{organization_id}/invites/{invite_id}",
+  ...options
+});
+var getOrganizationsByOrganizationIdMembers = (options) => (options.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations/{organization_id}/members",
+  ...options
+});
+var deleteOrganizationsByOrganizationIdMembersByMemberUserId = (options) => (options.client ?? client).delete({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations/{organization_id}/members/{member_user_id}",
+  ...options
+});
 var patchOrganizationsByOrganizationIdMembersByMemberUserId = (options) => (options.client ?? client).patch({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
   url: "/organizations/{organization_id}/members/{member_user_id}",
   ...options,
   headers: {
