@@ -116,6 +116,26 @@ openapi-check: ## fail if docs/ is not what `make openapi` generates
 	done
 	@echo "openapi: docs/ is up to date"
 
+# Fuzz targets run by execution count, not duration (Go < 1.27 can end a
+# duration-bounded run with a spurious "context deadline exceeded").
+FUZZTIME ?= 2000x
+FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzBindJSON FuzzListQuery FuzzRoutes
+
+.PHONY: fuzz
+fuzz: ## run every fuzz target for FUZZTIME executions each (default 2000x)
+	@for f in $(FUZZ_TARGETS); do \
+		echo "fuzz: $$f ($(FUZZTIME))"; \
+		$(GO) test ./ginauth -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+.PHONY: sdk
+sdk: ## regenerate sdk/src/client from docs/ and the demo page's SDK bundle (Node >= 20.19)
+	cd sdk && npm ci --no-audit --no-fund && npm run generate && npm run build:demo
+
+.PHONY: sdk-test
+sdk-test: ## SDK tests against the example server, then the headless-Chromium end-to-end test
+	cd sdk && npm test && npm run test:browser
+
 .PHONY: loadtest
 loadtest: ## load test: example server vs bare gin under wrk (scripts/loadtest.sh, docs/performance.md)
 	bash scripts/loadtest.sh

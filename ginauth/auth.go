@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -43,7 +44,34 @@ func Register(router gin.IRouter, cfg Config, backend Backend) (*Auth, error) {
 	}
 	router.Use(a.Middleware())
 	a.mount(router)
+	if e, ok := router.(*gin.Engine); ok {
+		e.NoRoute(a.noRoute)
+		e.NoMethod(a.noRoute)
+	}
 	return a, nil
+}
+
+// noRoute answers unmatched paths under the base path in the error shape of
+// every auth response (404 route_not_found, or 405 method_not_allowed when
+// the engine handles that), and other paths like gin does. An application
+// that installs its own NoRoute handler after Register replaces it.
+func (a *Auth) noRoute(c *gin.Context) {
+	p := c.Request.URL.Path
+	if p != a.cfg.BasePath && !strings.HasPrefix(p, a.cfg.BasePath+"/") {
+		if c.Writer.Status() == http.StatusMethodNotAllowed {
+			c.String(http.StatusMethodNotAllowed, "405 method not allowed")
+			return
+		}
+		c.String(http.StatusNotFound, "404 page not found")
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Header("Referrer-Policy", "no-referrer")
+	if c.Writer.Status() == http.StatusMethodNotAllowed {
+		abort(c, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "method not allowed on this route")
+		return
+	}
+	abort(c, http.StatusNotFound, CodeRouteNotFound, "no such route")
 }
 
 func newAuth(cfg Config, backend Backend) (*Auth, error) {

@@ -311,9 +311,10 @@ func (c Config) Validate() error {
 	if err := c.RateLimit.validate(); err != nil {
 		return bad("%v", err)
 	}
+	cop := http.NewCrossOriginProtection()
 	for _, o := range c.TrustedOrigins {
-		if !strings.Contains(o, "://") {
-			return bad("TrustedOrigins entry %q must be scheme://host[:port]", o)
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return bad("TrustedOrigins entry %q must be scheme://host[:port]: %v", o, err)
 		}
 	}
 	return nil

@@ -53,6 +53,7 @@ func TestConfigValidate(t *testing.T) {
 		{"same cookie names", func(c *Config) { c.Cookie.AccessName = "tok"; c.Cookie.RefreshName = "tok" }, "must differ"},
 		{"default cookie name clash", func(c *Config) { c.Cookie.RefreshName = "access_token" }, "must differ"},
 		{"origin without scheme", func(c *Config) { c.TrustedOrigins = []string{"app.example"} }, "TrustedOrigins entry"},
+		{"origin with a path", func(c *Config) { c.TrustedOrigins = []string{"https://app.example/login"} }, "TrustedOrigins entry"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,12 +54,12 @@ func (a *Auth) Middleware() gin.HandlerFunc {
 }
 
 // newCrossOriginProtection builds the cross-origin check of cookie
-// requests with cfg.TrustedOrigins (an entry it cannot use is logged).
+// requests with cfg.TrustedOrigins (Validate has refused unusable entries).
 func newCrossOriginProtection(cfg Config) *http.CrossOriginProtection {
 	cop := http.NewCrossOriginProtection()
 	for _, o := range cfg.TrustedOrigins {
 		if err := cop.AddTrustedOrigin(o); err != nil {
-			cfg.Logger.Error("fastauth: ignoring invalid trusted origin", "origin", o, "err", err)
+			cfg.Logger.Error("fastauth: invalid trusted origin", "origin", o, "err", err)
 		}
 	}
 	return cop
