@@ -44,18 +44,18 @@ func Register(router gin.IRouter, cfg Config, backend Backend) (*Auth, error) {
 	}
 	router.Use(a.Middleware())
 	a.mount(router)
-	if e, ok := router.(*gin.Engine); ok {
-		e.NoRoute(a.noRoute)
-		e.NoMethod(a.noRoute)
-	}
 	return a, nil
 }
 
-// noRoute answers unmatched paths under the base path in the error shape of
-// every auth response (404 route_not_found, or 405 method_not_allowed when
-// the engine handles that), and other paths like gin does. An application
-// that installs its own NoRoute handler after Register replaces it.
-func (a *Auth) noRoute(c *gin.Context) {
+// NotFound is a handler for the engine's NoRoute and NoMethod that answers
+// unmatched paths under the base path in the error shape of every auth
+// response (404 route_not_found, or 405 method_not_allowed when the engine
+// handles that) and other paths as gin does by default. Register leaves the
+// engine's NoRoute alone, since it belongs to the application:
+//
+//	r.NoRoute(auth.NotFound)
+//	r.NoMethod(auth.NotFound)
+func (a *Auth) NotFound(c *gin.Context) {
 	p := c.Request.URL.Path
 	if p != a.cfg.BasePath && !strings.HasPrefix(p, a.cfg.BasePath+"/") {
 		if c.Writer.Status() == http.StatusMethodNotAllowed {

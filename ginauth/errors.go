@@ -32,6 +32,7 @@ type ReusedTokenError struct {
 	ConsumedAt time.Time
 }
 
+// Error describes the reuse.
 func (e *ReusedTokenError) Error() string {
 	return fmt.Sprintf("ginauth: refresh token of session %s reused (consumed at %s)", e.SessionID, e.ConsumedAt.Format(time.RFC3339))
 }
