@@ -69,6 +69,14 @@ test: ## go test -race -count=1 ./... (DB=sqlite to run without database servers
 	@echo "FASTAUTH_TEST_REDIS_ADDR='$(FASTAUTH_TEST_REDIS_ADDR)'"
 	$(GO) test -race -count=1 $(TESTFLAGS) $(PKG)
 
+.PHONY: timing-test
+timing-test: ## sign-in timing test (production argon2id) without -race; make test skips it under -race
+	$(GO) test -count=1 -v -run '^TestSignInTiming' ./ginauth
+
+.PHONY: fault-test
+fault-test: ## database fault test alone (own PostgreSQL/MariaDB crashed, hung, restarted); also part of make test
+	$(GO) test -count=1 -v ./internal/faulttest
+
 .PHONY: test-quick
 test-quick: ## quick run without the race detector, SQLite only
 	FASTAUTH_TEST_POSTGRES_DSN= FASTAUTH_TEST_MYSQL_DSN= FASTAUTH_TEST_REDIS_ADDR= $(GO) test -count=1 $(TESTFLAGS) $(PKG)
@@ -135,6 +143,10 @@ sdk: ## regenerate sdk/src/client from docs/ and the demo page's SDK bundle (Nod
 .PHONY: sdk-test
 sdk-test: ## SDK tests against the example server, then the headless-Chromium end-to-end test
 	cd sdk && npm test && npm run test:browser
+
+.PHONY: bench
+bench: ## in-process benchmarks of the hot path: token verify, middleware, API keys, argon2id (docs/performance.md)
+	$(GO) test ./ginauth -run '^$$' -bench 'AccessTokenVerify|Middleware|Authenticate|APIKeyRequest|Argon2idHash' -benchmem
 
 .PHONY: loadtest
 loadtest: ## load test: example server vs bare gin under wrk (scripts/loadtest.sh, docs/performance.md)

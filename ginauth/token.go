@@ -87,6 +87,7 @@ type tokenSigner struct {
 	keys             map[string]any // kid → []byte secret, boxed once
 	parser           *jwt.Parser
 	keyFunc          jwt.Keyfunc
+	cache            *tokenCache // verified tokens (tokencache.go)
 }
 
 // newTokenSigner builds the signer of cfg (defaults applied, validated).
@@ -121,6 +122,7 @@ func newTokenSigner(cfg Config) (*tokenSigner, error) {
 		jwt.WithTimeFunc(cfg.Now),
 	)
 	s.keyFunc = s.lookupKey
+	s.cache = newTokenCache(tokenCacheSize, cfg.Now)
 	return s, nil
 }
 
@@ -176,9 +178,14 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sessionID string) (s
 // in every respect but its expiry, errTokenInvalid for everything else.
 //
 // verify is the single entry point of token verification; it reads no
-// store, so a cache of verified tokens keyed by the token string (entries
-// dying at their exp) can be added here alone.
+// store. Successes are remembered in s.cache (tokencache.go), keyed by the
+// exact token string; a repeat is answered from there with the time
+// checks redone against the clock, so it returns what this full verify
+// would.
 func (s *tokenSigner) verify(token string) (accessClaims, error) {
+	if c, ok, err := s.cache.lookup(token); ok {
+		return c, err
+	}
 	var c accessClaims
 	if _, err := s.parser.ParseWithClaims(token, &c, s.keyFunc); err != nil {
 		if onlyExpired(err) {
@@ -190,6 +197,7 @@ func (s *tokenSigner) verify(token string) (accessClaims, error) {
 		c.OrganizationID == "" || !c.OrganizationRole.Valid() {
 		return accessClaims{}, fmt.Errorf("%w: missing or malformed fastauth claims", errTokenInvalid)
 	}
+	s.cache.add(token, c)
 	return c, nil
 }
 

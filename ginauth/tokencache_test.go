@@ -7,12 +7,16 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // uncachedSigner is a signer whose every verify is a full one.
 func uncachedSigner(t *testing.T, clock *testClock) *tokenSigner {
 	t.Helper()
-	return testSigner(t, clock, testSecret(0))
+	s := testSigner(t, clock, testSecret(0))
+	s.cache = nil
+	return s
 }
 
 // signFor mints a token for session sid.
@@ -42,12 +46,24 @@ func verdict(err error) string {
 // valid up to its exp, token_expired from exp on, invalid before its iat.
 func TestTokenCacheHitMatchesFullVerify(t *testing.T) {
 	t.Parallel()
-	for _, offset := range []time.Duration{
-		-time.Hour, -time.Second, -time.Nanosecond, 0, time.Second,
-		15*time.Minute - time.Second, 15*time.Minute - time.Nanosecond,
-		15 * time.Minute, 15*time.Minute + time.Nanosecond, 15*time.Minute + time.Second, 24 * time.Hour,
+	// Instants relative to the token's own iat and exp (whole seconds,
+	// while the clock has a fractional part), boundaries exactly.
+	type instant struct {
+		name string
+		at   func(iat, exp time.Time) time.Time
+	}
+	rel := func(name string, base func(iat, exp time.Time) time.Time, d time.Duration) instant {
+		return instant{name, func(iat, exp time.Time) time.Time { return base(iat, exp).Add(d) }}
+	}
+	iat := func(iat, _ time.Time) time.Time { return iat }
+	exp := func(_, exp time.Time) time.Time { return exp }
+	for _, in := range []instant{
+		rel("iat-1h", iat, -time.Hour), rel("iat-1ns", iat, -time.Nanosecond), rel("iat", iat, 0),
+		rel("iat+1s", iat, time.Second), rel("exp-1s", exp, -time.Second), rel("exp-1ns", exp, -time.Nanosecond),
+		rel("exp", exp, 0), rel("exp+1ns", exp, time.Nanosecond), rel("exp+1s", exp, time.Second),
+		rel("exp+24h", exp, 24*time.Hour),
 	} {
-		t.Run(offset.String(), func(t *testing.T) {
+		t.Run(in.name, func(t *testing.T) {
 			t.Parallel()
 			clock := newTestClock()
 			full := uncachedSigner(t, clock)
@@ -59,7 +75,7 @@ func TestTokenCacheHitMatchesFullVerify(t *testing.T) {
 			tc := newTokenCache(64, clock.Now)
 			tc.add(tok, claims)
 
-			clock.Advance(offset)
+			clock.Advance(in.at(claims.IssuedAt.Time, claims.ExpiresAt.Time).Sub(clock.Now()))
 			wantClaims, wantErr := full.verify(tok)
 			got, ok, gotErr := tc.lookup(tok)
 			if !ok {
@@ -71,7 +87,7 @@ func TestTokenCacheHitMatchesFullVerify(t *testing.T) {
 			if !reflect.DeepEqual(got, wantClaims) {
 				t.Fatalf("cached claims %+v, full verify %+v", got, wantClaims)
 			}
-			if wantErr != nil && errors.Is(wantErr, errTokenExpired) && tc.size() != 0 {
+			if errors.Is(wantErr, errTokenExpired) && tc.size() != 0 {
 				t.Fatalf("expired entry kept: size %d", tc.size())
 			}
 		})
@@ -229,4 +245,87 @@ func TestTokenCacheConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// Through the signer's single verify entry point: failures are never
+// cached and keep failing the same way; a success is cached once.
+func TestTokenVerifyCachesOnlySuccesses(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock()
+	secret := testSecret(0)
+	s := testSigner(t, clock, secret)
+	kid := keyID(secret)
+	now := clock.Now()
+	good := validClaims(now)
+	for name, tc := range map[string]struct {
+		token string
+		want  string
+	}{
+		"garbage":      {"not.a.jwt", "invalid"},
+		"other secret": {forge(t, jwt.SigningMethodHS256, testSecret(1), kid, good), "invalid"},
+		"wrong aud":    {forge(t, jwt.SigningMethodHS256, secret, kid, with(good, "aud", "other")), "invalid"},
+		"future iat":   {forge(t, jwt.SigningMethodHS256, secret, kid, with(good, "iat", now.Add(time.Minute).Unix())), "invalid"},
+		"expired":      {forge(t, jwt.SigningMethodHS256, secret, kid, with(good, "exp", now.Add(-time.Second).Unix())), "expired"},
+	} {
+		for range 2 {
+			if _, err := s.verify(tc.token); verdict(err) != tc.want {
+				t.Errorf("%s: verify = %v, want %s", name, err, tc.want)
+			}
+		}
+	}
+	if n := s.cache.size(); n != 0 {
+		t.Fatalf("failed verifications left %d cache entries", n)
+	}
+	tok := signFor(t, s, testSID)
+	first, err := s.verify(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.cache.lookup(tok); !ok || s.cache.size() != 1 {
+		t.Fatalf("a verified token is not cached (size %d)", s.cache.size())
+	}
+	again, err := s.verify(tok)
+	if err != nil || !reflect.DeepEqual(first, again) {
+		t.Fatalf("cached verify = %+v, %v; first %+v", again, err, first)
+	}
+}
+
+// The cached signer and an uncached one agree at every instant of a
+// token's life and beyond, including a clock set back before its iat.
+func TestTokenVerifyCachedEqualsFull(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock()
+	cached := testSigner(t, clock, testSecret(0))
+	full := uncachedSigner(t, clock)
+	tok := signFor(t, cached, testSID)
+	for _, step := range []time.Duration{
+		0, time.Minute, 13 * time.Minute, time.Minute - time.Nanosecond, time.Nanosecond,
+		-15*time.Minute - time.Second, 15 * time.Minute, time.Second, time.Hour,
+	} {
+		clock.Advance(step)
+		c1, err1 := cached.verify(tok)
+		c2, err2 := full.verify(tok)
+		if verdict(err1) != verdict(err2) || !reflect.DeepEqual(c1, c2) {
+			t.Fatalf("at %s: cached %q %+v, full %q %+v", clock.Now(), verdict(err1), c1, verdict(err2), c2)
+		}
+	}
+}
+
+// A signer's cache is its own: a configuration without the secret that
+// signed a token refuses it even after another signer cached it, and a
+// signer built for a rotation verifies it through its previous secrets.
+func TestTokenCacheDiesWithTheKeys(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock()
+	old := testSigner(t, clock, testSecret(0))
+	tok := signFor(t, old, testSID)
+	if _, err := old.verify(tok); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := testSigner(t, clock, testSecret(1)).verify(tok); verdict(err) != "invalid" {
+		t.Fatalf("new secret only: %v, want invalid", err)
+	}
+	if _, err := testSigner(t, clock, testSecret(1), testSecret(0)).verify(tok); err != nil {
+		t.Fatalf("new secret with the old one as previous: %v", err)
+	}
 }

@@ -132,6 +132,8 @@ func classify(err error) errorKind {
 		errors.Is(err, driver.ErrBadConn),
 		errors.Is(err, sql.ErrConnDone),
 		errors.Is(err, mysql.ErrInvalidConn),
+		errors.Is(err, pgconn.ErrConnClosed), // pooled connection whose server went away
+		errors.Is(err, net.ErrClosed),
 		errors.Is(err, syscall.ECONNREFUSED),
 		errors.Is(err, syscall.ECONNRESET),
 		errors.Is(err, io.ErrUnexpectedEOF),

@@ -1,0 +1,142 @@
+package ginauth_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/internal/testdb"
+	"github.com/fastauth/fastauth/store"
+)
+
+// BenchmarkAPIKeyRequest is a whole request to a protected route with
+// `Authorization: Bearer sk-...` against the GORM store on every dialect
+// testdb offers (SQLite always; PostgreSQL and MySQL when their
+// FASTAUTH_TEST_*_DSN is set): warm (the verified-key cache answers, the
+// steady state of a busy key) and cold (cache disabled: every request is
+// one indexed read by the key's SHA-256).
+//
+//	FASTAUTH_TEST_POSTGRES_DSN=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable \
+//	  go test ./ginauth -run '^$' -bench APIKeyRequest -benchmem
+func BenchmarkAPIKeyRequest(b *testing.B) {
+	for _, d := range testdb.Dialects(b) {
+		for _, mode := range []struct {
+			name string
+			ttl  time.Duration // Config.APIKeyCacheTTL: 0 default (10 s), -1 off
+		}{{"warm", 0}, {"cold", -1}} {
+			b.Run(d.Name+"/"+mode.name, func(b *testing.B) {
+				st, err := store.New(d.Open(b))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := st.AutoMigrate(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				h, key := benchServer(b, st, func(c *ginauth.Config) { c.APIKeyCacheTTL = mode.ttl })
+				req := httptest.NewRequest(http.MethodGet, "http://api.example/api/whoami", nil)
+				req.Header.Set("Authorization", "Bearer "+key)
+				req.Header.Set("User-Agent", "bench")
+				serveBench(b, h, req, http.StatusOK)
+			})
+		}
+	}
+}
+
+// whoamiBody is the answer of the example server's demo routes.
+type whoamiBody struct {
+	UserID           string       `json:"user_id"`
+	Email            string       `json:"email"`
+	OrganizationID   string       `json:"organization_id"`
+	OrganizationRole ginauth.Role `json:"organization_role"`
+}
+
+// benchServer is gin with fastauth on st and the example server's whoami
+// route, and an API key of a freshly signed-up user.
+func benchServer(b *testing.B, st ginauth.Backend, adjust func(*ginauth.Config)) (http.Handler, string) {
+	b.Helper()
+	gin.SetMode(gin.ReleaseMode)
+	cfg := ginauth.Config{
+		Secret:    bytes.Repeat([]byte("k"), 32),
+		Argon2:    ginauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32, AllowWeak: true},
+		Cookie:    ginauth.CookieConfig{Insecure: true},
+		RateLimit: ginauth.RateLimitConfig{Disabled: true},
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	adjust(&cfg)
+	r := gin.New()
+	auth, err := ginauth.Register(r, cfg, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = auth.Close() })
+	r.GET("/api/whoami", ginauth.RequireUser(), func(c *gin.Context) {
+		p, _ := ginauth.PrincipalFrom(c)
+		c.JSON(http.StatusOK, whoamiBody{p.UserID, p.Email, p.OrganizationID, p.OrganizationRole})
+	})
+
+	post := func(path string, body any, cookies []*http.Cookie) *httptest.ResponseRecorder {
+		js, _ := json.Marshal(body)
+		req := httptest.NewRequest(http.MethodPost, "http://api.example"+path, bytes.NewReader(js))
+		req.Header.Set("Content-Type", "application/json")
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		return w
+	}
+	w := post("/auth/sign-up", map[string]string{"email": "bench@example.com", "password": "bench-password-42"}, nil)
+	if w.Code != http.StatusOK {
+		b.Fatalf("sign-up: %d %s", w.Code, w.Body)
+	}
+	w = post("/auth/api-keys", map[string]string{"name": "bench"}, w.Result().Cookies())
+	if w.Code != http.StatusCreated {
+		b.Fatalf("create API key: %d %s", w.Code, w.Body)
+	}
+	var k struct {
+		Key string `json:"key"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &k); err != nil || k.Key == "" {
+		b.Fatalf("create API key: %v %s", err, w.Body)
+	}
+	return r, k.Key
+}
+
+// benchWriter is a reusable http.ResponseWriter that drops the body.
+type benchWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *benchWriter) Header() http.Header         { return w.h }
+func (w *benchWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *benchWriter) WriteHeader(status int)      { w.status = status }
+
+// serveBench serves req on h once per iteration and checks the status.
+func serveBench(b *testing.B, h http.Handler, req *http.Request, want int) {
+	b.Helper()
+	w := &benchWriter{h: make(http.Header)}
+	h.ServeHTTP(w, req)
+	if w.status != want {
+		b.Fatalf("status %d, want %d", w.status, want)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		w.status = 0
+		h.ServeHTTP(w, req)
+		if w.status != want {
+			b.Fatalf("status %d, want %d", w.status, want)
+		}
+	}
+}
