@@ -23,6 +23,9 @@ import (
 // enforced foreign keys.
 const SQLiteDSNOptions = "_txlock=immediate&_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on"
 
+// PoolSize is the connection pool size Open sets for PostgreSQL and MySQL.
+const PoolSize = 25
+
 // Open connects to the database named by a URL and checks the connection:
 //
 //	sqlite://fastauth.db                 a file (relative or absolute path)
@@ -33,6 +36,12 @@ const SQLiteDSNOptions = "_txlock=immediate&_busy_timeout=10000&_journal_mode=WA
 // For MySQL the scheme is stripped and parseTime=true and loc=UTC are
 // enforced. The returned *gorm.DB logs nothing; set its Logger to change
 // that. Pass it to New.
+//
+// The pool keeps as many idle connections as it may open (PoolSize for
+// PostgreSQL and MySQL): database/sql's default of 2 idle connections makes
+// a loaded server open and close a connection (a PostgreSQL backend
+// process) for most requests. Change it through db.DB() if the database's
+// connection limit calls for another size.
 func Open(ctx context.Context, databaseURL string) (*gorm.DB, error) {
 	dial, memory, err := dialector(databaseURL)
 	if err != nil {
@@ -45,6 +54,11 @@ func Open(ctx context.Context, databaseURL string) (*gorm.DB, error) {
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", redact(databaseURL), err)
+	}
+	if dial.Name() != "sqlite" {
+		sqlDB.SetMaxOpenConns(PoolSize)
+		sqlDB.SetMaxIdleConns(PoolSize)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	if memory {
 		// Every connection to :memory: is a database of its own: keep one.

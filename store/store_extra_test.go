@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -157,6 +159,38 @@ func TestOpenSQLiteMemory(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Errorf("APIKeyByHash: %v", err)
 		}
+	}
+}
+
+// TestOpenPoolSize: Open keeps PoolSize connections open and idle on the
+// client-server dialects, so a loaded server reuses its connections.
+func TestOpenPoolSize(t *testing.T) {
+	t.Parallel()
+	dsn := os.Getenv("FASTAUTH_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("FASTAUTH_TEST_POSTGRES_DSN is not set")
+	}
+	db, err := store.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := db.DB()
+	t.Cleanup(func() { _ = sqlDB.Close() })
+	if got := sqlDB.Stats().MaxOpenConnections; got != store.PoolSize {
+		t.Fatalf("MaxOpenConnections = %d, want %d", got, store.PoolSize)
+	}
+	// Open and release PoolSize connections at once: all stay idle.
+	conns := make([]*sql.Conn, store.PoolSize)
+	for i := range conns {
+		if conns[i], err = sqlDB.Conn(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range conns {
+		_ = c.Close()
+	}
+	if idle := sqlDB.Stats().Idle; idle != store.PoolSize {
+		t.Fatalf("idle connections = %d, want %d", idle, store.PoolSize)
 	}
 }
 

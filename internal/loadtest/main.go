@@ -5,7 +5,8 @@
 //	loadtest token    -url URL -email E -password P        print an access token
 //	loadtest hashrate -d 5s                                argon2id hashes/s, one goroutine
 //	loadtest signin   -url URL -c 200 -d 20s -users N -pid PID
-//	loadtest refresh  -url URL -c 32 -d 20s -users N
+//	loadtest refresh  -url URL -c 32 -d 20s [-offset N]
+//	loadtest tokens   -secret S -n N -out FILE             mint access tokens
 //
 // It only ever talks to the URL it is given; scripts/loadtest.sh gives it
 // 127.0.0.1. See docs/performance.md.
@@ -20,7 +21,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadtest seed|token|hashrate|signin|refresh [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadtest seed|token|tokens|hashrate|signin|refresh [flags]")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -31,6 +32,7 @@ func main() {
 		"hashrate": cmdHashRate,
 		"signin":   cmdSignIn,
 		"refresh":  cmdRefresh,
+		"tokens":   cmdTokens,
 	}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
