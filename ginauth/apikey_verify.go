@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // errAPIKeyInvalid: the bearer key is malformed, unknown, expired, or its
@@ -58,7 +60,10 @@ func isLowerHex(s string) bool {
 type apiKeyVerifier struct {
 	a *Auth
 
+	flight singleflight.Group // concurrent store reads of one key, by string(hash)
+
 	mu      sync.Mutex
+	gen     uint64                   // incremented by every eviction
 	cache   map[string]*cachedAPIKey // by string(hash)
 	byID    map[string]string        // key id -> string(hash) of cached entries
 	touched map[string]time.Time     // key id -> last use scheduled or known written
@@ -109,19 +114,45 @@ func (v *apiKeyVerifier) verify(ctx context.Context, plain string) (*Principal, 
 		v.recordUse(p.APIKeyID, now, nil)
 		return p, nil
 	}
+	// Concurrent misses of one key (a busy key whose cache entry just
+	// expired) share one store read. The read is detached from the first
+	// caller's cancellation and bounded by StoreTimeout instead.
+	res, err, _ := v.flight.Do(string(hash), func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), v.a.cfg.StoreTimeout)
+		defer cancel()
+		return v.lookup(ctx, hash, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	l := res.(apiKeyLookup)
+	v.recordUse(l.principal.APIKeyID, now, l.lastUsed)
+	p := l.principal
+	return &p, nil
+}
+
+// apiKeyLookup is the outcome of one store read of a key.
+type apiKeyLookup struct {
+	principal Principal
+	lastUsed  *time.Time
+}
+
+// lookup reads a key from the store, checks it and caches the principal.
+func (v *apiKeyVerifier) lookup(ctx context.Context, hash []byte, now time.Time) (apiKeyLookup, error) {
+	gen := v.generation()
 	vk, err := v.a.store.APIKeyByHash(ctx, hash)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return nil, errAPIKeyInvalid
+		return apiKeyLookup{}, errAPIKeyInvalid
 	case err != nil:
-		return nil, fmt.Errorf("ginauth: verify API key: %w", err)
+		return apiKeyLookup{}, fmt.Errorf("ginauth: verify API key: %w", err)
 	}
 	k := vk.Key
 	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
-		return nil, errAPIKeyInvalid
+		return apiKeyLookup{}, errAPIKeyInvalid
 	}
 	if vk.Membership == nil || vk.Membership.OrganizationID != k.OrganizationID || !vk.Membership.Role.Valid() {
-		return nil, errAPIKeyInvalid
+		return apiKeyLookup{}, errAPIKeyInvalid
 	}
 	p := Principal{
 		Kind:             PrincipalAPIKey,
@@ -131,9 +162,16 @@ func (v *apiKeyVerifier) verify(ctx context.Context, plain string) (*Principal, 
 		OrganizationRole: vk.Membership.Role,
 		APIKeyID:         k.ID,
 	}
-	v.remember(string(hash), p, k.ExpiresAt, now)
-	v.recordUse(k.ID, now, k.LastUsedAt)
-	return &p, nil
+	v.remember(string(hash), p, k.ExpiresAt, now, gen)
+	return apiKeyLookup{principal: p, lastUsed: k.LastUsedAt}, nil
+}
+
+// generation returns the eviction counter; remember compares it so that a
+// read which began before an eviction cannot cache what was evicted.
+func (v *apiKeyVerifier) generation() uint64 {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.gen
 }
 
 // cached returns a copy of the cached principal of hash if it is still
@@ -157,8 +195,9 @@ func (v *apiKeyVerifier) cached(hash string, now time.Time) (*Principal, bool) {
 }
 
 // remember caches a verified key until the cache TTL or the key's expiry,
-// whichever comes first.
-func (v *apiKeyVerifier) remember(hash string, p Principal, keyExpires *time.Time, now time.Time) {
+// whichever comes first, unless an eviction happened since generation gen
+// was read (the read may predate a deletion).
+func (v *apiKeyVerifier) remember(hash string, p Principal, keyExpires *time.Time, now time.Time, gen uint64) {
 	ttl := v.a.cfg.APIKeyCacheTTL
 	if ttl < 0 {
 		return
@@ -169,6 +208,9 @@ func (v *apiKeyVerifier) remember(hash string, p Principal, keyExpires *time.Tim
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if v.gen != gen {
+		return
+	}
 	if _, ok := v.cache[hash]; !ok && len(v.cache) >= apiKeyCacheSize {
 		// Full: drop the stale entries, then arbitrary ones down to 90%
 		// so that the sweep is not repeated on every miss.
@@ -200,6 +242,7 @@ func (v *apiKeyVerifier) dropLocked(hash string) {
 func (v *apiKeyVerifier) evictKey(id string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.gen++
 	if h, ok := v.byID[id]; ok {
 		v.dropLocked(h)
 	}
@@ -213,6 +256,7 @@ func (v *apiKeyVerifier) evictKey(id string) {
 func (v *apiKeyVerifier) evictMember(organizationID, userID string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.gen++
 	for h, e := range v.cache {
 		if e.principal.OrganizationID == organizationID && (userID == "" || e.principal.UserID == userID) {
 			v.dropLocked(h)

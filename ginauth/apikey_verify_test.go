@@ -116,7 +116,7 @@ func TestAPIKeyCache(t *testing.T) {
 	t.Run("TTL", func(t *testing.T) {
 		t.Parallel()
 		v, clock := newTestVerifier(t, &touchRecorder{}, func(c *Config) { c.APIKeyCacheTTL = 10 * time.Second })
-		v.remember("h1", p, nil, clock.Now())
+		v.remember("h1", p, nil, clock.Now(), v.generation())
 		clock.Advance(10*time.Second - time.Microsecond)
 		got, ok := v.cached("h1", clock.Now())
 		if !ok || *got != p {
@@ -138,7 +138,7 @@ func TestAPIKeyCache(t *testing.T) {
 		t.Parallel()
 		v, clock := newTestVerifier(t, &touchRecorder{}, nil)
 		exp := clock.Now().Add(time.Second)
-		v.remember("h1", p, &exp, clock.Now())
+		v.remember("h1", p, &exp, clock.Now(), v.generation())
 		clock.Advance(time.Second)
 		if _, ok := v.cached("h1", clock.Now()); ok {
 			t.Fatal("entry outlived the key's expiry")
@@ -147,7 +147,7 @@ func TestAPIKeyCache(t *testing.T) {
 	t.Run("Disabled", func(t *testing.T) {
 		t.Parallel()
 		v, clock := newTestVerifier(t, &touchRecorder{}, func(c *Config) { c.APIKeyCacheTTL = -1 })
-		v.remember("h1", p, nil, clock.Now())
+		v.remember("h1", p, nil, clock.Now(), v.generation())
 		if _, ok := v.cached("h1", clock.Now()); ok || len(v.cache) != 0 {
 			t.Fatal("negative APIKeyCacheTTL must disable the cache")
 		}
@@ -161,7 +161,7 @@ func TestAPIKeyCache(t *testing.T) {
 		elsewhere := p
 		elsewhere.APIKeyID, elsewhere.OrganizationID = "k3", "o2"
 		for h, q := range map[string]Principal{"h1": p, "h2": other, "h3": elsewhere} {
-			v.remember(h, q, nil, now)
+			v.remember(h, q, nil, now, v.generation())
 		}
 		v.evictKey("k2")
 		if _, ok := v.cached("h2", now); ok {
@@ -186,7 +186,7 @@ func TestAPIKeyCache(t *testing.T) {
 		for i := 0; i < apiKeyCacheSize+50; i++ {
 			q := p
 			q.APIKeyID = string(rune('a'+i%26)) + strings.Repeat("x", i/26)
-			v.remember("h"+q.APIKeyID, q, nil, now)
+			v.remember("h"+q.APIKeyID, q, nil, now, v.generation())
 		}
 		if len(v.cache) > apiKeyCacheSize || len(v.byID) != len(v.cache) {
 			t.Fatalf("cache holds %d entries (%d ids), bound %d", len(v.cache), len(v.byID), apiKeyCacheSize)
@@ -284,4 +284,88 @@ func TestAPIKeyUsage(t *testing.T) {
 			t.Fatalf("deleted key written: %v", got)
 		}
 	})
+}
+
+// gatedKeyStore answers APIKeyByHash with one valid key once release is
+// closed, counting the reads; the gate lets a test hold reads in flight.
+type gatedKeyStore struct {
+	Backend
+	release chan struct{}
+	started chan struct{}
+	mu      sync.Mutex
+	reads   int
+}
+
+func (g *gatedKeyStore) APIKeyByHash(context.Context, []byte) (VerifiedAPIKey, error) {
+	g.mu.Lock()
+	g.reads++
+	g.mu.Unlock()
+	select {
+	case g.started <- struct{}{}:
+	default:
+	}
+	<-g.release
+	return VerifiedAPIKey{
+		Key:        APIKey{ID: "k1", OrganizationID: "o1", CreatedByUserID: "u1"},
+		User:       User{ID: "u1", Email: "ada@example.com"},
+		Membership: &Membership{OrganizationID: "o1", UserID: "u1", Role: RoleAdmin},
+	}, nil
+}
+
+func (g *gatedKeyStore) TouchAPIKeys(context.Context, map[string]time.Time) error { return nil }
+
+// TestAPIKeyConcurrentMissesShareOneRead: a burst of requests with one
+// uncached key makes one store read, and all of them get the principal.
+func TestAPIKeyConcurrentMissesShareOneRead(t *testing.T) {
+	t.Parallel()
+	g := &gatedKeyStore{release: make(chan struct{}), started: make(chan struct{}, 1)}
+	v, _ := newTestVerifier(t, g, nil)
+	key := apiKeyPrefix + strings.Repeat("ab", 32)
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, err := v.verify(t.Context(), key)
+			if err == nil && (p.UserID != "u1" || p.OrganizationRole != RoleAdmin) {
+				err = errors.New("wrong principal")
+			}
+			errs <- err
+		}()
+	}
+	<-g.started
+	time.Sleep(20 * time.Millisecond) // let the other requests join the read in flight
+	close(g.release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if g.reads < 1 || g.reads > 2 {
+		t.Fatalf("store reads = %d for %d concurrent misses, want 1 (2 if a goroutine started late)", g.reads, n)
+	}
+}
+
+// TestAPIKeyEvictionDuringReadIsNotCached: a read that began before the key
+// was deleted through this process must not put it back in the cache.
+func TestAPIKeyEvictionDuringReadIsNotCached(t *testing.T) {
+	t.Parallel()
+	g := &gatedKeyStore{release: make(chan struct{}), started: make(chan struct{}, 1)}
+	v, _ := newTestVerifier(t, g, nil)
+	key := apiKeyPrefix + strings.Repeat("cd", 32)
+	done := make(chan error, 1)
+	go func() { _, err := v.verify(t.Context(), key); done <- err }()
+	<-g.started
+	v.evictKey("k1") // the key is deleted while its read is in flight
+	close(g.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := v.cached(string(hashSecret(key)), v.a.now()); ok {
+		t.Fatal("a key evicted during its read was cached")
+	}
 }

@@ -14,8 +14,8 @@ const (
 	tokenCacheShards = 16
 	// tokenCacheSize is the most tokens the cache holds (all shards).
 	// An entry costs about 1 KiB (the token string and its decoded
-	// claims), so the cache stays under about 32 MiB.
-	tokenCacheSize = 32768
+	// claims), so the cache stays under about 16 MiB.
+	tokenCacheSize = 16384
 )
 
 // tokenCache remembers access tokens that passed full verification, so
