@@ -178,10 +178,6 @@ func (a *Auth) signIn(c *gin.Context) {
 	}
 	ok, rehash, err := a.hasher.verify(c.Request.Context(), req.Password, u.PasswordHash)
 	switch {
-	case errors.Is(err, errBadHash):
-		a.log.ErrorContext(c.Request.Context(), "fastauth: stored password hash is malformed", "user_id", u.ID, "err", err)
-		abortInvalidCredentials(c)
-		return
 	case err != nil:
 		a.hashFailure(c, err)
 		return
@@ -444,10 +440,6 @@ func (a *Auth) changePassword(c *gin.Context) {
 	}
 	ok, _, err := a.hasher.verify(c.Request.Context(), req.CurrentPassword, u.PasswordHash)
 	switch {
-	case errors.Is(err, errBadHash):
-		a.log.ErrorContext(c.Request.Context(), "fastauth: stored password hash is malformed", "user_id", u.ID, "err", err)
-		abortInvalidCredentials(c)
-		return
 	case err != nil:
 		a.hashFailure(c, err)
 		return
@@ -539,9 +531,16 @@ func abortInvalidCredentials(c *gin.Context) {
 	abort(c, http.StatusUnauthorized, CodeInvalidCredentials, "email or password is wrong")
 }
 
-// hashFailure answers a failed hashing step: 503 overloaded with
+// hashFailure answers a failed hashing step: 401 invalid_credentials (and
+// an error log) for a malformed stored hash, 503 overloaded with
 // Retry-After when no slot freed up in time, 500 otherwise.
 func (a *Auth) hashFailure(c *gin.Context, err error) {
+	if errors.Is(err, errBadHash) {
+		// The stored hash is unusable: nobody can sign in with it.
+		a.log.ErrorContext(c.Request.Context(), "fastauth: stored password hash is malformed", "path", c.FullPath(), "err", err)
+		abortInvalidCredentials(c)
+		return
+	}
 	if errors.Is(err, errHashOverloaded) {
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds(a.cfg.HashQueueTimeout)))
 		abort(c, http.StatusServiceUnavailable, CodeOverloaded, "too many sign-ins at once, retry shortly")

@@ -194,3 +194,27 @@ func TestSignInSuccessResetsLockout(t *testing.T) {
 		}
 	}
 }
+
+// A stored hash that is not a usable argon2id string refuses sign-in with
+// 401 invalid_credentials, never a 500.
+func TestMalformedStoredHashRefusesSignIn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, cleanup := newExampleStore(ctx)
+	t.Cleanup(cleanup)
+	const creds = `{"email":"eve@example.com","password":"correct-horse-42"}`
+	url := serveAuth(t, st, exampleConfig())
+	if res := post(t, url+"/auth/sign-up", creds); res.StatusCode != http.StatusOK {
+		t.Fatalf("sign-up: %d", res.StatusCode)
+	}
+	u, err := st.UserByEmail(ctx, "eve@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpgradePasswordHash(ctx, u.ID, u.PasswordHash, "$argon2id$v=19$garbage"); err != nil {
+		t.Fatal(err)
+	}
+	if res := post(t, url+"/auth/sign-in", creds); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("sign-in with a malformed stored hash: %d, want 401", res.StatusCode)
+	}
+}
