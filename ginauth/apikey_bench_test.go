@@ -2,7 +2,6 @@ package ginauth_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
-	"github.com/fastauth/fastauth/store"
 )
 
 // BenchmarkAPIKeyRequest is a whole request to a protected route with
@@ -34,13 +32,7 @@ func BenchmarkAPIKeyRequest(b *testing.B) {
 			ttl  time.Duration // Config.APIKeyCacheTTL: 0 default (10 s), -1 off
 		}{{"warm", 0}, {"cold", -1}} {
 			b.Run(d.Name+"/"+mode.name, func(b *testing.B) {
-				st, err := store.New(d.Open(b))
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := st.AutoMigrate(context.Background()); err != nil {
-					b.Fatal(err)
-				}
+				st := testdb.Store(b, d.Open(b))
 				h, key := benchServer(b, st, func(c *ginauth.Config) { c.APIKeyCacheTTL = mode.ttl })
 				req := httptest.NewRequest(http.MethodGet, "http://api.example/api/whoami", nil)
 				req.Header.Set("Authorization", "Bearer "+key)

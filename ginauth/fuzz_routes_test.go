@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/store"
 )
 
@@ -61,13 +62,7 @@ func newFuzzServer(f testing.TB, adjust func(*ginauth.Config)) *fuzzServer {
 	if err != nil {
 		f.Fatal(err)
 	}
-	st, err := store.New(db)
-	if err != nil {
-		f.Fatal(err)
-	}
-	if err := st.AutoMigrate(ctx); err != nil {
-		f.Fatal(err)
-	}
+	st := testdb.Store(f, db)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(nil); err != nil {

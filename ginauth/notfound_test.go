@@ -9,18 +9,11 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
-	"github.com/fastauth/fastauth/store"
 )
 
 func TestNotFound(t *testing.T) {
 	t.Parallel()
-	st, err := store.New(testdb.SQLite(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.AutoMigrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Store(t, testdb.SQLite(t))
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	auth, err := ginauth.Register(r, ginauth.Config{Secret: []byte(strings.Repeat("k", 32))}, st)

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/store"
 )
 
@@ -57,13 +58,7 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.AutoMigrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Store(t, db)
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
 	auth, err := ginauth.Register(r, ginauth.Config{

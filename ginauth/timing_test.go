@@ -1,7 +1,6 @@
 package ginauth_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
-	"github.com/fastauth/fastauth/store"
 )
 
 // Timing test parameters. A real leak (an unknown email answered without
@@ -39,14 +37,7 @@ func TestSignInTimingUnknownEmailVsWrongPassword(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test skipped in -short mode")
 	}
-	ctx := context.Background()
-	st, err := store.New(testdb.SQLite(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.AutoMigrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Store(t, testdb.SQLite(t))
 	cfg := ginauth.Config{
 		Secret:    []byte("timing-secret-timing-secret-32+++"),
 		Cookie:    ginauth.CookieConfig{Insecure: true},

@@ -60,13 +60,7 @@ func TestAPIKeyByHashOneQuery(t *testing.T) {
 			t.Parallel()
 			db := d.Open(t)
 			counter := &countingLogger{Interface: logger.Discard}
-			st, err := store.New(db.Session(&gorm.Session{Logger: counter}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := st.AutoMigrate(t.Context()); err != nil {
-				t.Fatal(err)
-			}
+			st := testdb.Store(t, db.Session(&gorm.Session{Logger: counter}))
 			k := seed(t, st)
 			counter.n.Store(0)
 			v, err := st.APIKeyByHash(t.Context(), k.KeyHash)
@@ -108,13 +102,7 @@ func TestAutoMigrateTwice(t *testing.T) {
 		t.Run(d.Name, func(t *testing.T) {
 			t.Parallel()
 			ddl := &ddlLogger{Interface: logger.Discard}
-			st, err := store.New(d.Open(t).Session(&gorm.Session{Logger: ddl}))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := st.AutoMigrate(t.Context()); err != nil {
-				t.Fatalf("AutoMigrate: %v", err)
-			}
+			st := testdb.Store(t, d.Open(t).Session(&gorm.Session{Logger: ddl}))
 			if len(ddl.ddl) == 0 {
 				t.Fatal("the first AutoMigrate ran no DDL")
 			}
@@ -143,13 +131,7 @@ func TestOpenSQLiteMemory(t *testing.T) {
 	}
 	sqlDB, _ := db.DB()
 	t.Cleanup(func() { _ = sqlDB.Close() })
-	st, err := store.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.AutoMigrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Store(t, db)
 	k := seed(t, st)
 	errs := make(chan error, 10)
 	for range 10 {
@@ -234,16 +216,10 @@ func TestDeadlineIsStoreUnavailable(t *testing.T) {
 	for _, d := range testdb.Dialects(t) {
 		t.Run(d.Name, func(t *testing.T) {
 			t.Parallel()
-			st, err := store.New(d.Open(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := st.AutoMigrate(t.Context()); err != nil {
-				t.Fatal(err)
-			}
+			st := testdb.Store(t, d.Open(t))
 			ctx, cancel := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
 			defer cancel()
-			_, err = st.UserByEmail(ctx, "nobody@example.com")
+			_, err := st.UserByEmail(ctx, "nobody@example.com")
 			if !errors.Is(err, ginauth.ErrStoreUnavailable) {
 				t.Errorf("UserByEmail past its deadline = %v, want ErrStoreUnavailable", err)
 			}
@@ -263,13 +239,7 @@ func TestPlainSQLiteOpen(t *testing.T) {
 		}
 		sqlDB, _ := db.DB()
 		t.Cleanup(func() { _ = sqlDB.Close() })
-		st, err := store.New(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.AutoMigrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		st := testdb.Store(t, db)
 		var fk int
 		if err := db.Raw("PRAGMA foreign_keys").Scan(&fk).Error; err != nil || fk != 1 {
 			t.Fatalf("PRAGMA foreign_keys = %d (%v), want 1", fk, err)
@@ -290,13 +260,7 @@ func TestSQLiteMemoryBackend(t *testing.T) {
 		}
 		sqlDB, _ := db.DB()
 		t.Cleanup(func() { _ = sqlDB.Close() })
-		st, err := store.New(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := st.AutoMigrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		st := testdb.Store(t, db)
 		return st
 	})
 }
@@ -308,13 +272,7 @@ func TestErrorMapping(t *testing.T) {
 	for _, d := range testdb.Dialects(t) {
 		t.Run(d.Name, func(t *testing.T) {
 			t.Parallel()
-			st, err := store.New(d.Open(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := st.AutoMigrate(t.Context()); err != nil {
-				t.Fatal(err)
-			}
+			st := testdb.Store(t, d.Open(t))
 			ctx := t.Context()
 			k := seed(t, st)
 

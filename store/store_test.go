@@ -8,21 +8,13 @@ import (
 	"github.com/fastauth/fastauth/conformance"
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
-	"github.com/fastauth/fastauth/store"
 )
 
 // newStore returns a factory of fresh, migrated stores on open's databases.
 func newStore(open func(t testing.TB) *gorm.DB) conformance.Factory {
 	return func(t *testing.T) ginauth.Backend {
 		t.Helper()
-		st, err := store.New(open(t))
-		if err != nil {
-			t.Fatalf("store.New: %v", err)
-		}
-		if err := st.AutoMigrate(t.Context()); err != nil {
-			t.Fatalf("AutoMigrate: %v", err)
-		}
-		return st
+		return testdb.Store(t, open(t))
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/store"
 )
 
@@ -74,13 +75,7 @@ func outage(t *testing.T, srv dbServer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.AutoMigrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.Store(t, db)
 	sqlDB, err := db.DB()
 	if err != nil {
 		t.Fatal(err)

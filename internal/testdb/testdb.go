@@ -173,3 +173,17 @@ func uniqueName(t testing.TB) string {
 	}
 	return fmt.Sprintf("fastauth_test_%s", hex.EncodeToString(b[:]))
 }
+
+// Store returns the GORM backend on db with the auth tables created,
+// failing t if either step fails.
+func Store(t testing.TB, db *gorm.DB) *store.Store {
+	t.Helper()
+	st, err := store.New(db)
+	if err != nil {
+		t.Fatalf("store.New: %v", err)
+	}
+	if err := st.AutoMigrate(context.Background()); err != nil {
+		t.Fatalf("AutoMigrate: %v", err)
+	}
+	return st
+}
