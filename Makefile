@@ -68,6 +68,7 @@ test: ## go test -race -count=1 ./... (DB=sqlite to run without database servers
 	@echo "FASTAUTH_TEST_MYSQL_DSN='$(FASTAUTH_TEST_MYSQL_DSN)'"
 	@echo "FASTAUTH_TEST_REDIS_ADDR='$(FASTAUTH_TEST_REDIS_ADDR)'"
 	$(GO) test -race -count=1 $(TESTFLAGS) $(PKG)
+	$(GO) test -count=1 -tags purego ./internal/argon2id # the portable argon2 path of non-amd64 CPUs
 
 .PHONY: timing-test
 timing-test: ## sign-in timing test (production argon2id) without -race; make test skips it under -race
@@ -127,7 +128,7 @@ openapi-check: ## fail if docs/ is not what `make openapi` generates
 # Fuzz targets run by execution count, not duration (Go < 1.27 can end a
 # duration-bounded run with a spurious "context deadline exceeded").
 FUZZTIME ?= 2000x
-FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzBindJSON FuzzListQuery FuzzRoutes
+FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzListQuery FuzzRoutes
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME executions each (default 2000x)

@@ -108,15 +108,21 @@ func (v *apiKeyVerifier) verify(ctx context.Context, plain string) (*Principal, 
 	if !validAPIKey(plain) {
 		return nil, errAPIKeyInvalid
 	}
-	hash := hashSecret(plain)
+	sum := secretDigest(plain)
 	now := v.a.now()
-	if p, ok := v.cached(string(hash), now); ok {
+	if p, ok := v.cached(sum[:], now); ok {
 		v.recordUse(p.APIKeyID, now, nil)
 		return p, nil
 	}
-	// Concurrent misses of one key (a busy key whose cache entry just
-	// expired) share one store read. The read is detached from the first
-	// caller's cancellation and bounded by StoreTimeout instead.
+	return v.verifyUncached(ctx, sum, now)
+}
+
+// verifyUncached reads the key of hash sum from the store. Concurrent
+// misses of one key (a busy key whose cache entry just expired) share one
+// store read. The read is detached from the first caller's cancellation
+// and bounded by StoreTimeout instead.
+func (v *apiKeyVerifier) verifyUncached(ctx context.Context, sum [32]byte, now time.Time) (*Principal, error) {
+	hash := sum[:]
 	res, err, _ := v.flight.Do(string(hash), func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), v.a.cfg.StoreTimeout)
 		defer cancel()
@@ -176,18 +182,18 @@ func (v *apiKeyVerifier) generation() uint64 {
 
 // cached returns a copy of the cached principal of hash if it is still
 // fresh at now.
-func (v *apiKeyVerifier) cached(hash string, now time.Time) (*Principal, bool) {
+func (v *apiKeyVerifier) cached(hash []byte, now time.Time) (*Principal, bool) {
 	if v.a.cfg.APIKeyCacheTTL < 0 {
 		return nil, false
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	e, ok := v.cache[hash]
+	e, ok := v.cache[string(hash)] // no allocation for a map index
 	if !ok {
 		return nil, false
 	}
 	if !now.Before(e.expires) {
-		v.dropLocked(hash)
+		v.dropLocked(string(hash))
 		return nil, false
 	}
 	p := e.principal
@@ -275,7 +281,9 @@ func (v *apiKeyVerifier) recordUse(id string, now time.Time, lastWritten *time.T
 		last, ok = *lastWritten, true
 	}
 	if ok && now.Sub(last) < v.a.cfg.APIKeyTouchInterval {
-		v.touched[id] = last
+		if lastWritten != nil {
+			v.touched[id] = last // a later write than the one noted
+		}
 		return
 	}
 	v.touched[id] = now

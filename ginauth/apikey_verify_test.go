@@ -118,16 +118,16 @@ func TestAPIKeyCache(t *testing.T) {
 		v, clock := newTestVerifier(t, &touchRecorder{}, func(c *Config) { c.APIKeyCacheTTL = 10 * time.Second })
 		v.remember("h1", p, nil, clock.Now(), v.generation())
 		clock.Advance(10*time.Second - time.Microsecond)
-		got, ok := v.cached("h1", clock.Now())
+		got, ok := v.cached([]byte("h1"), clock.Now())
 		if !ok || *got != p {
 			t.Fatalf("cached before the TTL: %v %v", got, ok)
 		}
 		got.OrganizationRole = RoleOwner // callers get a copy
-		if again, _ := v.cached("h1", clock.Now()); again.OrganizationRole != RoleAdmin {
+		if again, _ := v.cached([]byte("h1"), clock.Now()); again.OrganizationRole != RoleAdmin {
 			t.Fatal("a caller's change leaked into the cache")
 		}
 		clock.Advance(time.Microsecond)
-		if _, ok := v.cached("h1", clock.Now()); ok {
+		if _, ok := v.cached([]byte("h1"), clock.Now()); ok {
 			t.Fatal("cached at the TTL")
 		}
 		if len(v.cache) != 0 || len(v.byID) != 0 {
@@ -140,7 +140,7 @@ func TestAPIKeyCache(t *testing.T) {
 		exp := clock.Now().Add(time.Second)
 		v.remember("h1", p, &exp, clock.Now(), v.generation())
 		clock.Advance(time.Second)
-		if _, ok := v.cached("h1", clock.Now()); ok {
+		if _, ok := v.cached([]byte("h1"), clock.Now()); ok {
 			t.Fatal("entry outlived the key's expiry")
 		}
 	})
@@ -148,7 +148,7 @@ func TestAPIKeyCache(t *testing.T) {
 		t.Parallel()
 		v, clock := newTestVerifier(t, &touchRecorder{}, func(c *Config) { c.APIKeyCacheTTL = -1 })
 		v.remember("h1", p, nil, clock.Now(), v.generation())
-		if _, ok := v.cached("h1", clock.Now()); ok || len(v.cache) != 0 {
+		if _, ok := v.cached([]byte("h1"), clock.Now()); ok || len(v.cache) != 0 {
 			t.Fatal("negative APIKeyCacheTTL must disable the cache")
 		}
 	})
@@ -164,18 +164,18 @@ func TestAPIKeyCache(t *testing.T) {
 			v.remember(h, q, nil, now, v.generation())
 		}
 		v.evictKey("k2")
-		if _, ok := v.cached("h2", now); ok {
+		if _, ok := v.cached([]byte("h2"), now); ok {
 			t.Fatal("evictKey kept the key")
 		}
 		v.evictMember("o1", "u1")
-		if _, ok := v.cached("h1", now); ok {
+		if _, ok := v.cached([]byte("h1"), now); ok {
 			t.Fatal("evictMember kept the member's key")
 		}
-		if _, ok := v.cached("h3", now); !ok {
+		if _, ok := v.cached([]byte("h3"), now); !ok {
 			t.Fatal("evictMember dropped a key of another organization")
 		}
 		v.evictMember("o2", "")
-		if _, ok := v.cached("h3", now); ok || len(v.cache) != 0 || len(v.byID) != 0 {
+		if _, ok := v.cached([]byte("h3"), now); ok || len(v.cache) != 0 || len(v.byID) != 0 {
 			t.Fatal("evicting an organization kept its keys")
 		}
 	})
@@ -365,7 +365,7 @@ func TestAPIKeyEvictionDuringReadIsNotCached(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := v.cached(string(hashSecret(key)), v.a.now()); ok {
+	if _, ok := v.cached(hashSecret(key), v.a.now()); ok {
 		t.Fatal("a key evicted during its read was cached")
 	}
 }

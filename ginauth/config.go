@@ -108,7 +108,8 @@ type Config struct {
 
 // CookieConfig names the cookies and sets their attributes.
 type CookieConfig struct {
-	// AccessName and RefreshName default to "access_token" and "refresh_token".
+	// AccessName and RefreshName default to "access_token" and
+	// "refresh_token". They must differ and be RFC 6265 tokens.
 	AccessName, RefreshName string
 	// Insecure drops the Secure attribute (for plain-HTTP development).
 	Insecure bool
@@ -307,6 +308,11 @@ func (c Config) Validate() error {
 	}
 	if c.Cookie.AccessName == c.Cookie.RefreshName {
 		return bad("Cookie.AccessName and Cookie.RefreshName must differ")
+	}
+	for _, name := range []string{c.Cookie.AccessName, c.Cookie.RefreshName} {
+		if err := (&http.Cookie{Name: name}).Valid(); err != nil {
+			return bad("cookie name %q is not an RFC 6265 token", name)
+		}
 	}
 	if err := c.RateLimit.validate(); err != nil {
 		return bad("%v", err)

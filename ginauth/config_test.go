@@ -52,6 +52,8 @@ func TestConfigValidate(t *testing.T) {
 		{"tiny body limit", func(c *Config) { c.MaxBodyBytes = 100 }, "MaxBodyBytes must be at least 1024"},
 		{"same cookie names", func(c *Config) { c.Cookie.AccessName = "tok"; c.Cookie.RefreshName = "tok" }, "must differ"},
 		{"default cookie name clash", func(c *Config) { c.Cookie.RefreshName = "access_token" }, "must differ"},
+		{"cookie name with a space", func(c *Config) { c.Cookie.AccessName = "access token" }, "RFC 6265 token"},
+		{"cookie name with a separator", func(c *Config) { c.Cookie.RefreshName = "refresh;token" }, "RFC 6265 token"},
 		{"origin without scheme", func(c *Config) { c.TrustedOrigins = []string{"app.example"} }, "TrustedOrigins entry"},
 		{"origin with a path", func(c *Config) { c.TrustedOrigins = []string{"https://app.example/login"} }, "TrustedOrigins entry"},
 	}

@@ -53,6 +53,14 @@ func abort(c *gin.Context, status int, code, message string) {
 // store_unavailable when the store could not be reached in time, 500
 // otherwise. The error is logged, never sent to the client.
 func (a *Auth) storeFailure(c *gin.Context, err error) {
+	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+		// The client went away and its request's context took the store
+		// call with it: nothing failed and nobody reads the answer.
+		a.log.DebugContext(c.Request.Context(), "fastauth: request canceled by the client", "path", c.FullPath(), "err", err)
+		c.Header("Retry-After", "1")
+		abort(c, http.StatusServiceUnavailable, CodeStoreUnavailable, "the service is temporarily unavailable, retry shortly")
+		return
+	}
 	if errors.Is(err, ErrStoreUnavailable) || errors.Is(err, context.DeadlineExceeded) {
 		a.log.WarnContext(c.Request.Context(), "fastauth: store unavailable", "path", c.FullPath(), "err", err)
 		c.Header("Retry-After", "1")

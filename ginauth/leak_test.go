@@ -51,3 +51,29 @@ func TestStoreFailureLeaksNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreFailureOfCanceledRequest: a store call that ended because the
+// client disconnected is not logged as a store error.
+func TestStoreFailureOfCanceledRequest(t *testing.T) {
+	t.Parallel()
+	var logged strings.Builder
+	a := &Auth{log: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	w := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(w)
+	c.Request = httptest.NewRequestWithContext(ctx, http.MethodPost, "/auth/sign-in", nil)
+	a.storeFailure(c, fmt.Errorf("store: memberships: %w", context.Canceled))
+	if w.Code != http.StatusServiceUnavailable || logged.Len() != 0 {
+		t.Fatalf("status %d, log %q; want 503 and nothing at info level or above", w.Code, logged.String())
+	}
+
+	// The same error while the request is still live is a store error.
+	w = httptest.NewRecorder()
+	c, _ = gin.CreateTestContext(w)
+	c.Request = httptest.NewRequest(http.MethodPost, "/auth/sign-in", nil)
+	a.storeFailure(c, fmt.Errorf("store: memberships: %w", context.Canceled))
+	if w.Code != http.StatusInternalServerError || !strings.Contains(logged.String(), "level=ERROR") {
+		t.Fatalf("status %d, log %q; want 500 and an error record", w.Code, logged.String())
+	}
+}

@@ -71,14 +71,11 @@ func (a *Auth) authenticate(c *gin.Context) {
 		a.authenticateBearer(c, h)
 		return
 	}
-	if len(c.Request.Header["Cookie"]) == 0 {
+	token, ok := requestCookie(c.Request, a.cfg.Cookie.AccessName)
+	if !ok || token == "" {
 		return // no credentials: nothing to do
 	}
-	ck, err := c.Request.Cookie(a.cfg.Cookie.AccessName)
-	if err != nil || ck.Value == "" {
-		return
-	}
-	claims, err := a.tokens.verify(ck.Value)
+	claims, err := a.tokens.verify(token)
 	switch {
 	case errors.Is(err, errTokenExpired):
 		c.Set(failureKey, failTokenExpired)

@@ -1,6 +1,7 @@
 package ginauth
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -12,6 +13,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/crypto/argon2"
+
+	"github.com/fastauth/fastauth/internal/argon2id"
 )
 
 // testArgon2 are the fast test parameters of the brief.
@@ -79,6 +83,66 @@ func TestPasswordNeedsRehash(t *testing.T) {
 		}
 		if ok, rehash, _ := h.verify(ctx, "wrong", enc); ok || rehash {
 			t.Errorf("%s changed: a wrong password must not report a rehash", name)
+		}
+	}
+}
+
+// TestPasswordHashesInteroperate: the pooled-memory argon2id gives the
+// hashes golang.org/x/crypto/argon2 gives, both ways, so stored hashes
+// move freely between fastauth and other argon2id implementations.
+func TestPasswordHashesInteroperate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := testHasher(testArgon2, 1, time.Second)
+	for range 3 { // through the pool: later hashes reuse the first one's memory
+		enc, err := h.hash(ctx, "pw-interop-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := parsePHC(enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := argon2.IDKey([]byte("pw-interop-1"), stored.salt, stored.iterations, stored.memory, stored.parallelism, uint32(len(stored.key)))
+		if !bytes.Equal(want, stored.key) {
+			t.Fatalf("our hash %q differs from x/crypto's key %x", enc, want)
+		}
+	}
+	// A hash made by x/crypto with other parameters verifies (and asks for
+	// a rehash), through memory the pool already holds.
+	salt := []byte("0123456789abcdef")
+	foreign := encodePHC(phc{memory: 256, iterations: 3, parallelism: 2, salt: salt,
+		key: argon2.IDKey([]byte("pw-interop-2"), salt, 3, 256, 2, 32)})
+	ok, rehash, err := h.verify(ctx, "pw-interop-2", foreign)
+	if err != nil || !ok || !rehash {
+		t.Fatalf("verify of an x/crypto hash = %v, %v, %v; want true, true, nil", ok, rehash, err)
+	}
+}
+
+// TestPasswordMemoryPoolKeepsOnlyConfiguredSize: verifying a stored hash
+// with a larger memory parameter must not leave that much memory pooled.
+func TestPasswordMemoryPoolKeepsOnlyConfiguredSize(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := testHasher(testArgon2, 1, time.Second)
+	salt := []byte("0123456789abcdef")
+	big := encodePHC(phc{memory: 4096, iterations: 1, parallelism: 1, salt: salt,
+		key: argon2.IDKey([]byte("pw-big"), salt, 1, 4096, 1, 32)})
+	for range 4 {
+		if ok, _, err := h.verify(ctx, "pw-big", big); err != nil || !ok {
+			t.Fatalf("verify = %v, %v", ok, err)
+		}
+		if _, err := h.hash(ctx, "pw-small"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 8 {
+		mem, _ := h.memory.Get().(*argon2id.Memory)
+		if mem == nil {
+			break
+		}
+		if mem.KiB() > testArgon2.Memory {
+			t.Fatalf("pool holds %d KiB, want at most the configured %d", mem.KiB(), testArgon2.Memory)
 		}
 	}
 }
