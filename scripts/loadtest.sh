@@ -103,7 +103,7 @@ end
 LUA
 
 # run NAME URL [wrk args...]: one wrk run pinned to LOAD_CPU; appends
-# "NAME rps p99 non2xx" to $WORK/results.
+# "NAME ROUND rps p99 non2xx" to $WORK/results (ROUND from $ROUND).
 run() {
 	local name=$1 url=$2
 	shift 2
@@ -113,26 +113,51 @@ run() {
 	rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
 	bad=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
-	echo "$name ${rps:-0} ${p99:-?} ${bad:-0}" >>"$WORK/results"
+	echo "$name ${ROUND:-0} ${rps:-0} ${p99:-?} ${bad:-0}" >>"$WORK/results"
 	printf '  %-22s %10s req/s  p99 %-8s non-2xx %s\n' "$name" "$rps" "$p99" "${bad:-0}"
 }
 
-# report: median req/s of each run name and its ratio to bare gin.
+# rotated R CMD...: runs the commands (one string each, eval'ed) starting
+# with the (R mod N)-th, so that over the rounds every run takes every
+# place in the sequence and a drift of the machine's speed within a round
+# favours none of them.
+rotated() {
+	local r=$1
+	shift
+	local cmds=("$@") n=$# i
+	for ((i = 0; i < n; i++)); do
+		eval "${cmds[$(((i + r) % n))]}"
+	done
+}
+
+# report: for each run, the median req/s over the rounds and the median of
+# its per-round ratios to the bare gin run of the same round that received
+# the same headers (bare: cookie headers, bare-bearer: the bearer header,
+# pg-bare: the bearer header against the PostgreSQL server).
 report() {
 	echo
-	printf '%-22s %12s %8s %s\n' run "median req/s" "x bare" "(non-2xx: expected only for no-credentials)"
+	printf '%-22s %12s %8s %s\n' run "median req/s" "x bare" "(median of per-round ratios; non-2xx expected only for no-credentials)"
 	awk '
-		{ n[$1]++; v[$1, n[$1]] = $2; bad[$1] += $4; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+		function base(name) {
+			if (name ~ /^pg-/) return "pg-bare"
+			if (name ~ /^(apikey|bare-bearer)/) return "bare-bearer"
+			return "bare"
+		}
+		function median(arr, m,    a, b, t) {
+			for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (arr[b] < arr[a]) { t = arr[a]; arr[a] = arr[b]; arr[b] = t }
+			return (m % 2) ? arr[(m + 1) / 2] : (arr[m / 2] + arr[m / 2 + 1]) / 2
+		}
+		{ rps[$1, $2] = $3; bad[$1] += $5; rounds[$1] = rounds[$1] " " $2; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
 		END {
 			for (i = 1; i <= k; i++) {
-				name = order[i]; m = n[name]
-				for (a = 1; a <= m; a++) x[a] = v[name, a]
-				for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (x[b] < x[a]) { t = x[a]; x[a] = x[b]; x[b] = t }
-				med[name] = (m % 2) ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2
-			}
-			for (i = 1; i <= k; i++) {
-				name = order[i]; base = (name ~ /^pg-/) ? med["pg-bare"] : med["bare"]
-				printf "%-22s %12.0f %8.2f %s\n", name, med[name], (base ? med[name] / base : 0), (bad[name] ? "non-2xx " bad[name] : "")
+				name = order[i]; b = base(name)
+				nr = split(substr(rounds[name], 2), rs, " ")
+				split("", x); split("", q); nq = 0
+				for (j = 1; j <= nr; j++) {
+					x[j] = rps[name, rs[j]]
+					if (((b, rs[j]) in rps) && rps[b, rs[j]] > 0) q[++nq] = rps[name, rs[j]] / rps[b, rs[j]]
+				}
+				printf "%-22s %12.0f %8s %s\n", name, median(x, nr), (nq ? sprintf("%.2f", median(q, nq)) : "-"), (bad[name] ? "non-2xx " bad[name] : "")
 			}
 		}' "$WORK/results"
 }
@@ -172,17 +197,29 @@ DURATION=2s run warmup-bare "http://$BARE/api/whoami" -H "$COOKIE" -H "$UA" >/de
 DURATION=2s run warmup-app "http://$APP/api/whoami" -H "$COOKIE" -H "$UA" >/dev/null
 : >"$WORK/results"
 
-echo "== SQLite: $ROUNDS interleaved rounds of $DURATION, $CONNS connections"
-for r in $(seq 1 "$ROUNDS"); do
-	echo " round $r"
+echo "== SQLite: $ROUNDS interleaved rounds of $DURATION, $CONNS connections, order rotated each round"
+for ROUND in $(seq 1 "$ROUNDS"); do
+	echo " round $ROUND"
+	rotated "$ROUND" \
+		'run bare "http://$BARE/api/whoami" -H "$COOKIE" -H "$UA"' \
+		'run cookie "http://$APP/api/whoami" -H "$COOKIE" -H "$UA"' \
+		'run bare-bearer "http://$BARE/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"' \
+		'run apikey-warm "http://$APP/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"' \
+		'run no-credentials-401 "http://$APP/api/whoami" -H "$UA"'
+done
+# The scale runs come after the head-to-head rounds: they fill the
+# caches and grow the heap, which the warm runs should not inherit
+# half-way. Each is compared with a bare run right before it.
+echo "== SQLite at scale: $USERS distinct tokens, $KEYS distinct keys"
+for ROUND in $(seq 1 "$ROUNDS"); do
+	echo " round $ROUND"
+	ROUND=s$ROUND
 	run bare "http://$BARE/api/whoami" -H "$COOKIE" -H "$UA"
-	run cookie "http://$APP/api/whoami" -H "$COOKIE" -H "$UA"
 	run cookie-${USERS}tokens "http://$APP/api/whoami" -s "$WORK/tokens.lua" -H "$UA"
 	run bare-bearer "http://$BARE/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"
-	run apikey-warm "http://$APP/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"
 	run apikey-${KEYS}keys "http://$APP/api/whoami" -s "$WORK/keys.lua" -H "$UA"
-	run no-credentials-401 "http://$APP/api/whoami" -H "$UA"
 done
+ROUND=0
 
 echo "== sign-in: argon2id hash rate on the server's core, $SIGNIN_RATE_CONC concurrent sign-ins (throughput), hash rate again, then a burst of $SIGNIN_CONC (RSS, 503s)"
 taskset -c "$SERVER_CPU" "$LT" hashrate -d 5s | tee -a "$WORK/signin.txt"
@@ -206,12 +243,14 @@ if [ -n "$PG" ]; then
 	start_app "$PG_URL"
 	TOKEN=$("$LT" token -url "http://$APP" -email user000000@loadtest.example -password "$PASSWORD")
 	COOKIE="Cookie: theme=dark; access_token=$TOKEN"
-	for r in $(seq 1 "$ROUNDS"); do
-		echo " round $r"
+	for ROUND in $(seq 1 "$ROUNDS"); do
+		echo " round $ROUND"
+		ROUND=pg$ROUND
 		run pg-bare "http://$BARE/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"
 		run pg-apikey-warm "http://$APP/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"
 		run pg-apikey-${KEYS}keys "http://$APP/api/whoami" -s "$WORK/keys.lua" -H "$UA"
 	done
+	ROUND=0
 	echo "== refresh rotation on PostgreSQL, $REFRESH_CONC clients"
 	taskset -c "$LOAD_CPU" "$LT" refresh -url "http://$APP" -c "$REFRESH_CONC" -d "$REFRESH_DURATION" -password "$PASSWORD" | tee "$WORK/refresh.txt"
 	stop_app

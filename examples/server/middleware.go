@@ -64,3 +64,29 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// bodyDeadline gives a request that carries a body (a POST to the auth
+// routes, say) d to send it: past that its reads fail and the connection
+// is closed, so a client dripping a body cannot hold a connection. A
+// request without a body, like every GET of the API, sets no timer.
+func bodyDeadline(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength != 0 { // -1: chunked, length unknown
+			// Fails only under a writer without deadlines (tests).
+			_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(d))
+		}
+		c.Next()
+	}
+}
+
+// writeDeadline gives the response d to be written, for routes whose
+// bodies can outgrow the socket buffers (the OpenAPI document, Swagger UI
+// and the demo bundle): a client that stops reading cannot hold the
+// handler. The JSON answers of the API fit in the socket buffer, so their
+// writes never wait on the client and they need no deadline.
+func writeDeadline(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(d))
+		c.Next()
+	}
+}

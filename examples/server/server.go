@@ -20,11 +20,15 @@ import (
 	"github.com/fastauth/fastauth/store"
 )
 
-// Server timeouts. ReadHeaderTimeout bounds slow-loris clients; the auth
-// routes cap bodies at 64 KiB, so ReadTimeout is generous.
+// Server timeouts. ReadHeaderTimeout bounds slow-loris clients and
+// IdleTimeout idle keep-alive connections, for every connection. The body
+// and response deadlines are set per request where they can matter (see
+// bodyDeadline and writeDeadline) rather than as http.Server's ReadTimeout
+// and WriteTimeout, which re-arm two timers on every request of the hot
+// path; the auth routes cap bodies at 64 KiB, so bodyTimeout is generous.
 const (
 	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 30 * time.Second
+	bodyTimeout       = 30 * time.Second
 	writeTimeout      = 60 * time.Second
 	idleTimeout       = 120 * time.Second
 	// shutdownTimeout is how long in-flight requests get to finish after
@@ -95,8 +99,6 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 	srv := &http.Server{
 		Handler:           router,
 		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -213,7 +215,7 @@ func newRouter(cfg config, authCfg ginauth.Config, backend ginauth.Backend, db *
 	if cfg.LogRequests {
 		r.Use(accessLog(log))
 	}
-	r.Use(recovery(log))
+	r.Use(recovery(log), bodyDeadline(bodyTimeout))
 	r.NoRoute(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusNotFound, ginauth.ErrorBody{Code: ginauth.CodeRouteNotFound, Message: "no such route"})
 	})
@@ -225,7 +227,7 @@ func newRouter(cfg config, authCfg ginauth.Config, backend ginauth.Backend, db *
 	// UI, SDK demo page) need no principal: mount them before the auth
 	// middleware.
 	r.GET("/healthz", healthz(db, log))
-	if err := web.Mount(r); err != nil {
+	if err := web.Mount(r.Group("", writeDeadline(writeTimeout))); err != nil {
 		return nil, nil, fmt.Errorf("web: %w", err)
 	}
 
