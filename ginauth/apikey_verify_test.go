@@ -369,3 +369,21 @@ func TestAPIKeyEvictionDuringReadIsNotCached(t *testing.T) {
 		t.Fatal("a key evicted during its read was cached")
 	}
 }
+
+// TestAPIKeyWarmVerifyAllocations: a cached key is verified with one
+// allocation, the caller's copy of the principal: hashing the key and
+// indexing the cache allocate nothing (and read no store: touchRecorder
+// panics on a read).
+func TestAPIKeyWarmVerifyAllocations(t *testing.T) {
+	v, clock := newTestVerifier(t, &touchRecorder{}, nil)
+	key := apiKeyPrefix + strings.Repeat("ef", 32)
+	p := Principal{Kind: PrincipalAPIKey, UserID: "u1", OrganizationID: "o1", OrganizationRole: RoleMember, APIKeyID: "k1"}
+	v.remember(string(hashSecret(key)), p, nil, clock.Now(), v.generation())
+	ctx := t.Context()
+	if got, err := v.verify(ctx, key); err != nil || *got != p {
+		t.Fatalf("verify = %+v, %v; want the cached principal", got, err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = v.verify(ctx, key) }); n > 1 {
+		t.Fatalf("a cached key's verify allocates %v times, want 1", n)
+	}
+}

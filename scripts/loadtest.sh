@@ -3,7 +3,7 @@
 # gin server, interleaved under wrk, server and load pinned to separate
 # cores. Prints throughput ratios against bare gin; see docs/performance.md.
 #
-#   scripts/loadtest.sh                 # SQLite + PostgreSQL, ~5 minutes
+#   scripts/loadtest.sh                 # SQLite + PostgreSQL, ~8 minutes
 #   PG= scripts/loadtest.sh             # SQLite only
 #   DURATION=10s ROUNDS=5 scripts/loadtest.sh
 #
@@ -66,13 +66,24 @@ wait_up() {
 	exit 1
 }
 
+# port_free ADDR: fail unless nothing answers at ADDR (a server left over
+# from an earlier run would otherwise be measured instead of ours).
+port_free() {
+	if curl -s -o /dev/null --max-time 1 "http://$1/"; then
+		echo "loadtest: something already listens on $1; stop it first" >&2
+		exit 1
+	fi
+}
+
 # start_app DATABASE_URL: the example server pinned to SERVER_CPU.
 start_app() {
+	port_free "$APP"
 	ADDR=$APP DATABASE_URL=$1 AUTH_JWT_SECRET=$SECRET AUTH_ACCESS_TTL=1h LOG_REQUESTS=false \
 		AUTH_RATE_LIMIT_PER_IP=0 taskset -c "$SERVER_CPU" "$WORK/bin/server" >"$WORK/server.log" 2>&1 &
 	APP_PID=$!
 	PIDS+=("$APP_PID")
 	wait_up "http://$APP/healthz"
+	kill -0 "$APP_PID" 2>/dev/null || { echo "loadtest: the example server exited; see $WORK/server.log" >&2; exit 1; }
 }
 
 stop_app() {
@@ -183,6 +194,7 @@ echo "== mint $USERS access tokens (distinct users and sessions) with the server
 "$LT" tokens -secret "$SECRET" -n "$USERS" -ttl 2h -out "$TOKENS_FILE"
 
 start_app "$SQLITE_URL"
+port_free "$BARE"
 ADDR=$BARE taskset -c "$SERVER_CPU" "$WORK/bin/bare" >"$WORK/bare.log" 2>&1 &
 PIDS+=("$!")
 wait_up "http://$BARE/healthz"
