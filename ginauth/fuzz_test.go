@@ -14,6 +14,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -120,11 +121,22 @@ func FuzzTokenVerify(f *testing.F) {
 		sign(jwt.SigningMethodHS256, testSecret(2), keyID(testSecret(0)), claims),
 		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), without(claims, "exp")),
 		"", ".", "..", "a.b.c", "eyJhbGciOiJub25lIn0.e30.", strings.Repeat("A", 5000),
+		signRaw(strings.Split(valid, ".")[0], `{"iss":"fastauth","aud":"fastauth","exp":1e10,"sub":"u","sid":"s","org":"o","org_role":"member","role":"authenticated"}`, testSecret(0)),
+		signRaw(strings.Split(valid, ".")[0], `{"exp":"x"}`, testSecret(0)),
+		signRaw(strings.Split(valid, ".")[0], `{}`, testSecret(1)),
 	} {
 		f.Add(tok)
 	}
 	secrets := map[string][]byte{keyID(testSecret(0)): testSecret(0), keyID(testSecret(1)): testSecret(1)}
 	f.Fuzz(func(t *testing.T, token string) {
+		// The own-token path and golang-jwt agree on every token the
+		// former handles.
+		if own, handled, ownErr := s.verifyOwn(token); handled {
+			ref, refErr := s.verifyJWT(token)
+			if verdict(ownErr) != verdict(refErr) || !reflect.DeepEqual(own, ref) {
+				t.Fatalf("verifyOwn: %s %+v; golang-jwt: %s %+v", verdict(ownErr), own, verdict(refErr), ref)
+			}
+		}
 		c, err := s.verify(token)
 		if err != nil {
 			if !errors.Is(err, errTokenInvalid) && !errors.Is(err, errTokenExpired) {
