@@ -111,12 +111,12 @@ func (h *passwordHasher) compute(password []byte) string {
 
 // key computes argon2id in pooled working memory. Memory grown past the
 // configured size (a stored hash with a larger m) is not kept.
-func (h *passwordHasher) key(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+func (h *passwordHasher) key(password, salt []byte, passes, memory uint32, threads uint8, keyLen uint32) []byte {
 	mem, _ := h.memory.Get().(*argon2id.Memory)
 	if mem == nil {
 		mem = new(argon2id.Memory)
 	}
-	key := mem.Key(password, salt, time, memory, threads, keyLen)
+	key := mem.Key(password, salt, passes, memory, threads, keyLen)
 	if mem.KiB() <= h.params.Memory {
 		h.memory.Put(mem)
 	}
