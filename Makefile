@@ -12,7 +12,7 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSIO
 # ginauth/ (general info in ginauth/openapi.go); same version as go.mod.
 SWAG_VERSION := v1.16.6
 SWAG := $(GO) run github.com/swaggo/swag/cmd/swag@$(SWAG_VERSION)
-SWAG_FLAGS := init --dir ./ginauth --generalInfo openapi.go --useStructName --quiet
+SWAG_FLAGS := init --dir ./ginauth --generalInfo openapi.go --useStructName --requiredByDefault --quiet
 
 # Test services. The tests create a fresh database per backend on these
 # servers and drop it afterwards, and use a unique key prefix on Redis.
