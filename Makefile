@@ -58,9 +58,17 @@ PKG ?= ./...
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# run builds the server and execs it (instead of `go run`), so that Ctrl-C
+# reaches the server alone: it shuts down gracefully and make reports no
+# error.
 .PHONY: run
-run: ## run the example server on 127.0.0.1:8080 (SQLite, zero setup)
-	$(GO) run ./examples/server
+run: ## run the example server (SQLite, zero setup) on ADDR, default 127.0.0.1:8080
+	@$(GO) build -o bin/fastauth-example-server ./examples/server
+	exec ./bin/fastauth-example-server
+
+.PHONY: readme-walk
+readme-walk: ## run the README's curl walk against a fresh example server and check every response's shape
+	node scripts/readme-walk.mjs
 
 .PHONY: test
 test: ## go test -race -count=1 ./... (DB=sqlite to run without database servers)
