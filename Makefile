@@ -12,7 +12,7 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSIO
 # ginauth/ (general info in ginauth/openapi.go); same version as go.mod.
 SWAG_VERSION := v1.16.6
 SWAG := $(GO) run github.com/swaggo/swag/cmd/swag@$(SWAG_VERSION)
-SWAG_FLAGS := init --dir ./ginauth --generalInfo openapi.go --useStructName --quiet
+SWAG_FLAGS := init --dir ./ginauth --generalInfo openapi.go --useStructName --requiredByDefault --quiet
 
 # Test services. The tests create a fresh database per backend on these
 # servers and drop it afterwards, and use a unique key prefix on Redis.
@@ -58,9 +58,17 @@ PKG ?= ./...
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# run builds the server and execs it (instead of `go run`), so that Ctrl-C
+# reaches the server alone: it shuts down gracefully and make reports no
+# error.
 .PHONY: run
-run: ## run the example server on 127.0.0.1:8080 (SQLite, zero setup)
-	$(GO) run ./examples/server
+run: ## run the example server (SQLite, zero setup) on ADDR, default 127.0.0.1:8080
+	@$(GO) build -o bin/fastauth-example-server ./examples/server
+	exec ./bin/fastauth-example-server
+
+.PHONY: readme-walk
+readme-walk: ## run the README's curl walk against a fresh example server and check every response's shape
+	node scripts/readme-walk.mjs
 
 .PHONY: test
 test: ## go test -race -count=1 ./... (DB=sqlite to run without database servers)

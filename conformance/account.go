@@ -11,7 +11,7 @@ import (
 )
 
 // accountScenarios lists the scenarios of this domain: sign-up, sign-in,
-// me and password change (SPEC sections 3 and 5).
+// me and password change.
 func accountScenarios() []scenario {
 	return []scenario{
 		{name: "SignUp/ResponseShape", run: signUpResponseShape},
@@ -82,7 +82,9 @@ func signUpSetsCookies(t *testing.T, h *Harness) {
 		name, path string
 		maxAge     int
 	}{
-		{h.accessName(), "/", int(h.Config.AccessTokenTTL.Seconds())},
+		// The access cookie outlives its token (up to the session's end), so
+		// that a browser still sends an expired token and hears token_expired.
+		{h.accessName(), "/", int(h.Config.RefreshTokenTTL.Seconds())},
 		{h.refreshName(), "/auth", int(h.Config.RefreshTokenTTL.Seconds())},
 	} {
 		ck := r.SetCookie(want.name)

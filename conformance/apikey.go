@@ -9,8 +9,7 @@ import (
 	"time"
 )
 
-// apiKeyScenarios lists the scenarios of this domain: API keys (SPEC
-// sections 3, 4 and 7).
+// apiKeyScenarios lists the scenarios of this domain: API keys.
 func apiKeyScenarios() []scenario {
 	return []scenario{
 		{name: "CreateShape", run: apiKeyCreateShape},

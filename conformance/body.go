@@ -2,7 +2,7 @@ package conformance
 
 import "time"
 
-// The JSON shapes of the HTTP contract (SPEC section 3), decoded by the
+// The JSON shapes of the HTTP contract (docs/swagger.yaml), decoded by the
 // scenarios. They are written from the contract, not imported from ginauth,
 // so the suite checks the wire format itself.
 

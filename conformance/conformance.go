@@ -1,7 +1,8 @@
 // Package conformance is the reusable test suite of fastauth backends.
 //
-// Run drives the whole HTTP contract of ginauth (SPEC sections 3 to 7)
-// scenario by scenario against a backend: a real net/http server, clients
+// Run drives the whole HTTP contract of ginauth (the routes, bodies and
+// codes of docs/swagger.yaml and the rules of docs/architecture.md and
+// SECURITY.md) scenario by scenario against a backend: a real net/http server, clients
 // with real cookie jars, a fake clock (no sleeps) and an in-memory mailer.
 // RunBackend exercises the Backend interface directly, domain by domain,
 // including its race rules with real goroutines. A custom backend proves
@@ -44,6 +45,7 @@ func groups() []group {
 	return []group{
 		{"Accounts", accountScenarios()},
 		{"Sessions", sessionScenarios()},
+		{"SessionCheck", sessionCheckScenarios()},
 		{"Tokens", tokenScenarios()},
 		{"Guards", guardScenarios()},
 		{"Races", raceScenarios()},

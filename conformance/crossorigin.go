@@ -8,7 +8,7 @@ import (
 )
 
 // crossOriginScenarios are the cross-site request rules of the auth routes
-// (SPEC section 4). The application routes' rules are in guard.go.
+// (SECURITY.md, Cross-site requests). The application routes' rules are in guard.go.
 func crossOriginScenarios() []scenario {
 	return []scenario{
 		{name: "AuthRoutes/CrossSiteRefused", run: crossOriginAuthRefused},

@@ -10,8 +10,7 @@ import (
 )
 
 // guardScenarios lists the scenarios of this domain: RequireUser,
-// RequireRole, bearer precedence and cross-origin protection (SPEC
-// sections 4 and 6).
+// RequireRole, bearer precedence and cross-origin protection.
 func guardScenarios() []scenario {
 	return []scenario{
 		{name: "RequireUser/WithoutCredentials", run: guardWithoutCredentials},

@@ -85,7 +85,8 @@ func NewHarness(t *testing.T, backend ginauth.Backend, adjust func(*ginauth.Conf
 	return h
 }
 
-// mountApp adds the demo application routes of SPEC section 8.
+// mountApp adds the demo application routes of the example server
+// (README.md, Example server configuration).
 func mountApp(r *gin.Engine) {
 	who := func(c *gin.Context) {
 		p, ok := ginauth.PrincipalFrom(c)

@@ -11,9 +11,8 @@ import (
 	"github.com/fastauth/fastauth/ginauth"
 )
 
-// inviteScenarios lists the scenarios of this domain: organization invites
-// (SPEC sections 3 and 6), their single-use, expiry, replacement and race
-// rules.
+// inviteScenarios lists the scenarios of this domain: organization invites,
+// their single-use, expiry, replacement and race rules.
 func inviteScenarios() []scenario {
 	return []scenario{
 		{name: "CreateShapeAndMail", run: inviteCreateShape},

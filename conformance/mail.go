@@ -15,7 +15,7 @@ import (
 )
 
 // mailScenarios lists the scenarios of email confirmation, password reset,
-// mail delivery and hooks (SPEC section 5).
+// mail delivery and hooks.
 func mailScenarios() []scenario {
 	requireConfirmation := func(c *ginauth.Config) { c.RequireEmailConfirmation = true }
 	return []scenario{

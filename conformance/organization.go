@@ -9,7 +9,7 @@ import (
 
 // organizationScenarios lists the scenarios of this domain: organizations,
 // members, switching and the role gates of the routes that name an
-// organization (SPEC sections 3 and 6).
+// organization.
 func organizationScenarios() []scenario {
 	return []scenario{
 		{name: "CreateListGet", run: orgCreateListGet},

@@ -11,8 +11,8 @@ import (
 	"github.com/fastauth/fastauth/ginauth"
 )
 
-// rateLimitScenarios are the rate limits and the sign-in lockout (SPEC
-// sections 3 and 5). The harness turns limits off; each scenario turns on
+// rateLimitScenarios are the rate limits and the sign-in lockout
+// (docs/configuration.md, RateLimit). The harness turns limits off; each scenario turns on
 // what it checks. The server sees every client at 127.0.0.1 and trusts no
 // proxy.
 func rateLimitScenarios() []scenario {

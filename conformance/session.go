@@ -10,7 +10,7 @@ import (
 )
 
 // sessionScenarios lists the scenarios of this domain: refresh rotation and
-// replay, sign-out and the session routes (SPEC sections 3 and 4).
+// replay, sign-out and the session routes.
 func sessionScenarios() []scenario {
 	return []scenario{
 		{name: "Refresh/Rotates", run: refreshRotates},
@@ -53,10 +53,11 @@ func refreshRotates(t *testing.T, h *Harness) {
 	if p := r.SetCookie(h.refreshName()).Path; p != h.Config.BasePath {
 		t.Fatalf("refresh cookie Path %q, want %q", p, h.Config.BasePath)
 	}
-	// Max-Age is the lifetime of what the cookie holds: a fresh access
-	// token, and a refresh token that ends with its session.
-	if got, want := r.SetCookie(h.accessName()).MaxAge, int(h.Config.AccessTokenTTL.Seconds()); got != want {
-		t.Fatalf("access cookie Max-Age %d after refresh, want %d", got, want)
+	// Both cookies live as long as the session still does: the refresh
+	// token ends with it, and the access cookie outlives its token so that
+	// an expired one is still sent (and answered token_expired).
+	if got, want := r.SetCookie(h.accessName()).MaxAge, int((h.Config.RefreshTokenTTL - time.Minute).Seconds()); got != want {
+		t.Fatalf("access cookie Max-Age %d a minute into the session, want %d", got, want)
 	}
 	if got, want := r.SetCookie(h.refreshName()).MaxAge, int((h.Config.RefreshTokenTTL - time.Minute).Seconds()); got != want {
 		t.Fatalf("refresh cookie Max-Age %d a minute into the session, want %d", got, want)
@@ -76,6 +77,13 @@ func refreshRotates(t *testing.T, h *Harness) {
 
 func refreshRequiresCookie(t *testing.T, h *Harness) {
 	expectError(t, h.NewClient().Refresh(), http.StatusUnauthorized, "refresh_token_invalid")
+	// An access cookie without a refresh cookie has no session to renew:
+	// both are cleared, so that it stops answering token_expired.
+	lone, _ := h.SignUp(t)
+	d := h.withAccess(lone.AccessToken())
+	r := d.Refresh()
+	expectError(t, r, http.StatusUnauthorized, "refresh_token_invalid")
+	h.expectCleared(t, d, r)
 	expectError(t, h.withRefresh("not-a-token").Refresh(), http.StatusUnauthorized, "refresh_token_invalid")
 	expectError(t, h.withRefresh(strings.Repeat("a", 64)).Refresh(), http.StatusUnauthorized, "refresh_token_invalid")
 	// An access token is no refresh token.

@@ -14,8 +14,8 @@ import (
 )
 
 // tokenScenarios lists the scenarios of this domain: access-token claims,
-// verification, expiry, secret rotation and cookie configuration (SPEC
-// section 4).
+// verification, expiry, secret rotation, cookie configuration and cookie
+// lifetimes.
 func tokenScenarios() []scenario {
 	return []scenario{
 		{name: "AccessToken/Claims", run: accessTokenClaims},
@@ -26,6 +26,7 @@ func tokenScenarios() []scenario {
 		{name: "AccessToken/ForgedRejectedAndCookiesCleared", run: accessTokenForged},
 		{name: "AccessToken/PreviousSecretStillVerifies", config: func(c *ginauth.Config) { c.PreviousSecrets = [][]byte{previousSecret} }, run: accessTokenPreviousSecret},
 		{name: "Cookies/AttributesConfigurable", config: cookieAttributesConfig, run: cookieAttributes},
+		{name: "Cookies/AccessCookieLivesWithTheSession", run: accessCookieLivesWithSession},
 		{name: "Cookies/CustomBasePathAndNames", config: customBasePathConfig, run: customBasePath},
 	}
 }
@@ -267,7 +268,7 @@ func cookieAttributes(t *testing.T, h *Harness) {
 			t.Fatalf("%s %s: cookie %s not cleared", r.Method, r.Path, name)
 		}
 	}
-	check(r, h.accessName(), "/", 300)
+	check(r, h.accessName(), "/", 48*3600) // the session's lifetime, not the token's 300 s
 	check(r, h.refreshName(), "/auth", 48*3600)
 	// Clearing must repeat Domain and Path, or browsers keep the cookies.
 	out := h.withRefresh(r.SetCookie(h.refreshName()).Value).Post(h.Path("/sign-out"), nil).Expect(t, http.StatusOK)
@@ -341,5 +342,47 @@ func accessTokenWithoutStore(t *testing.T, h *Harness) {
 	cut.Clock.Advance(h.Config.AccessTokenTTL + time.Second)
 	if r := d.Get("/api/whoami"); r.Err != nil || r.Status != http.StatusUnauthorized {
 		t.Fatalf("expired token on a store-less server: %v %d", r.Err, r.Status)
+	}
+}
+
+// accessCookieLivesWithSession: the access cookie's Max-Age is the rest of
+// the session, on every response that sets it (sign-in, refresh, switch,
+// fallback after leaving the active organization), never the token's own
+// lifetime, and never shorter than the token.
+func accessCookieLivesWithSession(t *testing.T, h *Harness) {
+	maxAge := func(r *Response) time.Duration {
+		t.Helper()
+		ck := r.SetCookie(h.accessName())
+		if ck == nil || ck.Value == "" {
+			t.Fatalf("%s %s: no access cookie set", r.Method, r.Path)
+		}
+		return time.Duration(ck.MaxAge) * time.Second
+	}
+	email := h.Email()
+	h.SignUpAs(t, email)
+	c := h.NewClient()
+	if got := maxAge(c.Post(h.Path("/sign-in"), credentials(email, Password)).Expect(t, http.StatusOK)); got != h.Config.RefreshTokenTTL {
+		t.Fatalf("sign-in: access cookie Max-Age %s, want the session's %s", got, h.Config.RefreshTokenTTL)
+	}
+	h.Clock.Advance(time.Hour)
+	left := h.Config.RefreshTokenTTL - time.Hour
+	if got := maxAge(c.Refresh().Expect(t, http.StatusOK)); got != left {
+		t.Fatalf("refresh an hour in: access cookie Max-Age %s, want %s", got, left)
+	}
+	org := c.createOrganization(t, "Cookie Life")
+	r := c.Post(h.Path("/organizations/current"), map[string]string{"organization_id": org}).Expect(t, http.StatusOK)
+	if got := maxAge(r); got != left {
+		t.Fatalf("switch: access cookie Max-Age %s, want %s", got, left)
+	}
+	// Deleting the active organization falls back to the personal
+	// workspace with a new cookie of the same life.
+	r = c.Delete(h.Path("/organizations/"+org)).Expect(t, http.StatusOK)
+	if got := maxAge(r); got != left {
+		t.Fatalf("fallback after deleting the active organization: access cookie Max-Age %s, want %s", got, left)
+	}
+	// At the end of the session the cookie still lives as long as its token.
+	h.Clock.Advance(left - time.Minute - h.Config.AccessTokenTTL/2)
+	if got := maxAge(c.Refresh().Expect(t, http.StatusOK)); got != h.Config.AccessTokenTTL {
+		t.Fatalf("refresh shortly before the session ends: access cookie Max-Age %s, want the token's %s", got, h.Config.AccessTokenTTL)
 	}
 }

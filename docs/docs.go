@@ -131,7 +131,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/APIKeyBody"
+                            "$ref": "#/definitions/CreatedAPIKeyBody"
                         }
                     },
                     "400": {
@@ -985,7 +985,7 @@ const docTemplate = `{
                     "201": {
                         "description": "Created",
                         "schema": {
-                            "$ref": "#/definitions/InviteBody"
+                            "$ref": "#/definitions/CreatedInviteBody"
                         }
                     },
                     "400": {
@@ -1559,6 +1559,46 @@ const docTemplate = `{
                 }
             }
         },
+        "/session": {
+            "get": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    },
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Anonymous visitors (no access cookie, or an invalid one, which is then cleared) get 200 {\"user\":null}, never 401. An expired access token answers 401 token_expired as on every route, and so does a refresh cookie sent without an access cookie: the client refreshes and asks again. A bearer API key answers as /me does; an invalid one gets 401 invalid_token.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "account"
+                ],
+                "summary": "Whether the caller is signed in: the AuthResponse, or {\"user\":null}",
+                "responses": {
+                    "200": {
+                        "description": "signed in: user, organization, auth_role; anonymous: user null",
+                        "schema": {
+                            "$ref": "#/definitions/SessionResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "token_expired; invalid_token for an invalid API key",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/sessions": {
             "get": {
                 "security": [
@@ -1858,6 +1898,261 @@ const docTemplate = `{
     "definitions": {
         "APIKeyBody": {
             "type": "object",
+            "required": [
+                "created_at",
+                "created_by_user_id",
+                "expires_at",
+                "id",
+                "key_prefix",
+                "last_used_at",
+                "name",
+                "organization_id"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by_user_id": {
+                    "type": "string"
+                },
+                "expires_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "id": {
+                    "type": "string"
+                },
+                "key_prefix": {
+                    "type": "string",
+                    "example": "3f9a0c2b7d41"
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "name": {
+                    "type": "string",
+                    "example": "ci"
+                },
+                "organization_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "APIKeyPage": {
+            "type": "object",
+            "required": [
+                "items",
+                "limit",
+                "offset",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/APIKeyBody"
+                    }
+                },
+                "limit": {
+                    "type": "integer"
+                },
+                "offset": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "AcceptInviteRequest": {
+            "type": "object",
+            "required": [
+                "token"
+            ],
+            "properties": {
+                "token": {
+                    "type": "string"
+                }
+            }
+        },
+        "ActiveOrgBody": {
+            "type": "object",
+            "required": [
+                "id",
+                "kind",
+                "name",
+                "role"
+            ],
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "enum": [
+                        "personal",
+                        "shared"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/OrganizationKind"
+                        }
+                    ]
+                },
+                "name": {
+                    "type": "string"
+                },
+                "role": {
+                    "enum": [
+                        "owner",
+                        "admin",
+                        "member"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/Role"
+                        }
+                    ]
+                }
+            }
+        },
+        "AuthResponse": {
+            "type": "object",
+            "required": [
+                "auth_role",
+                "organization",
+                "user"
+            ],
+            "properties": {
+                "auth_role": {
+                    "type": "string",
+                    "example": "authenticated"
+                },
+                "organization": {
+                    "$ref": "#/definitions/ActiveOrgBody"
+                },
+                "user": {
+                    "$ref": "#/definitions/UserBody"
+                }
+            }
+        },
+        "ChangePasswordRequest": {
+            "type": "object",
+            "required": [
+                "current_password",
+                "new_password"
+            ],
+            "properties": {
+                "current_password": {
+                    "type": "string"
+                },
+                "new_password": {
+                    "type": "string"
+                }
+            }
+        },
+        "ChangeRoleRequest": {
+            "type": "object",
+            "required": [
+                "role"
+            ],
+            "properties": {
+                "role": {
+                    "enum": [
+                        "owner",
+                        "admin",
+                        "member"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/Role"
+                        }
+                    ]
+                }
+            }
+        },
+        "ConfirmEmailResponse": {
+            "type": "object",
+            "required": [
+                "status",
+                "user"
+            ],
+            "properties": {
+                "status": {
+                    "type": "string",
+                    "example": "confirmed"
+                },
+                "user": {
+                    "$ref": "#/definitions/UserBody"
+                }
+            }
+        },
+        "CreateAPIKeyRequest": {
+            "type": "object",
+            "required": [
+                "name"
+            ],
+            "properties": {
+                "expires_at": {
+                    "description": "ExpiresAt is optional; it must be in the future.",
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "ci"
+                }
+            }
+        },
+        "CreateInviteRequest": {
+            "type": "object",
+            "required": [
+                "email",
+                "role"
+            ],
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "grace@example.com"
+                },
+                "role": {
+                    "enum": [
+                        "owner",
+                        "admin",
+                        "member"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/Role"
+                        }
+                    ]
+                }
+            }
+        },
+        "CreateOrganizationRequest": {
+            "type": "object",
+            "required": [
+                "name"
+            ],
+            "properties": {
+                "name": {
+                    "type": "string",
+                    "example": "Acme"
+                }
+            }
+        },
+        "CreatedAPIKeyBody": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "created_by_user_id",
+                "expires_at",
+                "id",
+                "key",
+                "key_prefix",
+                "last_used_at",
+                "name",
+                "organization_id"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -1893,203 +2188,21 @@ const docTemplate = `{
                 }
             }
         },
-        "APIKeyPage": {
+        "CreatedInviteBody": {
             "type": "object",
-            "properties": {
-                "items": {
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/APIKeyBody"
-                    }
-                },
-                "limit": {
-                    "type": "integer"
-                },
-                "offset": {
-                    "type": "integer"
-                },
-                "total": {
-                    "type": "integer"
-                }
-            }
-        },
-        "AcceptInviteRequest": {
-            "type": "object",
-            "properties": {
-                "token": {
-                    "type": "string"
-                }
-            }
-        },
-        "ActiveOrgBody": {
-            "type": "object",
-            "properties": {
-                "id": {
-                    "type": "string"
-                },
-                "kind": {
-                    "enum": [
-                        "personal",
-                        "shared"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/OrganizationKind"
-                        }
-                    ]
-                },
-                "name": {
-                    "type": "string"
-                },
-                "role": {
-                    "enum": [
-                        "owner",
-                        "admin",
-                        "member"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/Role"
-                        }
-                    ]
-                }
-            }
-        },
-        "AuthResponse": {
-            "type": "object",
-            "properties": {
-                "auth_role": {
-                    "type": "string",
-                    "example": "authenticated"
-                },
-                "organization": {
-                    "$ref": "#/definitions/ActiveOrgBody"
-                },
-                "user": {
-                    "$ref": "#/definitions/UserBody"
-                }
-            }
-        },
-        "ChangePasswordRequest": {
-            "type": "object",
-            "properties": {
-                "current_password": {
-                    "type": "string"
-                },
-                "new_password": {
-                    "type": "string"
-                }
-            }
-        },
-        "ChangeRoleRequest": {
-            "type": "object",
-            "properties": {
-                "role": {
-                    "enum": [
-                        "owner",
-                        "admin",
-                        "member"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/Role"
-                        }
-                    ]
-                }
-            }
-        },
-        "ConfirmEmailResponse": {
-            "type": "object",
-            "properties": {
-                "status": {
-                    "type": "string",
-                    "example": "confirmed"
-                },
-                "user": {
-                    "$ref": "#/definitions/UserBody"
-                }
-            }
-        },
-        "CreateAPIKeyRequest": {
-            "type": "object",
-            "properties": {
-                "expires_at": {
-                    "description": "ExpiresAt is optional; it must be in the future.",
-                    "type": "string"
-                },
-                "name": {
-                    "type": "string",
-                    "example": "ci"
-                }
-            }
-        },
-        "CreateInviteRequest": {
-            "type": "object",
-            "properties": {
-                "email": {
-                    "type": "string",
-                    "example": "grace@example.com"
-                },
-                "role": {
-                    "enum": [
-                        "owner",
-                        "admin",
-                        "member"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/Role"
-                        }
-                    ]
-                }
-            }
-        },
-        "CreateOrganizationRequest": {
-            "type": "object",
-            "properties": {
-                "name": {
-                    "type": "string",
-                    "example": "Acme"
-                }
-            }
-        },
-        "CredentialsRequest": {
-            "type": "object",
-            "properties": {
-                "email": {
-                    "type": "string",
-                    "example": "ada@example.com"
-                },
-                "password": {
-                    "type": "string",
-                    "example": "correct-horse-42"
-                }
-            }
-        },
-        "EmailRequest": {
-            "type": "object",
-            "properties": {
-                "email": {
-                    "type": "string",
-                    "example": "ada@example.com"
-                }
-            }
-        },
-        "ErrorBody": {
-            "type": "object",
-            "properties": {
-                "code": {
-                    "type": "string",
-                    "example": "invalid_credentials"
-                },
-                "message": {
-                    "type": "string",
-                    "example": "email or password is wrong"
-                }
-            }
-        },
-        "InviteBody": {
-            "type": "object",
+            "required": [
+                "accepted_at",
+                "created_at",
+                "email",
+                "expires_at",
+                "id",
+                "invited_by_user_id",
+                "organization_id",
+                "organization_name",
+                "revoked_at",
+                "role",
+                "token"
+            ],
             "properties": {
                 "accepted_at": {
                     "type": "string",
@@ -2134,12 +2247,125 @@ const docTemplate = `{
                     ]
                 },
                 "token": {
+                    "type": "string",
+                    "example": "inv_9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                }
+            }
+        },
+        "CredentialsRequest": {
+            "type": "object",
+            "required": [
+                "email",
+                "password"
+            ],
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "ada@example.com"
+                },
+                "password": {
+                    "type": "string",
+                    "example": "correct-horse-42"
+                }
+            }
+        },
+        "EmailRequest": {
+            "type": "object",
+            "required": [
+                "email"
+            ],
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "example": "ada@example.com"
+                }
+            }
+        },
+        "ErrorBody": {
+            "type": "object",
+            "required": [
+                "code",
+                "message"
+            ],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "invalid_credentials"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "email or password is wrong"
+                }
+            }
+        },
+        "InviteBody": {
+            "type": "object",
+            "required": [
+                "accepted_at",
+                "created_at",
+                "email",
+                "expires_at",
+                "id",
+                "invited_by_user_id",
+                "organization_id",
+                "organization_name",
+                "revoked_at",
+                "role"
+            ],
+            "properties": {
+                "accepted_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "created_at": {
                     "type": "string"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "grace@example.com"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "invited_by_user_id": {
+                    "type": "string"
+                },
+                "organization_id": {
+                    "type": "string"
+                },
+                "organization_name": {
+                    "type": "string"
+                },
+                "revoked_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "role": {
+                    "enum": [
+                        "owner",
+                        "admin",
+                        "member"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/Role"
+                        }
+                    ]
                 }
             }
         },
         "OrganizationBody": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "kind",
+                "name",
+                "updated_at"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -2181,6 +2407,13 @@ const docTemplate = `{
         },
         "OrganizationMemberBody": {
             "type": "object",
+            "required": [
+                "created_at",
+                "email",
+                "organization",
+                "role",
+                "user_id"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -2211,6 +2444,9 @@ const docTemplate = `{
         },
         "RenameOrganizationRequest": {
             "type": "object",
+            "required": [
+                "name"
+            ],
             "properties": {
                 "name": {
                     "type": "string",
@@ -2220,6 +2456,10 @@ const docTemplate = `{
         },
         "ResetPasswordRequest": {
             "type": "object",
+            "required": [
+                "password",
+                "token"
+            ],
             "properties": {
                 "password": {
                     "type": "string",
@@ -2233,6 +2473,9 @@ const docTemplate = `{
         },
         "RevokedSessionsResponse": {
             "type": "object",
+            "required": [
+                "revoked"
+            ],
             "properties": {
                 "revoked": {
                     "type": "integer",
@@ -2255,6 +2498,15 @@ const docTemplate = `{
         },
         "SessionBody": {
             "type": "object",
+            "required": [
+                "created_at",
+                "current",
+                "expires_at",
+                "id",
+                "ip",
+                "last_used_at",
+                "user_agent"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -2283,8 +2535,35 @@ const docTemplate = `{
                 }
             }
         },
+        "SessionResponse": {
+            "type": "object",
+            "required": [
+                "user"
+            ],
+            "properties": {
+                "auth_role": {
+                    "type": "string",
+                    "example": "authenticated"
+                },
+                "organization": {
+                    "$ref": "#/definitions/ActiveOrgBody"
+                },
+                "user": {
+                    "description": "User is null when nobody is signed in; the other fields are then absent.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/UserBody"
+                        }
+                    ],
+                    "x-nullable": true
+                }
+            }
+        },
         "StatusResponse": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -2294,6 +2573,9 @@ const docTemplate = `{
         },
         "SwitchOrganizationRequest": {
             "type": "object",
+            "required": [
+                "organization_id"
+            ],
             "properties": {
                 "organization_id": {
                     "type": "string"
@@ -2302,6 +2584,9 @@ const docTemplate = `{
         },
         "TokenRequest": {
             "type": "object",
+            "required": [
+                "token"
+            ],
             "properties": {
                 "token": {
                     "type": "string",
@@ -2311,6 +2596,11 @@ const docTemplate = `{
         },
         "UserBody": {
             "type": "object",
+            "required": [
+                "email",
+                "email_confirmed_at",
+                "id"
+            ],
             "properties": {
                 "email": {
                     "type": "string",

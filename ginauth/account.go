@@ -63,6 +63,7 @@ func (a *Auth) mountAccountRoutes(g *gin.RouterGroup) {
 	g.POST("/refresh", a.refresh)
 	g.POST("/sign-out", a.signOut)
 	g.GET("/me", RequireUser(), a.me)
+	g.GET("/session", a.getSession)
 	g.POST("/password/change", a.requireSession, a.changePassword)
 }
 
@@ -237,6 +238,10 @@ func (a *Auth) upgradeHash(ctx context.Context, c *gin.Context, u User, password
 func (a *Auth) refresh(c *gin.Context) {
 	presented, err := c.Cookie(a.cfg.Cookie.RefreshName)
 	if err != nil || presented == "" {
+		// An access cookie outlives its token (accessCookieTTL): without
+		// a session to refresh it is of no use, and left alone it would
+		// keep answering token_expired.
+		a.clearAuthCookies(c)
 		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "no refresh token")
 		return
 	}
@@ -289,7 +294,7 @@ func (a *Auth) refresh(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	if err := a.setAccessCookie(c, u, active, s.ID); err != nil {
+	if err := a.setAccessCookie(c, u, active, s.ID, s.ExpiresAt); err != nil {
 		a.internalError(c, err)
 		return
 	}
@@ -360,16 +365,95 @@ func (a *Auth) signOut(c *gin.Context) {
 //	@Router		/me [get]
 func (a *Auth) me(c *gin.Context) {
 	p, _ := PrincipalFrom(c)
+	resp, err := a.principalResponse(c, p)
+	var gone principalGone
+	switch {
+	case errors.As(err, &gone):
+		abort(c, http.StatusUnauthorized, CodeInvalidToken, string(gone))
+	case err != nil:
+		a.storeFailure(c, err)
+	default:
+		c.JSON(http.StatusOK, resp)
+	}
+}
+
+// SessionResponse is the body of GET {BasePath}/session: the AuthResponse
+// of a signed-in caller, or {"user":null} for an anonymous one.
+type SessionResponse struct {
+	// User is null when nobody is signed in; the other fields are then absent.
+	User         *UserBody      `json:"user" extensions:"x-nullable"`
+	Organization *ActiveOrgBody `json:"organization,omitempty"`
+	AuthRole     string         `json:"auth_role,omitempty" example:"authenticated"`
+}
+
+// getSession tells a page whether its visitor is signed in, without a 401
+// for anonymous visitors.
+//
+//	@Summary		Whether the caller is signed in: the AuthResponse, or {"user":null}
+//	@Description	Anonymous visitors (no access cookie, or an invalid one, which is then cleared) get 200 {"user":null}, never 401. An expired access token answers 401 token_expired as on every route, and so does a refresh cookie sent without an access cookie: the client refreshes and asks again. A bearer API key answers as /me does; an invalid one gets 401 invalid_token.
+//	@Tags			account
+//	@Produce		json
+//	@Success		200	{object}	SessionResponse	"signed in: user, organization, auth_role; anonymous: user null"
+//	@Failure		401	{object}	ErrorBody		"token_expired; invalid_token for an invalid API key"
+//	@Failure		503	{object}	ErrorBody		"store_unavailable (Retry-After)"
+//	@Security		CookieAuth
+//	@Security		BearerAuth
+//	@Router			/session [get]
+func (a *Auth) getSession(c *gin.Context) {
+	p, ok := PrincipalFrom(c)
+	if !ok {
+		switch f := recordedFailure(c); {
+		case f == failInvalidToken: // the middleware cleared the cookies
+		case f != failNoCredentials:
+			abortUnauthenticated(c) // expired token, invalid bearer, store down
+			return
+		case a.hasRefreshCookie(c):
+			abort(c, http.StatusUnauthorized, CodeTokenExpired, "no access token but a refresh token: refresh and retry")
+			return
+		}
+		c.JSON(http.StatusOK, SessionResponse{})
+		return
+	}
+	resp, err := a.principalResponse(c, p)
+	var gone principalGone
+	switch {
+	case errors.As(err, &gone) && p.Kind == PrincipalSession:
+		a.clearAuthCookies(c)
+		c.JSON(http.StatusOK, SessionResponse{})
+	case errors.As(err, &gone):
+		abort(c, http.StatusUnauthorized, CodeInvalidToken, string(gone))
+	case err != nil:
+		a.storeFailure(c, err)
+	default:
+		c.JSON(http.StatusOK, SessionResponse{User: &resp.User, Organization: &resp.Organization, AuthRole: resp.AuthRole})
+	}
+}
+
+// hasRefreshCookie reports whether the request carries a refresh cookie
+// (sent only to the routes under the base path).
+func (a *Auth) hasRefreshCookie(c *gin.Context) bool {
+	v, ok := requestCookie(c.Request, a.cfg.Cookie.RefreshName)
+	return ok && v != ""
+}
+
+// principalGone is the error of principalResponse when the principal's
+// account, or the organization of its API key, no longer exists; its text
+// is the message for the client.
+type principalGone string
+
+func (e principalGone) Error() string { return string(e) }
+
+// principalResponse reads p's fresh user and active organization: for a
+// session the user's active organization, for an API key the key's own.
+func (a *Auth) principalResponse(c *gin.Context, p *Principal) (AuthResponse, error) {
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
 	u, err := a.store.UserByID(ctx, p.UserID)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		abort(c, http.StatusUnauthorized, CodeInvalidToken, "the account no longer exists")
-		return
+		return AuthResponse{}, principalGone("the account no longer exists")
 	case err != nil:
-		a.storeFailure(c, err)
-		return
+		return AuthResponse{}, err
 	}
 	var active MembershipDetail
 	if p.Kind == PrincipalAPIKey {
@@ -378,17 +462,15 @@ func (a *Auth) me(c *gin.Context) {
 		var found bool
 		active, found, err = a.membershipIn(ctx, u.ID, p.OrganizationID)
 		if err == nil && !found {
-			abort(c, http.StatusUnauthorized, CodeInvalidToken, "the API key's organization is gone")
-			return
+			return AuthResponse{}, principalGone("the API key's organization is gone")
 		}
 	} else {
 		active, err = a.activeMembership(ctx, u)
 	}
 	if err != nil {
-		a.storeFailure(c, err)
-		return
+		return AuthResponse{}, err
 	}
-	c.JSON(http.StatusOK, authResponse(u, active))
+	return authResponse(u, active), nil
 }
 
 // changePassword sets a new password after checking the current one and
@@ -482,7 +564,7 @@ func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active 
 	if err := a.store.CreateSession(ctx, s, rt, u.CredentialVersion, revokeOthers, now); err != nil {
 		return fmt.Errorf("ginauth: create session: %w", err)
 	}
-	if err := a.setAccessCookie(c, u, active, sid); err != nil {
+	if err := a.setAccessCookie(c, u, active, sid, s.ExpiresAt); err != nil {
 		return err
 	}
 	a.setRefreshCookie(c, plain, s.ExpiresAt)

@@ -15,8 +15,8 @@ const (
 	maxAPIKeyPageSize     = 100
 )
 
-// APIKeyBody (ApiKey) is an API key's metadata. Key, the plaintext, is
-// present only in the response that created it.
+// APIKeyBody (ApiKey) is an API key's metadata, as lists and deletions
+// show it. The plaintext key is only in CreatedAPIKeyBody.
 type APIKeyBody struct {
 	ID              string     `json:"id"`
 	OrganizationID  string     `json:"organization_id"`
@@ -26,7 +26,13 @@ type APIKeyBody struct {
 	CreatedAt       time.Time  `json:"created_at"`
 	LastUsedAt      *time.Time `json:"last_used_at" extensions:"x-nullable"`
 	ExpiresAt       *time.Time `json:"expires_at" extensions:"x-nullable"`
-	Key             string     `json:"key,omitempty" example:"sk-3f9a0c2b7d41..."`
+}
+
+// CreatedAPIKeyBody is the answer of POST /api-keys: the key's metadata and
+// its plaintext Key, shown this once.
+type CreatedAPIKeyBody struct {
+	APIKeyBody
+	Key string `json:"key" example:"sk-3f9a0c2b7d41..."`
 }
 
 // APIKeyPage is one page of an organization's API keys.
@@ -90,7 +96,7 @@ func (a *Auth) activeScope(c *gin.Context) (*Principal, Membership, bool) {
 //	@Accept		json
 //	@Produce	json
 //	@Param		body	body		CreateAPIKeyRequest	true	"name (1 to 100 characters) and optional future expires_at"
-//	@Success	201		{object}	APIKeyBody
+//	@Success	201		{object}	CreatedAPIKeyBody
 //	@Failure	400		{object}	ErrorBody
 //	@Failure	401		{object}	ErrorBody
 //	@Failure	403		{object}	ErrorBody
@@ -143,9 +149,7 @@ func (a *Auth) createAPIKey(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	body := apiKeyBody(k)
-	body.Key = plain
-	c.JSON(http.StatusCreated, body)
+	c.JSON(http.StatusCreated, CreatedAPIKeyBody{APIKeyBody: apiKeyBody(k), Key: plain})
 }
 
 // parseAPIKeyListOptions reads limit, offset, sort_by and sort_order,

@@ -10,27 +10,43 @@ import (
 )
 
 // setAccessCookie mints an access token for the user in the given active
-// organization within session sessionID and sets the access cookie.
-func (a *Auth) setAccessCookie(c *gin.Context, u User, active MembershipDetail, sessionID string) error {
+// organization within session sessionID and sets the access cookie, living
+// as long as accessCookieTTL says.
+func (a *Auth) setAccessCookie(c *gin.Context, u User, active MembershipDetail, sessionID string, sessionExpiresAt time.Time) error {
 	token, err := a.tokens.sign(u, active, sessionID)
 	if err != nil {
 		return err
 	}
-	a.setCookie(c, a.cfg.Cookie.AccessName, token, a.cfg.Cookie.AccessPath, a.cfg.AccessTokenTTL)
+	a.setCookie(c, a.cfg.Cookie.AccessName, token, a.cfg.Cookie.AccessPath, a.accessCookieTTL(sessionExpiresAt))
 	return nil
+}
+
+// accessCookieTTL is the access cookie's Max-Age: the rest of the session
+// (what the refresh cookie gets), but never less than the token's own
+// lifetime. The cookie outlives its token on purpose: a browser keeps
+// sending the expired token and hears 401 token_expired, the signal to
+// refresh, instead of sending nothing and hearing invalid_token. A zero
+// sessionExpiresAt (the session is not at hand or has ended) gives the
+// token's lifetime.
+func (a *Auth) accessCookieTTL(sessionExpiresAt time.Time) time.Duration {
+	ttl := a.cfg.AccessTokenTTL
+	if !sessionExpiresAt.IsZero() {
+		ttl = max(ttl, a.refreshCookieTTL(sessionExpiresAt))
+	}
+	return ttl
 }
 
 // setRefreshCookie sets the refresh cookie, scoped to the base path, living
 // until the session expires.
 func (a *Auth) setRefreshCookie(c *gin.Context, token string, sessionExpiresAt time.Time) {
-	ttl := sessionExpiresAt.Sub(a.now())
-	if ttl > a.cfg.RefreshTokenTTL {
-		ttl = a.cfg.RefreshTokenTTL
-	}
-	if ttl < time.Second {
-		ttl = time.Second
-	}
-	a.setCookie(c, a.cfg.Cookie.RefreshName, token, a.cfg.BasePath, ttl)
+	a.setCookie(c, a.cfg.Cookie.RefreshName, token, a.cfg.BasePath, a.refreshCookieTTL(sessionExpiresAt))
+}
+
+// refreshCookieTTL is the time left in a session that ends at
+// sessionExpiresAt, at most RefreshTokenTTL and at least a second.
+func (a *Auth) refreshCookieTTL(sessionExpiresAt time.Time) time.Duration {
+	ttl := min(sessionExpiresAt.Sub(a.now()), a.cfg.RefreshTokenTTL)
+	return max(ttl, time.Second)
 }
 
 // clearAuthCookies expires both auth cookies.

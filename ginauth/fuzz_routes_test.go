@@ -19,7 +19,7 @@ import (
 	"github.com/fastauth/fastauth/store"
 )
 
-// fuzzRoutes are every route of SPEC section 3; {org}, {id} and {user}
+// fuzzRoutes are every auth route and two application routes; {org}, {id} and {user}
 // take the fuzzed id (or, when it is empty, a real id of the fuzz user).
 var fuzzRoutes = []struct{ method, path string }{
 	{"POST", "/auth/sign-up"}, {"POST", "/auth/sign-in"}, {"POST", "/auth/refresh"}, {"POST", "/auth/sign-out"},
@@ -32,7 +32,7 @@ var fuzzRoutes = []struct{ method, path string }{
 	{"POST", "/auth/organizations/{org}/invites"}, {"DELETE", "/auth/organizations/{org}/invites/{id}"},
 	{"POST", "/auth/organizations/invites/accept"}, {"POST", "/auth/email/confirm/send"}, {"GET", "/auth/email/confirm"},
 	{"POST", "/auth/email/confirm"}, {"POST", "/auth/password/forgot"}, {"POST", "/auth/password/reset"},
-	{"GET", "/api/whoami"}, {"POST", "/api/whoami"},
+	{"GET", "/api/whoami"}, {"POST", "/api/whoami"}, {"GET", "/auth/session"},
 }
 
 // Credential choices of a fuzzed request (bits of the creds argument).

@@ -13,8 +13,8 @@ import (
 // the other tokens.
 const inviteTokenPrefix = "inv_"
 
-// InviteBody (Invite) is an organization invite as the API shows it. Token
-// is present only in the response that created it.
+// InviteBody (Invite) is an organization invite as lists and revocations
+// show it. The token is only in CreatedInviteBody.
 type InviteBody struct {
 	ID               string     `json:"id"`
 	OrganizationID   string     `json:"organization_id"`
@@ -26,7 +26,13 @@ type InviteBody struct {
 	ExpiresAt        time.Time  `json:"expires_at"`
 	RevokedAt        *time.Time `json:"revoked_at" extensions:"x-nullable"`
 	AcceptedAt       *time.Time `json:"accepted_at" extensions:"x-nullable"`
-	Token            string     `json:"token,omitempty"`
+}
+
+// CreatedInviteBody is the answer of POST /organizations/{id}/invites: the
+// invite and its token, returned this once (and mailed).
+type CreatedInviteBody struct {
+	InviteBody
+	Token string `json:"token" example:"inv_9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`
 }
 
 // CreateInviteRequest is the body of POST /organizations/{id}/invites.
@@ -100,7 +106,7 @@ func (a *Auth) listInvites(c *gin.Context) {
 //	@Produce	json
 //	@Param		organization_id	path		string				true	"organization id"
 //	@Param		body			body		CreateInviteRequest	true	"invitee"
-//	@Success	201				{object}	InviteBody
+//	@Success	201				{object}	CreatedInviteBody
 //	@Failure	400				{object}	ErrorBody	"invalid_email or invalid_request"
 //	@Failure	403				{object}	ErrorBody
 //	@Failure	404				{object}	ErrorBody
@@ -172,9 +178,7 @@ func (a *Auth) createInvite(c *gin.Context) {
 		return
 	}
 	a.sendInviteMail(c.Request.Context(), inv, s.org.Name, token)
-	body := inviteBody(inv, s.org.Name)
-	body.Token = token
-	c.JSON(http.StatusCreated, body)
+	c.JSON(http.StatusCreated, CreatedInviteBody{InviteBody: inviteBody(inv, s.org.Name), Token: token})
 }
 
 // revokeInvite revokes a pending invite.
@@ -296,7 +300,8 @@ func (a *Auth) acceptInvite(c *gin.Context) {
 	}
 	u.ActiveOrganizationID = org.ID
 	active := MembershipDetail{Membership: m, Organization: org}
-	if err := a.setAccessCookie(c, u, active, p.SessionID); err != nil {
+	s, _ := currentSession(c)
+	if err := a.setAccessCookie(c, u, active, p.SessionID, s.ExpiresAt); err != nil {
 		a.storeFailure(c, err)
 		return
 	}

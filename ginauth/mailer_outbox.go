@@ -19,7 +19,7 @@ type OutboxMailer struct {
 	mu   sync.Mutex
 }
 
-// outboxLine is the JSON form of one mail in the outbox (SPEC section 8).
+// outboxLine is the JSON form of one mail in the outbox.
 type outboxLine struct {
 	To      string   `json:"to"`
 	Subject string   `json:"subject"`

@@ -40,7 +40,7 @@ func TestLogMailerLogsLink(t *testing.T) {
 	}
 }
 
-// outboxEntry is the JSON line format of SPEC section 8.
+// outboxEntry is the JSON line format of the outbox mailer (NewOutboxMailer).
 type outboxEntry struct {
 	To      string `json:"to"`
 	Subject string `json:"subject"`

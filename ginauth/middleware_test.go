@@ -13,8 +13,9 @@ import (
 )
 
 // storelessAuth is an Auth without a backend. The access-token path of the
-// base middleware and the guards must never touch the store (SPEC 4:
-// "verified with no database access"): any store call here would panic.
+// base middleware and the guards must never touch the store (access
+// tokens are verified with no database access): any store call here would
+// panic.
 func storelessAuth(t testing.TB, clock *testClock, adjust func(*Config)) *Auth {
 	t.Helper()
 	cfg := Config{
@@ -231,7 +232,7 @@ func TestCookieAttributes(t *testing.T) {
 	c.Request = httptest.NewRequest(http.MethodPost, "/", nil)
 	// A clear followed by a set leaves only the set.
 	a.clearAuthCookies(c)
-	if err := a.setAccessCookie(c, testUser, testActive, testSID); err != nil {
+	if err := a.setAccessCookie(c, testUser, testActive, testSID, a.now().Add(24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	a.setRefreshCookie(c, "refresh-value", a.now().Add(24*time.Hour))
@@ -253,8 +254,9 @@ func TestCookieAttributes(t *testing.T) {
 			t.Errorf("cookie %s attributes: %s", ck.Name, ck.Raw)
 		}
 	}
-	if at.Path != "/api" || at.MaxAge != 600 {
-		t.Errorf("access cookie %s: want Path=/api Max-Age=600", at.Raw)
+	// The access cookie lives as long as the session, not as its token.
+	if at.Path != "/api" || at.MaxAge != 86400 {
+		t.Errorf("access cookie %s: want Path=/api Max-Age=86400", at.Raw)
 	}
 	if rt.Path != "/api/auth" || rt.MaxAge != 86400 || rt.Value != "refresh-value" {
 		t.Errorf("refresh cookie %s: want Path=/api/auth Max-Age=86400", rt.Raw)
@@ -286,6 +288,33 @@ func TestCookieAttributes(t *testing.T) {
 	for _, ck := range (&http.Response{Header: w3.Header()}).Cookies() {
 		if ck.Secure || ck.SameSite != http.SameSiteLaxMode || ck.Path == "" {
 			t.Errorf("insecure default cookie %s", ck.Raw)
+		}
+	}
+}
+
+// TestAccessCookieTTL: the access cookie lives for the rest of the session
+// (at most RefreshTokenTTL), never less than the access token itself.
+func TestAccessCookieTTL(t *testing.T) {
+	t.Parallel()
+	a := storelessAuth(t, newTestClock(), func(c *Config) {
+		c.AccessTokenTTL = 10 * time.Minute
+		c.RefreshTokenTTL = 24 * time.Hour
+	})
+	now := a.now()
+	for _, tt := range []struct {
+		name       string
+		sessionEnd time.Time
+		want       time.Duration
+	}{
+		{"new session", now.Add(24 * time.Hour), 24 * time.Hour},
+		{"half-way", now.Add(5 * time.Hour), 5 * time.Hour},
+		{"beyond RefreshTokenTTL", now.Add(48 * time.Hour), 24 * time.Hour},
+		{"ending before the token", now.Add(time.Minute), 10 * time.Minute},
+		{"ended", now.Add(-time.Hour), 10 * time.Minute},
+		{"unknown", time.Time{}, 10 * time.Minute},
+	} {
+		if got := a.accessCookieTTL(tt.sessionEnd); got != tt.want {
+			t.Errorf("%s: accessCookieTTL = %s, want %s", tt.name, got, tt.want)
 		}
 	}
 }

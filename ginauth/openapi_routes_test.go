@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -197,4 +198,96 @@ func TestOpenAPIErrorsAndSecurity(t *testing.T) {
 			}
 		}
 	}
+}
+
+// documentedTypes are the Go types behind the document's object
+// definitions, by definition name (swag --useStructName).
+var documentedTypes = map[string]any{
+	"APIKeyBody": ginauth.APIKeyBody{}, "APIKeyPage": ginauth.APIKeyPage{}, "AcceptInviteRequest": ginauth.AcceptInviteRequest{},
+	"ActiveOrgBody": ginauth.ActiveOrgBody{}, "AuthResponse": ginauth.AuthResponse{}, "ChangePasswordRequest": ginauth.ChangePasswordRequest{},
+	"ChangeRoleRequest": ginauth.ChangeRoleRequest{}, "ConfirmEmailResponse": ginauth.ConfirmEmailResponse{},
+	"CreateAPIKeyRequest": ginauth.CreateAPIKeyRequest{}, "CreateInviteRequest": ginauth.CreateInviteRequest{},
+	"CreateOrganizationRequest": ginauth.CreateOrganizationRequest{}, "CreatedAPIKeyBody": ginauth.CreatedAPIKeyBody{},
+	"CreatedInviteBody": ginauth.CreatedInviteBody{}, "CredentialsRequest": ginauth.CredentialsRequest{}, "EmailRequest": ginauth.EmailRequest{},
+	"ErrorBody": ginauth.ErrorBody{}, "InviteBody": ginauth.InviteBody{}, "OrganizationBody": ginauth.OrganizationBody{},
+	"OrganizationMemberBody": ginauth.OrganizationMemberBody{}, "RenameOrganizationRequest": ginauth.RenameOrganizationRequest{},
+	"ResetPasswordRequest": ginauth.ResetPasswordRequest{}, "RevokedSessionsResponse": ginauth.RevokedSessionsResponse{},
+	"SessionBody": ginauth.SessionBody{}, "SessionResponse": ginauth.SessionResponse{}, "StatusResponse": ginauth.StatusResponse{},
+	"SwitchOrganizationRequest": ginauth.SwitchOrganizationRequest{}, "TokenRequest": ginauth.TokenRequest{}, "UserBody": ginauth.UserBody{},
+}
+
+// TestOpenAPIRequiredFields: a property is required in the document
+// exactly when the server always writes it (responses) or needs it
+// (requests): when its Go field has no omitempty. Typed clients (the SDK)
+// then need no `?.` for what is always there.
+func TestOpenAPIRequiredFields(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "docs", "swagger.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Definitions map[string]struct {
+			Type       string                     `json:"type"`
+			Required   []string                   `json:"required"`
+			Properties map[string]json.RawMessage `json:"properties"`
+		} `json:"definitions"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for name, def := range doc.Definitions {
+		if def.Type != "object" {
+			continue // enums (Role, OrganizationKind)
+		}
+		v, ok := documentedTypes[name]
+		if !ok {
+			t.Errorf("definition %s: add its Go type to documentedTypes", name)
+			continue
+		}
+		var want, got []string
+		var props []string
+		for _, f := range jsonFields(reflect.TypeOf(v)) {
+			props = append(props, f.name)
+			if !f.omitempty {
+				want = append(want, f.name)
+			}
+		}
+		got = append(got, def.Required...)
+		sort.Strings(want)
+		sort.Strings(got)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("definition %s: required %v, want %v (every field without omitempty)", name, got, want)
+		}
+		if len(props) != len(def.Properties) {
+			t.Errorf("definition %s: %d properties, the Go type has %d", name, len(def.Properties), len(props))
+		}
+	}
+}
+
+type jsonField struct {
+	name      string
+	omitempty bool
+}
+
+// jsonFields lists the JSON fields of struct type t as encoding/json
+// writes them, embedded structs flattened.
+func jsonFields(t reflect.Type) []jsonField {
+	var out []jsonField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if f.Anonymous && tag == "" {
+			out = append(out, jsonFields(f.Type)...)
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, jsonField{name: name, omitempty: strings.Contains(opts, "omitempty")})
+	}
+	return out
 }

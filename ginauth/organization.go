@@ -384,7 +384,16 @@ func (a *Auth) fallBackToPersonal(c *gin.Context, p *Principal, orgID string) bo
 		a.storeFailure(c, err)
 		return false
 	}
-	if err := a.setAccessCookie(c, u, active, p.SessionID); err != nil {
+	// The session's end bounds the new cookie's life (accessCookieTTL).
+	var sessionEnd time.Time
+	switch s, err := a.store.SessionByID(ctx, p.SessionID); {
+	case err == nil && s.Active(a.now()):
+		sessionEnd = s.ExpiresAt
+	case err != nil && !errors.Is(err, ErrNotFound):
+		a.storeFailure(c, err)
+		return false
+	}
+	if err := a.setAccessCookie(c, u, active, p.SessionID, sessionEnd); err != nil {
 		a.storeFailure(c, err)
 		return false
 	}
@@ -460,7 +469,8 @@ func (a *Auth) switchOrganization(c *gin.Context) {
 		return
 	}
 	active := MembershipDetail{Membership: m, Organization: org}
-	if err := a.setAccessCookie(c, u, active, p.SessionID); err != nil {
+	s, _ := currentSession(c)
+	if err := a.setAccessCookie(c, u, active, p.SessionID, s.ExpiresAt); err != nil {
 		a.storeFailure(c, err)
 		return
 	}

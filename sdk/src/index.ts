@@ -1,6 +1,7 @@
 // @fastauth/sdk: typed helpers for every fastauth route, on top of the
-// client generated from docs/swagger.json (src/client, do not edit) and the
-// session layer (src/session.ts).
+// client generated from docs/swagger.json (src/client, do not edit), the
+// session layer (src/session.ts) and a framework-free session store
+// (src/store.ts; its React hook is the separate entry @fastauth/sdk/react).
 
 import { createClient, createConfig, type Client } from './client/client/index.js';
 import * as api from './client/sdk.gen.js';
@@ -9,6 +10,8 @@ import type {
   ApiKeyPage,
   AuthResponse,
   ConfirmEmailResponse,
+  CreatedApiKeyBody,
+  CreatedInviteBody,
   InviteBody,
   OrganizationMemberBody,
   RevokedSessionsResponse,
@@ -19,8 +22,21 @@ import type {
 import { FastauthError, SessionFetch, type SessionOptions, type SignedOutEvent } from './session.js';
 
 export { FastauthError, SessionFetch };
-export type { FastauthErrorCode, SessionOptions, SignedOutEvent } from './session.js';
+export type { FastauthErrorCode, SessionEvent, SessionOptions, SignedOutEvent } from './session.js';
+export { createSessionStore, type SessionSnapshot, type SessionStatus, type SessionStore } from './store.js';
 export type * from './client/types.gen.js';
+
+/**
+ * What a call taught the client about who is signed in (see
+ * Fastauth.subscribe): the signed-in user and organization, signed out, or
+ * `changed` when only the server can tell (after sign-up, which sets cookies
+ * only when no email confirmation is required; after leaving or deleting the
+ * active organization; after a password reset or revoking this session).
+ */
+export type SessionChange =
+  | { type: 'signedIn'; session: AuthResponse }
+  | { type: 'signedOut'; error?: FastauthError }
+  | { type: 'changed' };
 
 /** Options of createFastauth. */
 export interface FastauthOptions {
@@ -102,26 +118,66 @@ export function createFastauth(options: FastauthOptions) {
   );
   const c = { client };
 
+  const listeners = new Set<(change: SessionChange) => void>();
+  const emit = (change: SessionChange) => {
+    for (const listener of [...listeners]) listener(change);
+  };
+  session.subscribe((event) =>
+    emit(event.type === 'refreshed' ? { type: 'signedIn', session: event.session } : { type: 'signedOut', error: event.error }),
+  );
+  // tell passes a call's result through, telling the listeners what it
+  // means for the session.
+  const tell = async <T>(call: Promise<T>, change: (result: T) => SessionChange): Promise<T> => {
+    const result = await call;
+    emit(change(result));
+    return result;
+  };
+  const signedIn = (session: AuthResponse): SessionChange => ({ type: 'signedIn', session });
+  const changed = (): SessionChange => ({ type: 'changed' });
+
   return {
     /** The generated client, for calls the helpers do not cover. */
     client,
-    /** The session layer (refresh single flight, refresh counter). */
+    /**
+     * The session layer: `session.fetch` (the application's own calls with
+     * refresh-and-retry), `session.refresh()`, `session.refreshCount`.
+     */
     session,
+    /**
+     * Listens to what the helpers learn about who is signed in (the session
+     * store builds on it); returns the function that stops listening.
+     */
+    subscribe(listener: (change: SessionChange) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
 
     // ---- account
 
     /** POST /sign-up: creates an account and its personal workspace. */
     signUp: (email: string, password: string): Promise<AuthResponse> =>
-      unwrap(api.postSignUp({ ...c, body: { email, password } })),
+      tell(unwrap(api.postSignUp({ ...c, body: { email, password } })), changed),
     /** POST /sign-in: new session, cookies set. */
     signIn: (email: string, password: string): Promise<AuthResponse> =>
-      unwrap(api.postSignIn({ ...c, body: { email, password } })),
+      tell(unwrap(api.postSignIn({ ...c, body: { email, password } })), signedIn),
     /** POST /refresh: rotates the refresh token (callers rarely need it: the session layer does it). */
-    refresh: (): Promise<AuthResponse> => unwrap(api.postRefresh({ ...c })),
+    refresh: (): Promise<AuthResponse> => tell(unwrap(api.postRefresh({ ...c })), signedIn),
     /** POST /sign-out: revokes this session and clears the cookies. */
-    signOut: (): Promise<StatusResponse> => unwrap(api.postSignOut({ ...c })),
+    signOut: (): Promise<StatusResponse> =>
+      tell(unwrap(api.postSignOut({ ...c })), (): SessionChange => ({ type: 'signedOut' })),
     /** GET /me: the user and their active organization. */
-    me: (): Promise<AuthResponse> => unwrap(api.getMe({ ...c })),
+    me: (): Promise<AuthResponse> => tell(unwrap(api.getMe({ ...c })), signedIn),
+    /**
+     * GET /session: the signed-in user and organization, or `null` for an
+     * anonymous visitor (never a 401 for one). One request on a page load;
+     * an expired access token is refreshed first. It is the session store's
+     * question, so it tells subscribers nothing itself: use store.load() to
+     * update a store.
+     */
+    getSession: (): Promise<AuthResponse | null> =>
+      unwrap(api.getSession({ ...c })).then(({ user, organization, auth_role }) =>
+        user && organization && auth_role !== undefined ? { user, organization, auth_role } : null,
+      ),
 
     password: {
       /** POST /password/change: revokes my other sessions. */
@@ -133,7 +189,7 @@ export function createFastauth(options: FastauthOptions) {
       forgot: (email: string): Promise<StatusResponse> => unwrap(api.postPasswordForgot({ ...c, body: { email } })),
       /** POST /password/reset: sets a new password with the mailed token; revokes all sessions. */
       reset: (token: string, password: string): Promise<StatusResponse> =>
-        unwrap(api.postPasswordReset({ ...c, body: { token, password } })),
+        tell(unwrap(api.postPasswordReset({ ...c, body: { token, password } })), changed),
     },
 
     email: {
@@ -142,25 +198,27 @@ export function createFastauth(options: FastauthOptions) {
         unwrap(api.postEmailConfirmSend({ ...c, body: { email } })),
       /** POST /email/confirm: confirms the address with the mailed token. */
       confirm: (token: string): Promise<ConfirmEmailResponse> =>
-        unwrap(api.postEmailConfirm({ ...c, body: { token } })),
+        tell(unwrap(api.postEmailConfirm({ ...c, body: { token } })), changed),
       /** GET /email/confirm?token=: the link of the mail. */
       confirmLink: (token: string): Promise<ConfirmEmailResponse> =>
-        unwrap(api.getEmailConfirm({ ...c, query: { token } })),
+        tell(unwrap(api.getEmailConfirm({ ...c, query: { token } })), changed),
     },
 
     sessions: {
       /** GET /sessions: my active sessions, `current` marked. */
       list: (): Promise<SessionBody[]> => unwrap(api.getSessions({ ...c })),
-      /** DELETE /sessions/{session_id}. */
+      /** DELETE /sessions/{session_id}: revoking the current session signs this client out. */
       revoke: (sessionId: string): Promise<SessionBody> =>
-        unwrap(api.deleteSessionsBySessionId({ ...c, path: { session_id: sessionId } })),
+        tell(unwrap(api.deleteSessionsBySessionId({ ...c, path: { session_id: sessionId } })), (s) =>
+          s.current ? { type: 'signedOut' } : changed(),
+        ),
       /** POST /sessions/revoke-others: signs out every other device. */
       revokeOthers: (): Promise<RevokedSessionsResponse> => unwrap(api.postSessionsRevokeOthers({ ...c })),
     },
 
     apiKeys: {
       /** POST /api-keys: the plaintext `key` is returned only here. */
-      create: (name: string, expiresAt?: Date | string): Promise<ApiKeyBody> =>
+      create: (name: string, expiresAt?: Date | string): Promise<CreatedApiKeyBody> =>
         unwrap(
           api.postApiKeys({
             ...c,
@@ -201,10 +259,10 @@ export function createFastauth(options: FastauthOptions) {
         ),
       /** DELETE /organizations/{organization_id}: owner; not the personal workspace. */
       delete: (organizationId: string): Promise<OrganizationMemberBody> =>
-        unwrap(api.deleteOrganizationsByOrganizationId({ ...c, path: { organization_id: organizationId } })),
+        tell(unwrap(api.deleteOrganizationsByOrganizationId({ ...c, path: { organization_id: organizationId } })), changed),
       /** POST /organizations/current: switches the active organization. */
       switch: (organizationId: string): Promise<AuthResponse> =>
-        unwrap(api.postOrganizationsCurrent({ ...c, body: { organization_id: organizationId } })),
+        tell(unwrap(api.postOrganizationsCurrent({ ...c, body: { organization_id: organizationId } })), signedIn),
 
       members: {
         /** GET /organizations/{organization_id}/members: admin or owner. */
@@ -221,11 +279,14 @@ export function createFastauth(options: FastauthOptions) {
           ),
         /** DELETE /organizations/{organization_id}/members/{member_user_id}. */
         remove: (organizationId: string, userId: string): Promise<OrganizationMemberBody> =>
-          unwrap(
-            api.deleteOrganizationsByOrganizationIdMembersByMemberUserId({
-              ...c,
-              path: { organization_id: organizationId, member_user_id: userId },
-            }),
+          tell(
+            unwrap(
+              api.deleteOrganizationsByOrganizationIdMembersByMemberUserId({
+                ...c,
+                path: { organization_id: organizationId, member_user_id: userId },
+              }),
+            ),
+            changed,
           ),
       },
 
@@ -234,7 +295,7 @@ export function createFastauth(options: FastauthOptions) {
         list: (organizationId: string): Promise<InviteBody[]> =>
           unwrap(api.getOrganizationsByOrganizationIdInvites({ ...c, path: { organization_id: organizationId } })),
         /** POST /organizations/{organization_id}/invites: the `token` is returned once and mailed. */
-        create: (organizationId: string, email: string, role: Role = 'member'): Promise<InviteBody> =>
+        create: (organizationId: string, email: string, role: Role = 'member'): Promise<CreatedInviteBody> =>
           unwrap(
             api.postOrganizationsByOrganizationIdInvites({
               ...c,
@@ -252,7 +313,7 @@ export function createFastauth(options: FastauthOptions) {
           ),
         /** POST /organizations/invites/accept: joins and switches to the organization. */
         accept: (token: string): Promise<AuthResponse> =>
-          unwrap(api.postOrganizationsInvitesAccept({ ...c, body: { token } })),
+          tell(unwrap(api.postOrganizationsInvitesAccept({ ...c, body: { token } })), signedIn),
       },
     },
   };

@@ -1,14 +1,15 @@
 // Hand-written session layer of the fastauth SDK.
 //
-// fastauth never refreshes silently: a protected route answers
-// 401 token_expired once the access token has expired, and the client is
-// expected to call POST {base}/refresh and retry. SessionFetch does that for
-// every request made through it:
+// fastauth never refreshes silently: a route answers 401 token_expired once
+// the access token has expired (the server keeps the access cookie for the
+// whole session, so browsers still send the expired token), and the client
+// is expected to call POST {base}/refresh and retry. SessionFetch does that
+// for every request made through it:
 //
-//   - a 401 token_expired (or invalid_token: browsers drop an expired
-//     access cookie, so the server may see none at all) on a cookie request
-//     triggers ONE refresh shared by every concurrent caller (single flight),
-//     then each original request is retried once;
+//   - a 401 token_expired on a cookie request triggers ONE refresh shared by
+//     every concurrent caller (single flight), then each original request is
+//     retried once; any other 401 (invalid_token: no session at all) is
+//     answered as it is, without a refresh;
 //   - if the refresh itself fails, the request is still retried once (after
 //     a short pause), because another tab may have refreshed the shared
 //     cookies meanwhile; only when that retry is refused too is the session
@@ -18,6 +19,8 @@
 //   - in browsers the refresh is also serialized across tabs with the Web
 //     Locks API when it is available, so two tabs whose tokens expire
 //     together do not race to rotate the same refresh token.
+
+import type { AuthResponse } from './client/types.gen.js';
 
 /** Error codes the server may answer in `code` (stable, snake_case). */
 export type FastauthErrorCode =
@@ -90,9 +93,16 @@ export class FastauthError extends Error {
 
 /** What a signed-out notification carries. */
 export interface SignedOutEvent {
-  /** The error of the request that could not be recovered by a refresh. */
+  /** The 401 of the cookie request that ended signed out (after a refresh, when one was tried). */
   error: FastauthError;
 }
+
+/** An event of the session layer, for SessionFetch.subscribe. */
+export type SessionEvent =
+  /** This instance refreshed the session; `session` is the server's answer. */
+  | { type: 'refreshed'; session: AuthResponse }
+  /** A cookie request ended in 401 invalid_token or token_expired. */
+  | ({ type: 'signedOut' } & SignedOutEvent);
 
 /** Options of the session layer. */
 export interface SessionOptions {
@@ -108,7 +118,10 @@ export interface SessionOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Credentials mode of the refresh request (default `include`). */
   credentials?: RequestCredentials;
-  /** Called once per unrecoverable 401 of a cookie request. */
+  /**
+   * Called when a cookie request ends in 401 `invalid_token` or
+   * `token_expired`: no session, or one a refresh could not recover.
+   */
   onSignedOut?: (event: SignedOutEvent) => void;
   /**
    * Serialize refreshes across browser tabs with the Web Locks API when it
@@ -148,6 +161,7 @@ export class SessionFetch {
   private lastRefreshOK = false;
   private inflight: Promise<boolean> | null = null;
   private refreshes = 0;
+  private readonly listeners = new Set<(event: SessionEvent) => void>();
 
   constructor(options: SessionOptions) {
     const origin = typeof location !== 'undefined' ? location.href : undefined;
@@ -165,7 +179,12 @@ export class SessionFetch {
     return this.refreshes;
   }
 
-  /** The fetch function: same signature as the global one. */
+  /**
+   * The fetch function: same signature as the global one. Route the
+   * application's own cookie-authenticated calls through it to get the same
+   * refresh-and-retry as the SDK's helpers:
+   * `await auth.session.fetch('/api/projects')`.
+   */
   readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
     if (!this.mayRefresh(request)) return this.transport(request);
@@ -175,27 +194,51 @@ export class SessionFetch {
     const generation = this.generation;
     const first = await this.transport(request);
     if (first.status !== 401) return first;
-    const code = (await FastauthError.fromResponse(first)).code;
-    if (code !== 'token_expired' && code !== 'invalid_token') return first;
+    const error = await FastauthError.fromResponse(first);
+    if (error.code !== 'token_expired') {
+      this.signedOut(error);
+      return first;
+    }
 
     const refreshed = await this.refreshAfter(generation, sentAt);
     if (!refreshed && this.failedRefreshPause > 0) {
       await new Promise((resolve) => setTimeout(resolve, this.failedRefreshPause));
     }
     const second = await this.transport(retry);
-    if (second.status === 401) {
-      const error = await FastauthError.fromResponse(second);
-      this.onSignedOut?.({ error });
-    }
+    if (second.status === 401) this.signedOut(await FastauthError.fromResponse(second));
     return second;
   };
 
   /**
-   * Refreshes the session now (single flight: concurrent calls share one
-   * request). Resolves to whether the server issued new tokens.
+   * Refreshes the session now, without waiting for a 401 (single flight:
+   * concurrent calls, and requests recovering from token_expired, share one
+   * request). Resolves to whether the server issued new tokens; never
+   * rejects (a network failure resolves to false).
    */
   refresh(): Promise<boolean> {
     return this.refreshAfter(this.generation, Date.now());
+  }
+
+  /**
+   * Listens to the session layer's events (refreshed, signed out); returns
+   * the function that stops listening.
+   */
+  subscribe(listener: (event: SessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // signedOut reports a 401 invalid_token or token_expired that ends a
+  // cookie request; other 401s (invalid_credentials of a wrong current
+  // password, ...) say nothing about the session.
+  private signedOut(error: FastauthError): void {
+    if (error.code !== 'invalid_token' && error.code !== 'token_expired') return;
+    this.onSignedOut?.({ error });
+    this.emit({ type: 'signedOut', error });
+  }
+
+  private emit(event: SessionEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
   }
 
   // mayRefresh reports whether a 401 of request may be recovered by a
@@ -245,15 +288,27 @@ export class SessionFetch {
     const response = await this.transport(
       new Request(url, { method: 'POST', credentials: this.credentials, headers: { Accept: 'application/json' } }),
     );
-    // Drain the body so the connection can be reused.
-    await response.arrayBuffer().catch(() => undefined);
+    // Read the body in every case, so the connection can be reused.
+    const text = await response.text().catch(() => '');
+    if (response.ok) {
+      const body = parseJSON(text);
+      if (isAuthResponse(body)) this.emit({ type: 'refreshed', session: body });
+    }
     return response.ok;
   }
 }
 
+function isAuthResponse(body: unknown): body is AuthResponse {
+  const b = body as Partial<AuthResponse> | null | undefined;
+  return typeof b === 'object' && b !== null && typeof b.user === 'object' && b.user !== null && typeof b.organization === 'object';
+}
+
 async function readJSON(response: Response): Promise<unknown> {
+  return parseJSON(await response.clone().text().catch(() => ''));
+}
+
+function parseJSON(text: string): unknown {
   try {
-    const text = await response.clone().text();
     return text ? JSON.parse(text) : undefined;
   } catch {
     return undefined;

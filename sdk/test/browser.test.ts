@@ -1,10 +1,12 @@
 // End to end in a real browser: Debian's headless Chromium (never a
 // downloaded one) drives the demo page served by the example server at
-// /demo/, which uses the SDK bundle. Access tokens live 3 s.
+// /demo/, which uses the SDK bundle, and a React page using useSession.
+// Access tokens live 3 s.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Fastauth } from '../src/index.js';
 import { email, PASSWORD, sleep, startServer, type TestServer } from './server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,7 +36,7 @@ async function openDemo(): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err));
   await page.goto(`${server.origin}/demo/`);
-  // The page asks /auth/me on load; wait for that first action to settle.
+  // The page asks GET /auth/session on load; wait for that first action to settle.
   await page.waitForFunction(() => Number(document.getElementById('last')?.dataset.seq) >= 1);
   return page;
 }
@@ -130,5 +132,80 @@ describe('demo page in headless Chromium', () => {
     v = await view(tab2);
     expect(v.state).toBe('signed-out');
     expect(v.error).toContain('401');
+  });
+});
+
+describe('useSession (@fastauth/sdk/react) in headless Chromium', () => {
+  // The page lives on the example server's origin (so its cookies are the
+  // server's) but is served by the test: Playwright answers /react-test/.
+  async function openReactPage(): Promise<{ page: Page; authRequests: string[] }> {
+    const page = await context.newPage();
+    page.on('pageerror', (err) => console.error('page error:', err));
+    const authRequests: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/auth/')) authRequests.push(`${r.method()} ${url.pathname}`);
+    });
+    await page.route(`${server.origin}/react-test/**`, (route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (path.endsWith('/app.js')) return route.fulfill({ contentType: 'text/javascript', body: reactBundle });
+      return route.fulfill({
+        contentType: 'text/html',
+        body: '<!doctype html><meta charset="utf-8"><div id="root"></div><script type="module" src="/react-test/app.js"></script>',
+      });
+    });
+    await page.goto(`${server.origin}/react-test/`);
+    return { page, authRequests };
+  }
+
+  const status = (page: Page) => page.locator('#session').getAttribute('data-status');
+  const waitStatus = (page: Page, want: string) =>
+    page.waitForFunction((w) => document.getElementById('session')?.dataset.status === w, want, { timeout: 20_000 });
+
+  let reactBundle = '';
+  beforeAll(async () => {
+    const { build } = await import('esbuild');
+    const out = await build({
+      entryPoints: [resolve(import.meta.dirname, 'react-app.ts')],
+      bundle: true,
+      format: 'esm',
+      target: 'es2022',
+      write: false,
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'silent',
+    });
+    reactBundle = out.outputFiles[0]!.text;
+  });
+
+  it('starts with one request, follows sign-up, expiry and sign-out', async () => {
+    await context.clearCookies();
+    const { page, authRequests } = await openReactPage();
+    await waitStatus(page, 'signedOut');
+    expect(authRequests).toEqual(['GET /auth/session']); // one request, no refresh, no 401
+
+    const address = email('react');
+    await page.evaluate(([e, p]) => (window as unknown as { fastauth: Fastauth }).fastauth.signUp(e!, p!), [address, PASSWORD]);
+    await waitStatus(page, 'signedIn');
+    expect(await page.locator('#session').textContent()).toBe(`${address} in Personal`);
+
+    // A new page of the signed-in browser: still one request.
+    const second = await openReactPage();
+    await waitStatus(second.page, 'signedIn');
+    expect(second.authRequests).toEqual(['GET /auth/session']);
+
+    // After expiry the browser still sends the expired cookie: token_expired,
+    // one refresh, the same question again.
+    await pastExpiry();
+    const third = await openReactPage();
+    await waitStatus(third.page, 'signedIn');
+    expect(third.authRequests).toEqual(['GET /auth/session', 'POST /auth/refresh', 'GET /auth/session']);
+
+    // Sign out in one page: the other learns it at its next call.
+    await third.page.evaluate(() => (window as unknown as { fastauth: Fastauth }).fastauth.signOut());
+    await waitStatus(third.page, 'signedOut');
+    await second.page.evaluate(() => (window as unknown as { fastauth: Fastauth }).fastauth.me().catch(() => undefined));
+    await waitStatus(second.page, 'signedOut');
+    expect(await status(page)).toBe('signedIn'); // a page that made no call yet does not know
+    for (const p of [page, second.page, third.page]) await p.close();
   });
 });

@@ -1,8 +1,8 @@
 // Runs the SDK against the real example server (SQLite, 2 s access tokens):
 // real HTTP, real cookies (a small jar stands in for the browser's).
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFastauth, FastauthError, type SignedOutEvent } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createFastauth, createSessionStore, FastauthError, type SessionSnapshot, type SignedOutEvent } from '../src/index.js';
 import { CookieJar, email, PASSWORD, sleep, startServer, type TestServer } from './server.js';
 
 const ACCESS_TTL_MS = 2000;
@@ -82,21 +82,21 @@ function mailsTo(address: string, kind: string): OutboxMail[] {
 describe('account', () => {
   it('signs up, sees the user, signs in again', async () => {
     const { sdk, address, res, jar } = await signedUp();
-    expect(res.user?.email).toBe(address);
-    expect(res.organization?.kind).toBe('personal');
-    expect(res.organization?.role).toBe('owner');
+    expect(res.user.email).toBe(address);
+    expect(res.organization.kind).toBe('personal');
+    expect(res.organization.role).toBe('owner');
     expect(res.auth_role).toBe('authenticated');
     expect(jar.has('access_token')).toBe(true);
     expect(jar.has('refresh_token')).toBe(true);
 
     const me = await sdk.me();
-    expect(me.user?.id).toBe(res.user?.id);
-    expect(me.organization?.id).toBe(res.organization?.id);
+    expect(me.user.id).toBe(res.user.id);
+    expect(me.organization.id).toBe(res.organization.id);
 
     const again = newClient();
     const signIn = await again.sdk.signIn(address, PASSWORD);
-    expect(signIn.user?.id).toBe(res.user?.id);
-    expect((await again.sdk.me()).user?.email).toBe(address);
+    expect(signIn.user.id).toBe(res.user.id);
+    expect((await again.sdk.me()).user.email).toBe(address);
   });
 
   it('types the server errors by code', async () => {
@@ -106,17 +106,17 @@ describe('account', () => {
     await expectError(sdk.signIn(address, 'wrong-password-1'), 401, 'invalid_credentials');
     await expectError(sdk.signUp('not-an-email', PASSWORD), 400, 'invalid_email');
     await expectError(sdk.signUp(email(), 'short'), 400, 'weak_password');
-    // Never signed in: the session layer tries one refresh, then gives up.
+    // Never signed in: invalid_token, and no refresh (only token_expired asks for one).
     const fe = await expectError(sdk.me(), 401, 'invalid_token');
     expect(fe).toBeInstanceOf(Error);
-    expect(sdk.session.refreshCount).toBe(1);
+    expect(sdk.session.refreshCount).toBe(0);
   });
 
   it('changes the password and keeps the current session', async () => {
     const { sdk, address } = await signedUp();
     await expectError(sdk.password.change('wrong-password-1', 'new-password-2'), 401, 'invalid_credentials');
     expect((await sdk.password.change(PASSWORD, 'new-password-2')).status).toBe('password_changed');
-    expect((await sdk.me()).user?.email).toBe(address);
+    expect((await sdk.me()).user.email).toBe(address);
     await expectError(newClient().sdk.signIn(address, PASSWORD), 401, 'invalid_credentials');
     await newClient().sdk.signIn(address, 'new-password-2');
   });
@@ -134,13 +134,13 @@ describe('account', () => {
 
   it('confirms the email address with the mailed token', async () => {
     const { sdk, address, res } = await signedUp();
-    expect(res.user?.email_confirmed_at ?? null).toBeNull();
+    expect(res.user.email_confirmed_at).toBeNull();
     await sdk.email.sendConfirmation(address);
     const mails = await waitForMails(address, 'email_confirm');
     expect(mails.length).toBeGreaterThanOrEqual(1);
     const confirmed = await sdk.email.confirm(mails.at(-1)!.token);
-    expect(confirmed.user?.email_confirmed_at).toBeTruthy();
-    expect((await sdk.me()).user?.email_confirmed_at).toBeTruthy();
+    expect(confirmed.user.email_confirmed_at).toBeTruthy();
+    expect((await sdk.me()).user.email_confirmed_at).toBeTruthy();
     await expectError(sdk.email.confirmLink(mails.at(-1)!.token), 401, 'invalid_token');
   });
 });
@@ -150,39 +150,66 @@ describe('expiry and transparent refresh', () => {
     const { sdk, jar } = await signedUp();
     const before = server.refreshes();
     await pastExpiry();
-    expect(jar.has('access_token')).toBe(false); // dropped, as a browser does
+    // The access cookie lives as long as the session, so the expired token
+    // is still sent and the server answers token_expired, not invalid_token.
+    expect(jar.has('access_token')).toBe(true);
+    const raw = await jar.fetch(new Request(`${server.authUrl}/me`));
+    expect(raw.status).toBe(401);
+    expect(((await raw.json()) as { code: string }).code).toBe('token_expired');
     const me = await sdk.me();
-    expect(me.user?.email).toBeTruthy();
+    expect(me.user.email).toBeTruthy();
     expect(sdk.session.refreshCount).toBe(1);
     expect(server.refreshes() - before).toBe(1);
+  });
+
+  it('never refreshes on invalid_token: there is no session to recover', async () => {
+    const events: SignedOutEvent[] = [];
+    const { sdk, jar } = newClient(undefined, (e) => events.push(e));
+    const before = server.refreshes();
+    await expectError(sdk.me(), 401, 'invalid_token');
+    await expectError(sdk.organizations.list(), 401, 'invalid_token');
+    expect(sdk.session.refreshCount).toBe(0);
+    expect(server.refreshes() - before).toBe(0);
+    expect(events.map((e) => e.error.code)).toEqual(['invalid_token', 'invalid_token']);
+    // A wrong current password is a 401 too, but says nothing about the session.
+    await sdk.signUp(email(), PASSWORD);
+    await expectError(sdk.password.change('wrong-password-1', 'new-password-2'), 401, 'invalid_credentials');
+    expect(events).toHaveLength(2);
     expect(jar.has('access_token')).toBe(true);
   });
 
-  it('recovers from 401 token_expired when the expired cookie is still sent', async () => {
-    const { sdk, jar } = await signedUp();
-    // Keep the cookie past its Max-Age, as a client with a skewed clock would.
-    const stale = new CookieJar();
-    stale.copyFrom(jar);
-    const raw = await fetch(`${server.authUrl}/me`, {
-      headers: { Cookie: `access_token=${cookieValue(jar, 'access_token')}` },
-    });
-    expect(raw.status).toBe(200);
-    const token = cookieValue(jar, 'access_token');
+  it('getSession: one request for an anonymous visitor, the session when signed in, a refresh after expiry', async () => {
+    const sessionRequests = () => server.output().split('\n').filter((l) => l.includes('path=/auth/session ')).length;
+    const anonymous = newClient();
+    let before = sessionRequests();
+    const refreshesBefore = server.refreshes();
+    expect(await anonymous.sdk.getSession()).toBeNull();
+    expect(sessionRequests() - before).toBe(1);
+    expect(server.refreshes() - refreshesBefore).toBe(0);
+
+    const { sdk, res } = await signedUp();
+    expect(await sdk.getSession()).toEqual(res);
     await pastExpiry();
-    const expired = await fetch(`${server.authUrl}/me`, { headers: { Cookie: `access_token=${token}` } });
-    expect(expired.status).toBe(401);
-    expect(((await expired.json()) as { code: string }).code).toBe('token_expired');
-    // The SDK, through a transport that keeps sending the expired cookie.
-    const keepExpired = async (request: Request) => {
-      const headers = new Headers(request.headers);
-      if (!jar.has('access_token')) headers.set('Cookie', `access_token=${token}`);
-      const r = new Request(request, { headers });
-      return jar.fetch(r);
-    };
-    const sdk2 = createFastauth({ baseUrl: server.authUrl, fetch: keepExpired });
-    expect((await sdk2.me()).user?.email).toBeTruthy();
-    expect(sdk2.session.refreshCount).toBe(1);
-    void sdk;
+    before = sessionRequests();
+    expect(await sdk.getSession()).toEqual(res);
+    expect(sdk.session.refreshCount).toBe(1);
+    expect(sessionRequests() - before).toBe(2); // 401 token_expired, then the retry
+    await sdk.signOut();
+    expect(await sdk.getSession()).toBeNull();
+  });
+
+  it("session.fetch refreshes around the application's own calls; session.refresh() on demand", async () => {
+    const { sdk, res } = await signedUp();
+    await pastExpiry();
+    const whoami = await sdk.session.fetch(`${server.origin}/api/whoami`);
+    expect(whoami.status).toBe(200);
+    expect(((await whoami.json()) as { user_id: string }).user_id).toBe(res.user.id);
+    expect(sdk.session.refreshCount).toBe(1);
+    // Explicit refresh: single flight for concurrent callers.
+    const [a, b] = await Promise.all([sdk.session.refresh(), sdk.session.refresh()]);
+    expect([a, b]).toEqual([true, true]);
+    expect(sdk.session.refreshCount).toBe(2);
+    expect(await newClient().sdk.session.refresh()).toBe(false);
   });
 
   it('shares one refresh between concurrent callers', async () => {
@@ -209,6 +236,10 @@ describe('expiry and transparent refresh', () => {
     expect(sdk.session.refreshCount).toBe(1);
     expect(events).toHaveLength(1);
     expect(events[0]!.error.code).toBe('invalid_token');
+    // The failed refresh cleared the access cookie: the next call does not refresh again.
+    expect(jar.has('access_token')).toBe(false);
+    await expectError(sdk.me(), 401, 'invalid_token');
+    expect(sdk.session.refreshCount).toBe(1);
   });
 
   it('a second tab sharing the cookies stays signed in when its own refresh loses the race', async () => {
@@ -219,11 +250,11 @@ describe('expiry and transparent refresh', () => {
     await pastExpiry();
     const before = server.refreshes();
     const [a, b] = await Promise.all([tab1.me(), tab2.me()]);
-    expect(a.user?.id).toBe(b.user?.id);
+    expect(a.user.id).toBe(b.user.id);
     expect(tab1.session.refreshCount).toBeLessThanOrEqual(1);
     expect(tab2.session.refreshCount).toBeLessThanOrEqual(1);
     expect(server.refreshes() - before).toBeLessThanOrEqual(2);
-    expect((await tab2.me()).user?.id).toBe(a.user?.id);
+    expect((await tab2.me()).user.id).toBe(a.user.id);
   });
 });
 
@@ -239,7 +270,7 @@ describe('sessions', () => {
     expect(list).toHaveLength(3);
     expect(list.filter((s) => s.current)).toHaveLength(1);
 
-    const otherId = (await other.sdk.sessions.list()).find((s) => s.current)!.id!;
+    const otherId = (await other.sdk.sessions.list()).find((s) => s.current)!.id;
     const revoked = await sdk.sessions.revoke(otherId);
     expect(revoked.id).toBe(otherId);
     await expectError(sdk.sessions.revoke(otherId), 404, 'session_not_found');
@@ -255,28 +286,28 @@ describe('API keys', () => {
     const { sdk, res } = await signedUp();
     const created = await sdk.apiKeys.create('ci', new Date(Date.now() + 3600_000));
     expect(created.key).toMatch(/^sk-[0-9a-f]{64}$/);
-    expect(created.key_prefix).toBe(created.key!.slice(3, 15));
-    expect(created.organization_id).toBe(res.organization?.id);
+    expect(created.key_prefix).toBe(created.key.slice(3, 15));
+    expect(created.organization_id).toBe(res.organization.id);
 
     await sdk.apiKeys.create('second');
     const page = await sdk.apiKeys.list({ limit: 1, sortBy: 'name', sortOrder: 'asc' });
     expect(page.total).toBe(2);
     expect(page.items).toHaveLength(1);
-    expect(page.items![0]!.name).toBe('ci');
-    expect(page.items![0]!.key).toBeFalsy();
+    expect(page.items[0]!.name).toBe('ci');
+    expect(page.items[0]).not.toHaveProperty('key'); // the plaintext is shown once, at creation
     await expectError(sdk.apiKeys.list({ limit: 1000 }), 400, 'invalid_request');
 
-    const machine = createFastauth({ baseUrl: server.authUrl, apiKey: created.key! });
-    expect((await machine.me()).user?.id).toBe(res.user?.id);
+    const machine = createFastauth({ baseUrl: server.authUrl, apiKey: created.key });
+    expect((await machine.me()).user.id).toBe(res.user.id);
     expect((await machine.organizations.list()).length).toBeGreaterThanOrEqual(1);
     // Browser-session routes refuse keys.
     await expectError(machine.sessions.list(), 403, 'forbidden');
 
-    const deleted = await sdk.apiKeys.delete(created.id!);
+    const deleted = await sdk.apiKeys.delete(created.id);
     expect(deleted.id).toBe(created.id);
     await expectError(machine.me(), 401, 'invalid_token');
     expect(machine.session.refreshCount).toBe(0);
-    await expectError(sdk.apiKeys.delete(created.id!), 404, 'api_key_not_found');
+    await expectError(sdk.apiKeys.delete(created.id), 404, 'api_key_not_found');
   });
 });
 
@@ -284,18 +315,18 @@ describe('organizations', () => {
   it('creates, renames, switches, invites, manages members and deletes', async () => {
     const owner = await signedUp('owner');
     const org = await owner.sdk.organizations.create('Acme');
-    expect(org.organization?.kind).toBe('shared');
-    expect(org.organization?.name).toBe('Acme');
+    expect(org.organization.kind).toBe('shared');
+    expect(org.organization.name).toBe('Acme');
     expect(org.role).toBe('owner');
-    const orgId = org.organization!.id!;
+    const orgId = org.organization.id;
 
-    expect((await owner.sdk.organizations.list()).map((m) => m.organization?.id)).toContain(orgId);
-    expect((await owner.sdk.organizations.get(orgId)).organization?.name).toBe('Acme');
-    expect((await owner.sdk.organizations.rename(orgId, 'Acme Inc')).organization?.name).toBe('Acme Inc');
+    expect((await owner.sdk.organizations.list()).map((m) => m.organization.id)).toContain(orgId);
+    expect((await owner.sdk.organizations.get(orgId)).organization.name).toBe('Acme');
+    expect((await owner.sdk.organizations.rename(orgId, 'Acme Inc')).organization.name).toBe('Acme Inc');
 
     const switched = await owner.sdk.organizations.switch(orgId);
-    expect(switched.organization?.id).toBe(orgId);
-    expect((await owner.sdk.me()).organization?.id).toBe(orgId);
+    expect(switched.organization.id).toBe(orgId);
+    expect((await owner.sdk.me()).organization.id).toBe(orgId);
 
     // Invite a member, who accepts.
     const memberAddress = email('member');
@@ -305,10 +336,10 @@ describe('organizations', () => {
     expect(invite.token).toBeTruthy();
     expect(invite.organization_name).toBe('Acme Inc');
     expect((await owner.sdk.organizations.invites.list(orgId)).map((i) => i.id)).toContain(invite.id);
-    const accepted = await member.sdk.organizations.invites.accept(invite.token!);
-    expect(accepted.organization?.id).toBe(orgId);
-    expect(accepted.organization?.role).toBe('member');
-    await expectError(member.sdk.organizations.invites.accept(invite.token!), 404, 'invite_not_found');
+    const accepted = await member.sdk.organizations.invites.accept(invite.token);
+    expect(accepted.organization.id).toBe(orgId);
+    expect(accepted.organization.role).toBe('member');
+    await expectError(member.sdk.organizations.invites.accept(invite.token), 404, 'invite_not_found');
 
     // A non-member does not see the organization.
     const stranger = await signedUp('stranger');
@@ -317,14 +348,14 @@ describe('organizations', () => {
     // Roster and roles.
     const roster = await owner.sdk.organizations.members.list(orgId);
     expect(roster.map((m) => m.role).sort()).toEqual(['member', 'owner']);
-    const memberId = accepted.user!.id!;
+    const memberId = accepted.user.id;
     await expectError(member.sdk.organizations.members.list(orgId), 403, 'forbidden');
     const promoted = await owner.sdk.organizations.members.changeRole(orgId, memberId, 'admin');
     expect(promoted.role).toBe('admin');
 
     // Revoke an invite.
     const pending = await owner.sdk.organizations.invites.create(orgId, email('pending'), 'member');
-    const revokedInvite = await owner.sdk.organizations.invites.revoke(orgId, pending.id!);
+    const revokedInvite = await owner.sdk.organizations.invites.revoke(orgId, pending.id);
     expect(revokedInvite.revoked_at).toBeTruthy();
 
     // Remove the member, then delete the organization.
@@ -332,11 +363,90 @@ describe('organizations', () => {
     expect(removed.user_id).toBe(memberId);
     await expectError(member.sdk.organizations.get(orgId), 404, 'organization_not_found');
     const deleted = await owner.sdk.organizations.delete(orgId);
-    expect(deleted.organization?.id).toBe(orgId);
+    expect(deleted.organization.id).toBe(orgId);
     // The owner falls back to the personal workspace.
-    expect((await owner.sdk.me()).organization?.kind).toBe('personal');
+    expect((await owner.sdk.me()).organization.kind).toBe('personal');
     // The personal workspace cannot be deleted.
-    await expectError(owner.sdk.organizations.delete(owner.res.organization!.id!), 403, 'forbidden');
+    await expectError(owner.sdk.organizations.delete(owner.res.organization.id), 403, 'forbidden');
+  });
+});
+
+describe('session store', () => {
+  it('starts with one request and follows the client: sign-up, sign-in, expiry, sign-out, a 401 elsewhere', async () => {
+    const { sdk } = newClient();
+    const store = createSessionStore(sdk);
+    const seen: SessionSnapshot[] = [];
+    store.subscribe(() => seen.push(store.getSnapshot()));
+    expect(store.getSnapshot()).toEqual({ status: 'loading', session: null, error: null });
+
+    const [a, b] = await Promise.all([store.load(), store.load()]); // single flight
+    expect(a).toBe(b);
+    expect(a.status).toBe('signedOut');
+
+    // Sign-up: the store asks the server (cookies are set unless confirmation is required).
+    const address = email('store');
+    const up = await sdk.signUp(address, PASSWORD);
+    await vi.waitFor(() => expect(store.getSnapshot().status).toBe('signedIn'));
+    const snap = store.getSnapshot();
+    if (snap.status !== 'signedIn') throw new Error('not signed in');
+    expect(snap.session).toEqual(up);
+
+    // A refresh after expiry keeps the snapshot (same content: no new snapshot).
+    const count = seen.length;
+    await pastExpiry();
+    await sdk.organizations.list();
+    expect(sdk.session.refreshCount).toBe(1);
+    expect(store.getSnapshot()).toBe(snap);
+    expect(seen).toHaveLength(count);
+
+    // Switching the organization shows at once.
+    const org = await sdk.organizations.create('Store Inc');
+    await sdk.organizations.switch(org.organization.id);
+    const switched = store.getSnapshot();
+    expect(switched.status === 'signedIn' && switched.session.organization.name).toBe('Store Inc');
+
+    await sdk.signOut();
+    expect(store.getSnapshot().status).toBe('signedOut');
+    await sdk.signIn(address, PASSWORD);
+    expect(store.getSnapshot().status).toBe('signedIn');
+
+    // Signed out from another device: once the token expires, the failed refresh's 401 empties the store.
+    const other = newClient();
+    await other.sdk.signIn(address, PASSWORD);
+    await other.sdk.sessions.revokeOthers();
+    await pastExpiry();
+    await expectError(sdk.me(), 401, 'invalid_token');
+    expect(store.getSnapshot().status).toBe('signedOut');
+    store.close();
+  });
+
+  it('drops an answer that a newer change overtook, and records errors', async () => {
+    const jar = new CookieJar();
+    let hold: (() => void) | null = null;
+    // Delays the first GET /session until the test lets it go.
+    const slow = async (request: Request) => {
+      if (request.url.endsWith('/session') && hold === null) {
+        await new Promise<void>((resolve) => (hold = resolve));
+      }
+      return jar.fetch(request);
+    };
+    const sdk = createFastauth({ baseUrl: server.authUrl, fetch: slow });
+    const store = createSessionStore(sdk);
+    const loading = store.load(); // sent anonymous, held
+    await vi.waitFor(() => expect(hold).not.toBeNull());
+    const address = email('race');
+    await createFastauth({ baseUrl: server.authUrl, fetch: jar.fetch }).signUp(address, PASSWORD);
+    await sdk.signIn(address, PASSWORD);
+    expect(store.getSnapshot().status).toBe('signedIn');
+    hold!();
+    await loading;
+    expect(store.getSnapshot().status).toBe('signedIn'); // the stale answer did not win
+
+    const down = createFastauth({ baseUrl: 'http://127.0.0.1:9/auth', fetch: (r) => fetch(r) });
+    const broken = createSessionStore(down);
+    const snap = await broken.load();
+    if (snap.status !== 'error') throw new Error(`status ${snap.status}, want error`);
+    expect(snap.error.code).toBe('network_error');
   });
 });
 
@@ -354,8 +464,3 @@ describe('sign-out', () => {
   });
 });
 
-function cookieValue(jar: CookieJar, name: string): string {
-  const probe = (jar as unknown as { cookies: Map<string, { value: string }> }).cookies.get(name);
-  if (!probe) throw new Error(`no ${name} cookie`);
-  return probe.value;
-}

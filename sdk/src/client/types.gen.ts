@@ -5,53 +5,52 @@ export type ClientOptions = {
 };
 
 export type ApiKeyBody = {
-    created_at?: string;
-    created_by_user_id?: string;
-    expires_at?: string | null;
-    id?: string;
-    key?: string;
-    key_prefix?: string;
-    last_used_at?: string | null;
-    name?: string;
-    organization_id?: string;
+    created_at: string;
+    created_by_user_id: string;
+    expires_at: string | null;
+    id: string;
+    key_prefix: string;
+    last_used_at: string | null;
+    name: string;
+    organization_id: string;
 };
 
 export type ApiKeyPage = {
-    items?: Array<ApiKeyBody>;
-    limit?: number;
-    offset?: number;
-    total?: number;
+    items: Array<ApiKeyBody>;
+    limit: number;
+    offset: number;
+    total: number;
 };
 
 export type AcceptInviteRequest = {
-    token?: string;
+    token: string;
 };
 
 export type ActiveOrgBody = {
-    id?: string;
-    kind?: 'personal' | 'shared';
-    name?: string;
-    role?: 'owner' | 'admin' | 'member';
+    id: string;
+    kind: 'personal' | 'shared';
+    name: string;
+    role: 'owner' | 'admin' | 'member';
 };
 
 export type AuthResponse = {
-    auth_role?: string;
-    organization?: ActiveOrgBody;
-    user?: UserBody;
+    auth_role: string;
+    organization: ActiveOrgBody;
+    user: UserBody;
 };
 
 export type ChangePasswordRequest = {
-    current_password?: string;
-    new_password?: string;
+    current_password: string;
+    new_password: string;
 };
 
 export type ChangeRoleRequest = {
-    role?: 'owner' | 'admin' | 'member';
+    role: 'owner' | 'admin' | 'member';
 };
 
 export type ConfirmEmailResponse = {
-    status?: string;
-    user?: UserBody;
+    status: string;
+    user: UserBody;
 };
 
 export type CreateApiKeyRequest = {
@@ -59,109 +58,143 @@ export type CreateApiKeyRequest = {
      * ExpiresAt is optional; it must be in the future.
      */
     expires_at?: string;
-    name?: string;
+    name: string;
 };
 
 export type CreateInviteRequest = {
-    email?: string;
-    role?: 'owner' | 'admin' | 'member';
+    email: string;
+    role: 'owner' | 'admin' | 'member';
 };
 
 export type CreateOrganizationRequest = {
-    name?: string;
+    name: string;
+};
+
+export type CreatedApiKeyBody = {
+    created_at: string;
+    created_by_user_id: string;
+    expires_at: string | null;
+    id: string;
+    key: string;
+    key_prefix: string;
+    last_used_at: string | null;
+    name: string;
+    organization_id: string;
+};
+
+export type CreatedInviteBody = {
+    accepted_at: string | null;
+    created_at: string;
+    email: string;
+    expires_at: string;
+    id: string;
+    invited_by_user_id: string;
+    organization_id: string;
+    organization_name: string;
+    revoked_at: string | null;
+    role: 'owner' | 'admin' | 'member';
+    token: string;
 };
 
 export type CredentialsRequest = {
-    email?: string;
-    password?: string;
+    email: string;
+    password: string;
 };
 
 export type EmailRequest = {
-    email?: string;
+    email: string;
 };
 
 export type ErrorBody = {
-    code?: string;
-    message?: string;
+    code: string;
+    message: string;
 };
 
 export type InviteBody = {
-    accepted_at?: string | null;
-    created_at?: string;
-    email?: string;
-    expires_at?: string;
-    id?: string;
-    invited_by_user_id?: string;
-    organization_id?: string;
-    organization_name?: string;
-    revoked_at?: string | null;
-    role?: 'owner' | 'admin' | 'member';
-    token?: string;
+    accepted_at: string | null;
+    created_at: string;
+    email: string;
+    expires_at: string;
+    id: string;
+    invited_by_user_id: string;
+    organization_id: string;
+    organization_name: string;
+    revoked_at: string | null;
+    role: 'owner' | 'admin' | 'member';
 };
 
 export type OrganizationBody = {
-    created_at?: string;
-    id?: string;
-    kind?: 'personal' | 'shared';
-    name?: string;
-    updated_at?: string;
+    created_at: string;
+    id: string;
+    kind: 'personal' | 'shared';
+    name: string;
+    updated_at: string;
 };
 
 export type OrganizationKind = 'personal' | 'shared';
 
 export type OrganizationMemberBody = {
-    created_at?: string;
-    email?: string;
-    organization?: OrganizationBody;
-    role?: 'owner' | 'admin' | 'member';
-    user_id?: string;
+    created_at: string;
+    email: string;
+    organization: OrganizationBody;
+    role: 'owner' | 'admin' | 'member';
+    user_id: string;
 };
 
 export type RenameOrganizationRequest = {
-    name?: string;
+    name: string;
 };
 
 export type ResetPasswordRequest = {
-    password?: string;
-    token?: string;
+    password: string;
+    token: string;
 };
 
 export type RevokedSessionsResponse = {
-    revoked?: number;
+    revoked: number;
 };
 
 export type Role = 'member' | 'admin' | 'owner';
 
 export type SessionBody = {
-    created_at?: string;
+    created_at: string;
     /**
      * Current marks the session of the request.
      */
-    current?: boolean;
-    expires_at?: string;
-    id?: string;
-    ip?: string;
-    last_used_at?: string;
+    current: boolean;
+    expires_at: string;
+    id: string;
+    ip: string;
+    last_used_at: string;
     revoked_at?: string;
-    user_agent?: string;
+    user_agent: string;
+};
+
+export type SessionResponse = {
+    auth_role?: string;
+    organization?: ActiveOrgBody;
+    /**
+     * User is null when nobody is signed in; the other fields are then absent.
+     */
+    user: UserBody | null;
 };
 
 export type StatusResponse = {
-    status?: string;
+    status: string;
 };
 
 export type SwitchOrganizationRequest = {
-    organization_id?: string;
+    organization_id: string;
 };
 
 export type TokenRequest = {
-    token?: string;
+    token: string;
 };
 
 export type UserBody = {
-    email?: string;
-    email_confirmed_at?: string | null;
-    id?: string;
+    email: string;
+    email_confirmed_at: string | null;
+    id: string;
 };
 
 export type GetApiKeysData = {
@@ -253,7 +286,7 @@ export type PostApiKeysResponses = {
     /**
      * Created
      */
-    201: ApiKeyBody;
+    201: CreatedApiKeyBody;
 };
 
 export type PostApiKeysResponse = PostApiKeysResponses[keyof PostApiKeysResponses];
@@ -839,7 +872,7 @@ export type PostOrganizationsByOrganizationIdInvitesResponses = {
     /**
      * Created
      */
-    201: InviteBody;
+    201: CreatedInviteBody;
 };
 
 export type PostOrganizationsByOrganizationIdInvitesResponse = PostOrganizationsByOrganizationIdInvitesResponses[keyof PostOrganizationsByOrganizationIdInvitesResponses];
@@ -1203,6 +1236,35 @@ export type PostRefreshResponses = {
 };
 
 export type PostRefreshResponse = PostRefreshResponses[keyof PostRefreshResponses];
+
+export type GetSessionData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/session';
+};
+
+export type GetSessionErrors = {
+    /**
+     * token_expired; invalid_token for an invalid API key
+     */
+    401: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type GetSessionError = GetSessionErrors[keyof GetSessionErrors];
+
+export type GetSessionResponses = {
+    /**
+     * signed in: user, organization, auth_role; anonymous: user null
+     */
+    200: SessionResponse;
+};
+
+export type GetSessionResponse = GetSessionResponses[keyof GetSessionResponses];
 
 export type GetSessionsData = {
     body?: never;

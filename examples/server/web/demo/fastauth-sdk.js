@@ -3,15 +3,6 @@ var jsonBodySerializer = {
   bodySerializer: (body) => JSON.stringify(body, (_key, value) => typeof value === "bigint" ? value.toString() : value)
 };
 
-// src/client/core/params.gen.ts
-var extraPrefixesMap = {
-  $body_: "body",
-  $headers_: "headers",
-  $path_: "path",
-  $query_: "query"
-};
-var extraPrefixes = Object.entries(extraPrefixesMap);
-
 // src/client/core/serverSentEvents.gen.ts
 var createSseClient = ({
   onRequest,
@@ -1033,6 +1024,15 @@ var postPasswordReset = (options) => (options.client ?? client).post({
   }
 });
 var postRefresh = (options) => (options?.client ?? client).post({ url: "/refresh", ...options });
+var getSession = (options) => (options?.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/session",
+  ...options
+});
 var getSessions = (options) => (options?.client ?? client).get({
   security: [{
     in: "cookie",
@@ -1123,6 +1123,7 @@ var SessionFetch = class {
   lastRefreshOK = false;
   inflight = null;
   refreshes = 0;
+  listeners = /* @__PURE__ */ new Set();
   constructor(options) {
     const origin = typeof location !== "undefined" ? location.href : void 0;
     this.base = new URL(options.baseUrl.replace(/\/+$/, ""), origin);
@@ -1136,7 +1137,12 @@ var SessionFetch = class {
   get refreshCount() {
     return this.refreshes;
   }
-  /** The fetch function: same signature as the global one. */
+  /**
+   * The fetch function: same signature as the global one. Route the
+   * application's own cookie-authenticated calls through it to get the same
+   * refresh-and-retry as the SDK's helpers:
+   * `await auth.session.fetch('/api/projects')`.
+   */
   fetch = async (input, init) => {
     const request = input instanceof Request && init === void 0 ? input : new Request(input, init);
     if (!this.mayRefresh(request)) return this.transport(request);
@@ -1145,25 +1151,46 @@ var SessionFetch = class {
     const generation = this.generation;
     const first = await this.transport(request);
     if (first.status !== 401) return first;
-    const code = (await FastauthError.fromResponse(first)).code;
-    if (code !== "token_expired" && code !== "invalid_token") return first;
+    const error = await FastauthError.fromResponse(first);
+    if (error.code !== "token_expired") {
+      this.signedOut(error);
+      return first;
+    }
     const refreshed = await this.refreshAfter(generation, sentAt);
     if (!refreshed && this.failedRefreshPause > 0) {
       await new Promise((resolve) => setTimeout(resolve, this.failedRefreshPause));
     }
     const second = await this.transport(retry);
-    if (second.status === 401) {
-      const error = await FastauthError.fromResponse(second);
-      this.onSignedOut?.({ error });
-    }
+    if (second.status === 401) this.signedOut(await FastauthError.fromResponse(second));
     return second;
   };
   /**
-   * Refreshes the session now (single flight: concurrent calls share one
-   * request). Resolves to whether the server issued new tokens.
+   * Refreshes the session now, without waiting for a 401 (single flight:
+   * concurrent calls, and requests recovering from token_expired, share one
+   * request). Resolves to whether the server issued new tokens; never
+   * rejects (a network failure resolves to false).
    */
   refresh() {
     return this.refreshAfter(this.generation, Date.now());
+  }
+  /**
+   * Listens to the session layer's events (refreshed, signed out); returns
+   * the function that stops listening.
+   */
+  subscribe(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  // signedOut reports a 401 invalid_token or token_expired that ends a
+  // cookie request; other 401s (invalid_credentials of a wrong current
+  // password, ...) say nothing about the session.
+  signedOut(error) {
+    if (error.code !== "invalid_token" && error.code !== "token_expired") return;
+    this.onSignedOut?.({ error });
+    this.emit({ type: "signedOut", error });
+  }
+  emit(event) {
+    for (const listener of [...this.listeners]) listener(event);
   }
   // mayRefresh reports whether a 401 of request may be recovered by a
   // refresh: cookie requests to anything but the session-establishing routes.
@@ -1204,13 +1231,23 @@ var SessionFetch = class {
     const response = await this.transport(
       new Request(url, { method: "POST", credentials: this.credentials, headers: { Accept: "application/json" } })
     );
-    await response.arrayBuffer().catch(() => void 0);
+    const text = await response.text().catch(() => "");
+    if (response.ok) {
+      const body = parseJSON(text);
+      if (isAuthResponse(body)) this.emit({ type: "refreshed", session: body });
+    }
     return response.ok;
   }
 };
+function isAuthResponse(body) {
+  const b = body;
+  return typeof b === "object" && b !== null && typeof b.user === "object" && b.user !== null && typeof b.organization === "object";
+}
 async function readJSON(response) {
+  return parseJSON(await response.clone().text().catch(() => ""));
+}
+function parseJSON(text) {
   try {
-    const text = await response.clone().text();
     return text ? JSON.parse(text) : void 0;
   } catch {
     return void 0;
@@ -1232,6 +1269,68 @@ function setSharedRefreshedAt(t) {
     globalThis.localStorage?.setItem(REFRESHED_AT_KEY, String(t));
   } catch {
   }
+}
+
+// src/store.ts
+var LOADING = { status: "loading", session: null, error: null };
+var SIGNED_OUT = { status: "signedOut", session: null, error: null };
+function createSessionStore(auth) {
+  let snapshot = LOADING;
+  let version = 0;
+  let inflight = null;
+  const listeners = /* @__PURE__ */ new Set();
+  const set = (next) => {
+    version++;
+    if (sameSnapshot(snapshot, next)) return;
+    snapshot = next;
+    for (const listener of [...listeners]) listener();
+  };
+  const load = () => {
+    if (inflight?.version === version) return inflight.promise;
+    if (inflight) return inflight.promise.then(load);
+    const started = version;
+    const promise = auth.getSession().then(
+      (session) => session ? { status: "signedIn", session, error: null } : SIGNED_OUT,
+      (err) => {
+        const error = err instanceof FastauthError ? err : new FastauthError(0, "network_error", err instanceof Error ? err.message : String(err));
+        return error.status === 401 ? SIGNED_OUT : { status: "error", session: null, error };
+      }
+    ).then((next) => {
+      inflight = null;
+      if (version === started) set(next);
+      return snapshot;
+    });
+    inflight = { version: started, promise };
+    return promise;
+  };
+  const unsubscribe = auth.subscribe((change) => {
+    switch (change.type) {
+      case "signedIn":
+        set({ status: "signedIn", session: change.session, error: null });
+        break;
+      case "signedOut":
+        set(SIGNED_OUT);
+        break;
+      case "changed":
+        version++;
+        void load();
+        break;
+    }
+  });
+  return {
+    getSnapshot: () => snapshot,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    load,
+    close: unsubscribe
+  };
+}
+function sameSnapshot(a, b) {
+  if (a.status !== b.status || a.error !== b.error) return false;
+  if (a.session === null || b.session === null) return a.session === b.session;
+  return JSON.stringify(a.session) === JSON.stringify(b.session);
 }
 
 // src/index.ts
@@ -1269,22 +1368,57 @@ function createFastauth(options) {
     })
   );
   const c = { client: client2 };
+  const listeners = /* @__PURE__ */ new Set();
+  const emit = (change) => {
+    for (const listener of [...listeners]) listener(change);
+  };
+  session.subscribe(
+    (event) => emit(event.type === "refreshed" ? { type: "signedIn", session: event.session } : { type: "signedOut", error: event.error })
+  );
+  const tell = async (call, change) => {
+    const result = await call;
+    emit(change(result));
+    return result;
+  };
+  const signedIn = (session2) => ({ type: "signedIn", session: session2 });
+  const changed = () => ({ type: "changed" });
   return {
     /** The generated client, for calls the helpers do not cover. */
     client: client2,
-    /** The session layer (refresh single flight, refresh counter). */
+    /**
+     * The session layer: `session.fetch` (the application's own calls with
+     * refresh-and-retry), `session.refresh()`, `session.refreshCount`.
+     */
     session,
+    /**
+     * Listens to what the helpers learn about who is signed in (the session
+     * store builds on it); returns the function that stops listening.
+     */
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     // ---- account
     /** POST /sign-up: creates an account and its personal workspace. */
-    signUp: (email, password) => unwrap(postSignUp({ ...c, body: { email, password } })),
+    signUp: (email, password) => tell(unwrap(postSignUp({ ...c, body: { email, password } })), changed),
     /** POST /sign-in: new session, cookies set. */
-    signIn: (email, password) => unwrap(postSignIn({ ...c, body: { email, password } })),
+    signIn: (email, password) => tell(unwrap(postSignIn({ ...c, body: { email, password } })), signedIn),
     /** POST /refresh: rotates the refresh token (callers rarely need it: the session layer does it). */
-    refresh: () => unwrap(postRefresh({ ...c })),
+    refresh: () => tell(unwrap(postRefresh({ ...c })), signedIn),
     /** POST /sign-out: revokes this session and clears the cookies. */
-    signOut: () => unwrap(postSignOut({ ...c })),
+    signOut: () => tell(unwrap(postSignOut({ ...c })), () => ({ type: "signedOut" })),
     /** GET /me: the user and their active organization. */
-    me: () => unwrap(getMe({ ...c })),
+    me: () => tell(unwrap(getMe({ ...c })), signedIn),
+    /**
+     * GET /session: the signed-in user and organization, or `null` for an
+     * anonymous visitor (never a 401 for one). One request on a page load;
+     * an expired access token is refreshed first. It is the session store's
+     * question, so it tells subscribers nothing itself: use store.load() to
+     * update a store.
+     */
+    getSession: () => unwrap(getSession({ ...c })).then(
+      ({ user, organization, auth_role }) => user && organization && auth_role !== void 0 ? { user, organization, auth_role } : null
+    ),
     password: {
       /** POST /password/change: revokes my other sessions. */
       change: (currentPassword, newPassword) => unwrap(
@@ -1293,21 +1427,24 @@ function createFastauth(options) {
       /** POST /password/forgot: mails a reset link; always succeeds. */
       forgot: (email) => unwrap(postPasswordForgot({ ...c, body: { email } })),
       /** POST /password/reset: sets a new password with the mailed token; revokes all sessions. */
-      reset: (token, password) => unwrap(postPasswordReset({ ...c, body: { token, password } }))
+      reset: (token, password) => tell(unwrap(postPasswordReset({ ...c, body: { token, password } })), changed)
     },
     email: {
       /** POST /email/confirm/send: (re)sends the confirmation mail; always succeeds. */
       sendConfirmation: (email) => unwrap(postEmailConfirmSend({ ...c, body: { email } })),
       /** POST /email/confirm: confirms the address with the mailed token. */
-      confirm: (token) => unwrap(postEmailConfirm({ ...c, body: { token } })),
+      confirm: (token) => tell(unwrap(postEmailConfirm({ ...c, body: { token } })), changed),
       /** GET /email/confirm?token=: the link of the mail. */
-      confirmLink: (token) => unwrap(getEmailConfirm({ ...c, query: { token } }))
+      confirmLink: (token) => tell(unwrap(getEmailConfirm({ ...c, query: { token } })), changed)
     },
     sessions: {
       /** GET /sessions: my active sessions, `current` marked. */
       list: () => unwrap(getSessions({ ...c })),
-      /** DELETE /sessions/{session_id}. */
-      revoke: (sessionId) => unwrap(deleteSessionsBySessionId({ ...c, path: { session_id: sessionId } })),
+      /** DELETE /sessions/{session_id}: revoking the current session signs this client out. */
+      revoke: (sessionId) => tell(
+        unwrap(deleteSessionsBySessionId({ ...c, path: { session_id: sessionId } })),
+        (s) => s.current ? { type: "signedOut" } : changed()
+      ),
       /** POST /sessions/revoke-others: signs out every other device. */
       revokeOthers: () => unwrap(postSessionsRevokeOthers({ ...c }))
     },
@@ -1346,9 +1483,9 @@ function createFastauth(options) {
         patchOrganizationsByOrganizationId({ ...c, path: { organization_id: organizationId }, body: { name } })
       ),
       /** DELETE /organizations/{organization_id}: owner; not the personal workspace. */
-      delete: (organizationId) => unwrap(deleteOrganizationsByOrganizationId({ ...c, path: { organization_id: organizationId } })),
+      delete: (organizationId) => tell(unwrap(deleteOrganizationsByOrganizationId({ ...c, path: { organization_id: organizationId } })), changed),
       /** POST /organizations/current: switches the active organization. */
-      switch: (organizationId) => unwrap(postOrganizationsCurrent({ ...c, body: { organization_id: organizationId } })),
+      switch: (organizationId) => tell(unwrap(postOrganizationsCurrent({ ...c, body: { organization_id: organizationId } })), signedIn),
       members: {
         /** GET /organizations/{organization_id}/members: admin or owner. */
         list: (organizationId) => unwrap(getOrganizationsByOrganizationIdMembers({ ...c, path: { organization_id: organizationId } })),
@@ -1361,11 +1498,14 @@ function createFastauth(options) {
           })
         ),
         /** DELETE /organizations/{organization_id}/members/{member_user_id}. */
-        remove: (organizationId, userId) => unwrap(
-          deleteOrganizationsByOrganizationIdMembersByMemberUserId({
-            ...c,
-            path: { organization_id: organizationId, member_user_id: userId }
-          })
+        remove: (organizationId, userId) => tell(
+          unwrap(
+            deleteOrganizationsByOrganizationIdMembersByMemberUserId({
+              ...c,
+              path: { organization_id: organizationId, member_user_id: userId }
+            })
+          ),
+          changed
         )
       },
       invites: {
@@ -1387,7 +1527,7 @@ function createFastauth(options) {
           })
         ),
         /** POST /organizations/invites/accept: joins and switches to the organization. */
-        accept: (token) => unwrap(postOrganizationsInvitesAccept({ ...c, body: { token } }))
+        accept: (token) => tell(unwrap(postOrganizationsInvitesAccept({ ...c, body: { token } })), signedIn)
       }
     }
   };
@@ -1395,5 +1535,6 @@ function createFastauth(options) {
 export {
   FastauthError,
   SessionFetch,
-  createFastauth
+  createFastauth,
+  createSessionStore
 };
