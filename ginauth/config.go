@@ -30,6 +30,14 @@ type Config struct {
 
 	// AccessTokenTTL is the access token lifetime. Default 15 minutes.
 	AccessTokenTTL time.Duration
+	// ClockSkew is how far an access token's iat (and nbf, when it has
+	// one) may lie ahead of this instance's clock: instances whose clocks
+	// differ by less accept each other's fresh tokens. exp gets no leeway:
+	// a clock ahead of the signer's only makes a token expire early here,
+	// and the client refreshes. Default 60 seconds (AccessTokenTTL when
+	// that is shorter); a negative value allows none. At most
+	// AccessTokenTTL.
+	ClockSkew time.Duration
 	// RefreshTokenTTL is the refresh token and session lifetime. Default 7 days.
 	RefreshTokenTTL time.Duration
 	// RefreshReuseGrace is the window after a rotation in which presenting
@@ -208,6 +216,9 @@ func (c Config) withDefaults() Config {
 	}
 	setDuration(&c.AccessTokenTTL, 15*time.Minute)
 	setDuration(&c.RefreshTokenTTL, 7*24*time.Hour)
+	if c.ClockSkew == 0 {
+		c.ClockSkew = min(time.Minute, c.AccessTokenTTL)
+	}
 	setDuration(&c.RefreshReuseGrace, 10*time.Second)
 	setDuration(&c.HashQueueTimeout, 5*time.Second)
 	setDuration(&c.VerificationTokenTTL, time.Hour)
@@ -279,6 +290,9 @@ func (c Config) Validate() error {
 		if d <= 0 {
 			return bad("%s must be positive, got %s", name, d)
 		}
+	}
+	if c.ClockSkew > c.AccessTokenTTL {
+		return bad("ClockSkew (%s) must not exceed AccessTokenTTL (%s)", c.ClockSkew, c.AccessTokenTTL)
 	}
 	if c.AccessTokenTTL > c.RefreshTokenTTL {
 		return bad("AccessTokenTTL (%s) must not exceed RefreshTokenTTL (%s)", c.AccessTokenTTL, c.RefreshTokenTTL)

@@ -124,6 +124,12 @@ func FuzzTokenVerify(f *testing.F) {
 		signRaw(strings.Split(valid, ".")[0], `{"iss":"fastauth","aud":"fastauth","exp":1e10,"sub":"u","sid":"s","org":"o","org_role":"member","role":"authenticated"}`, testSecret(0)),
 		signRaw(strings.Split(valid, ".")[0], `{"exp":"x"}`, testSecret(0)),
 		signRaw(strings.Split(valid, ".")[0], `{}`, testSecret(1)),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "iat", clock.Now().Add(30*time.Second).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "iat", clock.Now().Add(2*time.Minute).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "nbf", clock.Now().Add(30*time.Second).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "nbf", clock.Now().Add(2*time.Minute).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "exp", clock.Now().Add(-30*time.Second).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "aud", "other")),
 	} {
 		f.Add(tok)
 	}
@@ -137,6 +143,35 @@ func FuzzTokenVerify(f *testing.F) {
 				t.Fatalf("verifyOwn: %s %+v; golang-jwt: %s %+v", verdict(ownErr), own, verdict(refErr), ref)
 			}
 		}
+		// signedByUs fails t unless token is HS256 under one of our
+		// secrets.
+		signedByUs := func(what string) {
+			parts := strings.Split(token, ".")
+			if len(parts) != 3 {
+				t.Fatalf("%s a token with %d parts", what, len(parts))
+			}
+			parsed, _, perr := jwt.NewParser().ParseUnverified(token, jwt.MapClaims{})
+			if perr != nil {
+				t.Fatalf("%s an unparsable token: %v", what, perr)
+			}
+			if parsed.Header["alg"] != "HS256" {
+				t.Fatalf("%s alg %v", what, parsed.Header["alg"])
+			}
+			kid, _ := parsed.Header["kid"].(string)
+			key, ok := secrets[kid]
+			if !ok {
+				t.Fatalf("%s unknown kid %q", what, kid)
+			}
+			sig, derr := base64.RawURLEncoding.DecodeString(parts[2])
+			if derr != nil {
+				sig, derr = base64.URLEncoding.DecodeString(parts[2])
+			}
+			m := hmac.New(sha256.New, key)
+			m.Write([]byte(parts[0] + "." + parts[1]))
+			if derr != nil || !hmac.Equal(sig, m.Sum(nil)) {
+				t.Fatalf("%s a token whose signature is not ours", what)
+			}
+		}
 		c, err := s.verify(token)
 		if err != nil {
 			if !errors.Is(err, errTokenInvalid) && !errors.Is(err, errTokenExpired) {
@@ -145,35 +180,16 @@ func FuzzTokenVerify(f *testing.F) {
 			if c != (accessClaims{}) {
 				t.Fatalf("verify failed but returned claims %+v", c)
 			}
+			// Rejected (which spares the refresh cookie) only when signed
+			// by us.
+			if errors.Is(err, errTokenRejected) {
+				signedByUs("rejected")
+			}
 			return
 		}
 		// Accepted: it must be HS256 under one of our secrets, unexpired,
 		// with every fastauth claim.
-		parts := strings.Split(token, ".")
-		if len(parts) != 3 {
-			t.Fatalf("accepted a token with %d parts", len(parts))
-		}
-		parsed, _, perr := jwt.NewParser().ParseUnverified(token, jwt.MapClaims{})
-		if perr != nil {
-			t.Fatalf("accepted an unparsable token: %v", perr)
-		}
-		if parsed.Header["alg"] != "HS256" {
-			t.Fatalf("accepted alg %v", parsed.Header["alg"])
-		}
-		kid, _ := parsed.Header["kid"].(string)
-		key, ok := secrets[kid]
-		if !ok {
-			t.Fatalf("accepted unknown kid %q", kid)
-		}
-		sig, derr := base64.RawURLEncoding.DecodeString(parts[2])
-		if derr != nil {
-			sig, derr = base64.URLEncoding.DecodeString(parts[2])
-		}
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte(parts[0] + "." + parts[1]))
-		if derr != nil || !hmac.Equal(sig, m.Sum(nil)) {
-			t.Fatal("accepted a token whose signature is not ours")
-		}
+		signedByUs("accepted")
 		if c.ExpiresAt == nil || !c.ExpiresAt.After(clock.Now()) || c.Subject == "" || c.SessionID == "" || !c.OrganizationRole.Valid() {
 			t.Fatalf("accepted claims %+v", c)
 		}

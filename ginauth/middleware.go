@@ -38,7 +38,9 @@ var (
 //     ignored (a bad bearer never falls back to the cookie).
 //   - Otherwise the access-token cookie is verified without store access.
 //     An expired token records 401 token_expired; an invalid one records
-//     401 invalid_token and clears both auth cookies.
+//     401 invalid_token and clears both auth cookies, except that a token
+//     signed with one of our secrets (refused for its claims, say an iat
+//     beyond Config.ClockSkew) clears only the access cookie.
 //   - An unsafe request (POST, PATCH, ...) authenticated by cookie that the
 //     browser marks cross-origin (Sec-Fetch-Site, else Origin against Host)
 //     and that comes from no TrustedOrigins entry gets no principal and
@@ -79,6 +81,12 @@ func (a *Auth) authenticate(c *gin.Context) {
 	switch {
 	case errors.Is(err, errTokenExpired):
 		c.Set(failureKey, failTokenExpired)
+		return
+	case errors.Is(err, errTokenRejected):
+		// Signed by us: no forged cookie, and the refresh cookie still
+		// gets the client a fresh token.
+		c.Set(failureKey, failInvalidToken)
+		a.clearAccessCookie(c)
 		return
 	case err != nil:
 		c.Set(failureKey, failInvalidToken)
