@@ -220,7 +220,7 @@ func invalidRequest(route string) func(t *testing.T, h *Harness) {
 			"malformed JSON":   `{"email":`,
 			"not an object":    `["a","b"]`,
 			"null":             `null`,
-			"unknown field":    map[string]any{"email": email, "password": Password, "admin": true},
+			"unknown field":    map[string]any{"email": email, "password": Password, "admin_echo_probe": true},
 			"missing email":    map[string]any{"password": Password},
 			"missing password": map[string]any{"email": email},
 			"wrong type":       map[string]any{"email": 42, "password": Password},
@@ -233,6 +233,9 @@ func invalidRequest(route string) func(t *testing.T, h *Harness) {
 			}
 			expectError(t, r, http.StatusBadRequest, "invalid_request")
 			expectAuthHeaders(t, r)
+			if strings.Contains(string(r.Body), "echo_probe") {
+				t.Errorf("%s %s: the error message echoes the input: %s", route, name, r.Body)
+			}
 		}
 	}
 }

@@ -282,6 +282,7 @@ func FuzzBindJSON(f *testing.F) {
 		`{"email":"a"}{"email":"b"}`, `{"email":"a"} x`, `{"unknown":true}`, `{"email":"a","email":"b"}`,
 		`{"nested":{"x":["a",1]}}`, `{"n":1e400}`, `{"n":-0.5}`, `{"email":"\ud800"}`, `{` + strings.Repeat(`"a":1,`, 400) + `"n":1}`,
 		strings.Repeat("[", 10000), `{"email":"` + strings.Repeat("x", 2000) + `"}`, "\xef\xbb\xbf{}", `{"EMAIL":"a"}`,
+		`{"echo_me_7f3a":1}`, `{"at":"echo-me-7f3a"}`, `{"at":"2030-01-02T03:04:05Z"}`, `{"at":1}`, `{"nested":{"x":[1]}}`, `{"nested":{"echo_me":1}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -299,6 +300,7 @@ func FuzzBindJSON(f *testing.F) {
 			Nested   *struct {
 				X []string `json:"x"`
 			} `json:"nested"`
+			At *time.Time `json:"at"`
 		}
 		if a.bindJSON(c, &dst) {
 			if c.IsAborted() || w.Body.Len() > 0 {
@@ -322,8 +324,34 @@ func FuzzBindJSON(f *testing.F) {
 		if len(e.Message) > 200 {
 			t.Fatalf("message of %d bytes", len(e.Message))
 		}
+		// No input is echoed: every message is one of a fixed set that
+		// no body can add to.
+		if !bindMessages[e.Message] {
+			t.Fatalf("bindJSON(%q) answered the message %q, not one of the fixed ones", body, e.Message)
+		}
 	})
 }
+
+// bindMessages are every message bindJSON may answer for the fuzz
+// target's dst: fixed text, or the JSON names of dst's fields.
+var bindMessages = func() map[string]bool {
+	m := map[string]bool{
+		"request body too large":                                                              true,
+		"request body must be a JSON object":                                                  true,
+		"malformed JSON body: syntax error":                                                   true,
+		"malformed JSON body: body must be a JSON object":                                     true,
+		"malformed JSON body: a field has the wrong type":                                     true,
+		"malformed JSON body: a time is not in RFC 3339 format":                               true,
+		"malformed JSON body: unexpected end of input":                                        true,
+		"malformed JSON body: trailing data after the JSON object":                            true,
+		"malformed JSON body: the body could not be decoded":                                  true,
+		"malformed JSON body: unknown field; accepted fields: email, password, n, nested, at": true,
+	}
+	for _, f := range []string{"email", "password", "n", "nested", "at"} {
+		m["malformed JSON body: field "+f+" has the wrong type"] = true
+	}
+	return m
+}()
 
 // FuzzListQuery fuzzes the API-key list query (limit, offset, sort_by,
 // sort_order): either valid options or a 400 invalid_request.
