@@ -158,6 +158,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -317,6 +323,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -364,6 +376,12 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -520,6 +538,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -595,6 +619,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -666,6 +696,12 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -871,6 +907,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -1020,6 +1062,12 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -1319,6 +1367,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -1393,6 +1447,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "429": {
                         "description": "rate_limited",
                         "schema": {
@@ -1450,6 +1510,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "429": {
                         "description": "rate_limited (per client IP; the per-address limit answers 200)",
                         "schema": {
@@ -1503,6 +1569,12 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -1757,6 +1829,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "429": {
                         "description": "rate_limited (per client IP, or the account is locked after repeated failures)",
                         "schema": {
@@ -1835,6 +1913,12 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -2350,7 +2434,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/auth",
 	Schemes:          []string{},
 	Title:            "fastauth",
-	Description:      "Authentication for Gin services: email/password accounts, JWT access tokens in HttpOnly cookies, rotating refresh tokens, organizations with roles and invites, API keys.\nEvery error answers {\"code\",\"message\"} with a stable snake_case code. A protected route answers 401 token_expired when the access token has expired: call POST /refresh once, then retry the request.",
+	Description:      "Authentication for Gin services: email/password accounts, JWT access tokens in HttpOnly cookies, rotating refresh tokens, organizations with roles and invites, API keys.\nEvery error answers {\"code\",\"message\"} with a stable snake_case code. A protected route answers 401 token_expired when the access token has expired: call POST /refresh once, then retry the request. Request bodies are JSON sent with Content-Type: application/json (a charset=utf-8 parameter is allowed); any other media type gets 415 unsupported_media_type.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -79,6 +79,7 @@ func (a *Auth) mountAccountRoutes(g *gin.RouterGroup) {
 //	@Failure	429		{object}	ErrorBody			"rate_limited (per client IP)"
 //	@Failure	503		{object}	ErrorBody			"overloaded, store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Router		/sign-up [post]
 func (a *Auth) signUp(c *gin.Context) {
 	req, ok := a.bindCredentials(c)
@@ -144,6 +145,7 @@ func (a *Auth) signUp(c *gin.Context) {
 //	@Failure	429		{object}	ErrorBody			"rate_limited (per client IP, or the account is locked after repeated failures)"
 //	@Failure	503		{object}	ErrorBody			"overloaded, store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Router		/sign-in [post]
 func (a *Auth) signIn(c *gin.Context) {
 	req, ok := a.bindCredentials(c)
@@ -406,6 +408,7 @@ func (a *Auth) me(c *gin.Context) {
 //	@Failure	409		{object}	ErrorBody	"conflict (a concurrent password change won)"
 //	@Failure	429		{object}	ErrorBody	"rate_limited"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
 //	@Security	CookieAuth
 //	@Router		/password/change [post]

@@ -293,6 +293,7 @@ func FuzzBindJSON(f *testing.F) {
 		if !ok {
 			return
 		}
+		c.Request.Header.Set("Content-Type", "application/json")
 		var dst struct {
 			Email    string `json:"email"`
 			Password string `json:"password"`

@@ -108,6 +108,7 @@ func (a *Auth) listInvites(c *gin.Context) {
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id}/invites [post]
@@ -236,6 +237,7 @@ func (a *Auth) revokeInvite(c *gin.Context) {
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Failure	429	{object}	ErrorBody	"rate_limited (Retry-After)"
 //	@Security	CookieAuth
 //	@Router		/organizations/invites/accept [post]

@@ -81,6 +81,7 @@ func (a *Auth) memberEmail(c *gin.Context, s orgScope, userID string) (string, b
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id}/members/{member_user_id} [patch]

@@ -100,11 +100,22 @@ func (a *Auth) authenticate(c *gin.Context) {
 	c.Set(principalKey, claims.principal())
 }
 
-// authenticateBearer handles a request with an Authorization header.
-func (a *Auth) authenticateBearer(c *gin.Context, header string) {
+// bearerKey returns the credential of an `Authorization: Bearer <key>`
+// header value (the scheme case-insensitive), and false for any other
+// value.
+func bearerKey(header string) (string, bool) {
 	scheme, key, ok := strings.Cut(header, " ")
 	key = strings.TrimSpace(key)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || key == "" {
+		return "", false
+	}
+	return key, true
+}
+
+// authenticateBearer handles a request with an Authorization header.
+func (a *Auth) authenticateBearer(c *gin.Context, header string) {
+	key, ok := bearerKey(header)
+	if !ok {
 		c.Set(failureKey, failInvalidBearer)
 		return
 	}

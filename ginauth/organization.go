@@ -221,6 +221,7 @@ func (a *Auth) listOrganizations(c *gin.Context) {
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	403	{object}	ErrorBody	"forbidden: cross-site request refused"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/organizations [post]
@@ -290,6 +291,7 @@ func (a *Auth) getOrganization(c *gin.Context) {
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id} [patch]
@@ -406,6 +408,7 @@ func (a *Auth) fallBackToPersonal(c *gin.Context, p *Principal, orgID string) bo
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Router		/organizations/current [post]
 func (a *Auth) switchOrganization(c *gin.Context) {

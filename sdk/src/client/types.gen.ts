@@ -242,6 +242,10 @@ export type PostApiKeysErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -358,6 +362,10 @@ export type PostEmailConfirmErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -393,6 +401,10 @@ export type PostEmailConfirmSendErrors = {
      * body_too_large
      */
     413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
     /**
      * rate_limited (per client IP; the per-address limit answers 200)
      */
@@ -496,6 +508,10 @@ export type PostOrganizationsErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -544,6 +560,10 @@ export type PostOrganizationsCurrentErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -591,6 +611,10 @@ export type PostOrganizationsInvitesAcceptErrors = {
      * body_too_large
      */
     413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
     /**
      * rate_limited (Retry-After)
      */
@@ -729,6 +753,10 @@ export type PatchOrganizationsByOrganizationIdErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -827,6 +855,10 @@ export type PostOrganizationsByOrganizationIdInvitesErrors = {
      * body_too_large
      */
     413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
     /**
      * store_unavailable
      */
@@ -1023,6 +1055,10 @@ export type PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -1071,6 +1107,10 @@ export type PostPasswordChangeErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * rate_limited
      */
     429: ErrorBody;
@@ -1111,6 +1151,10 @@ export type PostPasswordForgotErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * rate_limited (per client IP; the per-address limit answers 200)
      */
     429: ErrorBody;
@@ -1150,6 +1194,10 @@ export type PostPasswordResetErrors = {
      * body_too_large
      */
     413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
     /**
      * rate_limited (per client IP)
      */
@@ -1340,6 +1388,10 @@ export type PostSignInErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * rate_limited (per client IP, or the account is locked after repeated failures)
      */
     429: ErrorBody;
@@ -1399,6 +1451,10 @@ export type PostSignUpErrors = {
      * body_too_large
      */
     413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
     /**
      * rate_limited (per client IP)
      */
