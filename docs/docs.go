@@ -783,7 +783,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Deletes its memberships, invites and API keys. Members whose active organization it was fall back to their personal workspace at their next refresh; a caller deleting their own active organization gets a fresh access cookie for their personal workspace. Personal workspaces cannot be deleted (403).",
+                "description": "Deletes its memberships, invites and API keys. Members whose active organization it was fall back to their personal workspace at their next refresh; a caller deleting their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared). Personal workspaces cannot be deleted (403).",
                 "produces": [
                     "application/json"
                 ],
@@ -1228,7 +1228,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace.",
+                "description": "Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).",
                 "produces": [
                     "application/json"
                 ],

@@ -135,7 +135,7 @@ func (a *Auth) changeMemberRole(c *gin.Context) {
 // removeMember removes a member (or the caller leaves).
 //
 //	@Summary	Remove a member, or leave
-//	@Description	Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace.
+//	@Description	Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).
 //	@Tags		members
 //	@Produce	json
 //	@Param		organization_id	path		string	true	"organization id"
