@@ -994,7 +994,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed. Personal workspaces refuse invites (403); inviting a current member gives 409.",
+                "description": "Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1068,6 +1068,12 @@ const docTemplate = `{
                     },
                     "415": {
                         "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited (Retry-After)",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }

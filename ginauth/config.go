@@ -168,17 +168,23 @@ type RateLimitConfig struct {
 	// PerIP is the number of requests a minute one client IP may make to
 	// each rate-limited route (sign-up, sign-in, email/confirm/send,
 	// password/forgot, password/reset, password/change,
-	// organizations/invites/accept). Default 60; negative disables per-IP
-	// limits. IPv6 clients are limited per /64 network.
+	// organizations/invites/accept, and invite creation). Default 60;
+	// negative disables per-IP limits. IPv6 clients are limited per /64
+	// network.
 	PerIP int
 	// PerAccount limits password changes and invite acceptances per
 	// signed-in account. Default 10 per 15 minutes; a negative Limit
 	// disables it.
 	PerAccount RateRule
-	// PerEmail limits the mails each mail-sending route sends to one
-	// address. Over it the route still answers its usual 200 and sends
-	// nothing, so the limit reveals nothing about accounts. Default 3 per
-	// 15 minutes; a negative Limit disables it.
+	// Invites limits the invites one signed-in account creates, over all
+	// its organizations (each invite mails an address the caller chose).
+	// Default 20 per hour; a negative Limit disables it.
+	Invites RateRule
+	// PerEmail limits the mails each mail-sending route (invite creation
+	// included) sends to one address. Over it the route still answers its
+	// usual 200 (201 with the invite and its token) and sends nothing, so
+	// the limit reveals nothing about accounts. Default 3 per 15 minutes;
+	// a negative Limit disables it.
 	PerEmail RateRule
 	// Lockout is the per-account sign-in lockout. Default: after 10
 	// consecutive failures 429 for 1 minute, doubling with each further

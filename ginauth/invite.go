@@ -94,7 +94,7 @@ func (a *Auth) listInvites(c *gin.Context) {
 // createInvite invites an email address into an organization.
 //
 //	@Summary	Invite an email to an organization (admin or owner)
-//	@Description	Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed. Personal workspaces refuse invites (403); inviting a current member gives 409.
+//	@Description	Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.
 //	@Tags		invites
 //	@Accept		json
 //	@Produce	json
@@ -105,6 +105,7 @@ func (a *Auth) listInvites(c *gin.Context) {
 //	@Failure	403				{object}	ErrorBody
 //	@Failure	404				{object}	ErrorBody
 //	@Failure	409				{object}	ErrorBody	"conflict: already a member"
+//	@Failure	429				{object}	ErrorBody	"rate_limited (Retry-After)"
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
@@ -172,7 +173,11 @@ func (a *Auth) createInvite(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	a.sendInviteMail(c.Request.Context(), inv, s.org.Name, token)
+	if _, ok := a.allowEmail(c.Request.Context(), routeInviteCreate, email); ok {
+		a.sendInviteMail(c.Request.Context(), inv, s.org.Name, token)
+	} else {
+		a.log.InfoContext(c.Request.Context(), "fastauth: per-address mail limit reached, invite created but not mailed", "route", routeInviteCreate)
+	}
 	body := inviteBody(inv, s.org.Name)
 	body.Token = token
 	c.JSON(http.StatusCreated, body)

@@ -244,7 +244,7 @@ export const getOrganizationsByOrganizationIdInvites = <ThrowOnError extends boo
 /**
  * Invite an email to an organization (admin or owner)
  *
- * Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed. Personal workspaces refuse invites (403); inviting a current member gives 409.
+ * Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.
  */
 export const postOrganizationsByOrganizationIdInvites = <ThrowOnError extends boolean = false>(options: Options<PostOrganizationsByOrganizationIdInvitesData, ThrowOnError>) => (options.client ?? client).post<PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsByOrganizationIdInvitesErrors, ThrowOnError>({
     security: [{

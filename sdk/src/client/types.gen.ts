@@ -860,6 +860,10 @@ export type PostOrganizationsByOrganizationIdInvitesErrors = {
      */
     415: ErrorBody;
     /**
+     * rate_limited (Retry-After)
+     */
+    429: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
