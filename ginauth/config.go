@@ -72,13 +72,17 @@ type Config struct {
 	// InviteTTL is the lifetime of organization invites. Default 7 days.
 	InviteTTL time.Duration
 	// AppBaseURL is the base of links in mails, e.g. "https://app.example".
-	// Default "http://localhost:8080".
+	// Default "http://localhost:8080", right only for local development:
+	// Register logs a warning when a Mailer other than the log mailer is
+	// configured without it.
 	AppBaseURL string
 	// EmailConfirmedRedirect, when set, makes GET {BasePath}/email/confirm
 	// redirect (303) there after a successful confirmation instead of
 	// answering JSON; EmailConfirmFailedRedirect likewise after a failure.
 	EmailConfirmedRedirect, EmailConfirmFailedRedirect string
-	// Mailer sends mails. Default: a LogMailer writing to Logger.
+	// Mailer sends mails. Default: a LogMailer writing to Logger, which
+	// delivers nothing and logs at Debug with tokens redacted; Register
+	// logs a warning when Mailer is not set.
 	Mailer Mailer
 	// MailTemplates overrides the mail templates; nil fields keep the
 	// built-in ones.
