@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -22,6 +23,8 @@ type Auth struct {
 	mailer   Mailer                      // mail.go
 	cop      *http.CrossOriginProtection // middleware.go
 	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
+
+	proxiesChecked atomic.Bool // middleware.go: the engine's proxy settings were checked
 }
 
 // Register validates cfg, mounts the auth routes under cfg.BasePath and

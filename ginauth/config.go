@@ -168,6 +168,7 @@ var DefaultArgon2Params = Argon2Params{Memory: 19 * 1024, Iterations: 2, Paralle
 // The per-IP limits key on gin's Context.ClientIP: call the engine's
 // SetTrustedProxies with your proxies (or nil when there is none), or gin
 // believes any client's X-Forwarded-For and an attacker picks their bucket.
+// The middleware logs a warning at the first request when the engine does.
 type RateLimitConfig struct {
 	// PerIP is the number of requests a minute one client IP may make to
 	// each rate-limited route (sign-up, sign-in, email/confirm/send,
