@@ -169,7 +169,16 @@ func (a *Auth) createInvite(c *gin.Context) {
 		ID: id, OrganizationID: s.org.ID, OrganizationName: s.org.Name, Email: email, Role: req.Role,
 		TokenHash: hash, InvitedByUserID: s.p.UserID, CreatedAt: now, ExpiresAt: now.Add(a.cfg.InviteTTL),
 	}
-	if err := a.store.CreateInvite(ctx, inv, now); err != nil {
+	// The store re-reads the inviter's role under the roster lock: an
+	// admin or owner demoted or removed since orgAccess read it gets 403.
+	switch err := a.store.CreateInvite(ctx, inv, now); {
+	case errors.Is(err, ErrForbidden):
+		abort(c, http.StatusForbidden, CodeForbidden, "only admins and owners can invite, and only an owner can invite an owner")
+		return
+	case errors.Is(err, ErrNotFound): // deleted concurrently
+		abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found")
+		return
+	case err != nil:
 		a.storeFailure(c, err)
 		return
 	}

@@ -112,10 +112,15 @@ func (a *Auth) changeMemberRole(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	m, err := a.store.ChangeMemberRole(ctx, s.org.ID, target, req.Role)
+	// The store re-reads the caller's role under the roster lock: an owner
+	// demoted since orgAccess read it gets 403.
+	m, err := a.store.ChangeMemberRole(ctx, s.org.ID, s.p.UserID, target, req.Role)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		abort(c, http.StatusNotFound, CodeMemberNotFound, "member not found")
+		return
+	case errors.Is(err, ErrForbidden):
+		abort(c, http.StatusForbidden, CodeForbidden, "only an owner can change roles")
 		return
 	case errors.Is(err, ErrLastOwner):
 		abort(c, http.StatusForbidden, CodeLastOwner, "the last owner of an organization cannot be demoted")
@@ -172,7 +177,9 @@ func (a *Auth) removeMember(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	m, err := a.store.RemoveMember(ctx, s.org.ID, target, s.me.Role == RoleOwner)
+	// The store re-reads the caller's role under the roster lock, and
+	// decides whether an owner may be removed with it.
+	m, err := a.store.RemoveMember(ctx, s.org.ID, s.p.UserID, target)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		abort(c, http.StatusNotFound, CodeMemberNotFound, "member not found")
@@ -181,7 +188,7 @@ func (a *Auth) removeMember(c *gin.Context) {
 		abort(c, http.StatusForbidden, CodeLastOwner, "the last owner of an organization cannot be removed")
 		return
 	case errors.Is(err, ErrForbidden):
-		abort(c, http.StatusForbidden, CodeForbidden, "only an owner can remove an owner")
+		abort(c, http.StatusForbidden, CodeForbidden, "only admins and owners can remove other members, and only an owner can remove an owner")
 		return
 	case err != nil:
 		a.storeFailure(c, err)
