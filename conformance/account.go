@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -23,6 +24,7 @@ func accountScenarios() []scenario {
 		{name: "SignUp/DuplicateEmailConflict", run: signUpDuplicate},
 		{name: "SignUp/InvalidRequest", run: invalidRequest("/sign-up")},
 		{name: "SignUp/BodyTooLarge", run: signUpBodyTooLarge},
+		{name: "Requests/JSONContentTypeRequired", run: jsonContentTypeRequired},
 		{name: "SignUp/NoStoreHeaders", run: signUpNoStoreHeaders},
 		{name: "SignIn/CreatesNewSession", run: signInNewSession},
 		{name: "SignIn/SameAnswerUnknownEmailAndWrongPassword", run: signInSameFailure},
@@ -222,7 +224,7 @@ func invalidRequest(route string) func(t *testing.T, h *Harness) {
 			"malformed JSON":   `{"email":`,
 			"not an object":    `["a","b"]`,
 			"null":             `null`,
-			"unknown field":    map[string]any{"email": email, "password": Password, "admin": true},
+			"unknown field":    map[string]any{"email": email, "password": Password, "admin_echo_probe": true},
 			"missing email":    map[string]any{"password": Password},
 			"missing password": map[string]any{"email": email},
 			"wrong type":       map[string]any{"email": 42, "password": Password},
@@ -235,8 +237,68 @@ func invalidRequest(route string) func(t *testing.T, h *Harness) {
 			}
 			expectError(t, r, http.StatusBadRequest, "invalid_request")
 			expectAuthHeaders(t, r)
+			if strings.Contains(string(r.Body), "echo_probe") {
+				t.Errorf("%s %s: the error message echoes the input: %s", route, name, r.Body)
+			}
 		}
 	}
+}
+
+// jsonContentTypeRequired: every route that takes a JSON body reads it
+// only when it is sent as application/json (a charset=utf-8 parameter is
+// fine); text/plain, form encodings (what an HTML form or a preflight-free
+// cross-origin fetch can send) and a missing Content-Type get 415
+// unsupported_media_type and change nothing.
+func jsonContentTypeRequired(t *testing.T, h *Harness) {
+	email := h.Email()
+	c, up := h.SignUpAs(t, email)
+	org := c.createOrganization(t, "Media types")
+	newcomer := h.Email()
+	for _, route := range []struct {
+		method, path string
+		body         any
+	}{
+		{http.MethodPost, "/sign-up", credentials(newcomer, Password)},
+		{http.MethodPost, "/sign-in", credentials(email, Password)},
+		{http.MethodPost, "/password/change", map[string]string{"current_password": Password, "new_password": "brand-new-pass-7"}},
+		{http.MethodPost, "/api-keys", map[string]string{"name": "plain"}},
+		{http.MethodPost, "/organizations", map[string]string{"name": "Plain"}},
+		{http.MethodPatch, "/organizations/" + org, map[string]string{"name": "Renamed"}},
+		{http.MethodPost, "/organizations/current", map[string]string{"organization_id": org}},
+		{http.MethodPatch, "/organizations/" + org + "/members/" + up.User.ID, map[string]string{"role": "owner"}},
+		{http.MethodPost, "/organizations/" + org + "/invites", map[string]string{"email": newcomer, "role": "member"}},
+		{http.MethodPost, "/organizations/invites/accept", map[string]string{"token": "inv_" + strings.Repeat("0", 64)}},
+		{http.MethodPost, "/email/confirm/send", map[string]string{"email": email}},
+		{http.MethodPost, "/email/confirm", map[string]string{"token": strings.Repeat("0", 64)}},
+		{http.MethodPost, "/password/forgot", map[string]string{"email": email}},
+		{http.MethodPost, "/password/reset", map[string]string{"token": strings.Repeat("0", 64), "password": "brand-new-pass-7"}},
+	} {
+		raw, err := json.Marshal(route.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ct := range []string{"text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=latin1", ""} {
+			hd := http.Header{"Content-Type": {ct}}
+			if ct == "" {
+				hd = http.Header{"Content-Type": nil}
+			}
+			r := c.Do(route.method, h.Path(route.path), raw, hd)
+			expectError(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+			expectAuthHeaders(t, r)
+		}
+	}
+	// Nothing happened: no account, no organization, no key, no mail, the
+	// password unchanged.
+	expectError(t, h.NewClient().Post(h.Path("/sign-in"), credentials(newcomer, Password)), http.StatusUnauthorized, "invalid_credentials")
+	if ms := memberships(t, c); len(ms) != 2 {
+		t.Fatalf("%d memberships, want the personal workspace and %q", len(ms), "Media types")
+	}
+	if n := settle(h, email, ginauth.MailPasswordReset) + settle(h, email, ginauth.MailEmailConfirm) + len(h.Mail.To(newcomer, ginauth.MailOrganizationInvite)); n != 0 {
+		t.Fatalf("%d mails sent by refused requests", n)
+	}
+	h.NewClient().SignIn(t, email, Password)
+	// With a charset parameter, JSON is accepted.
+	c.Do(http.MethodPost, h.Path("/sign-in"), credentials(email, Password), http.Header{"Content-Type": {"application/json; charset=utf-8"}}).Expect(t, http.StatusOK)
 }
 
 func signUpBodyTooLarge(t *testing.T, h *Harness) {

@@ -110,11 +110,17 @@ func apiKeyCreateValidation(t *testing.T, h *Harness) {
 		map[string]string{"name": strings.Repeat("k", 101)},
 		map[string]any{"name": "x", "expires_at": now.Add(-time.Second).Format(time.RFC3339)},
 		map[string]any{"name": "x", "expires_at": now.Format(time.RFC3339)},
-		map[string]any{"name": "x", "expires_at": "tomorrow"},
+		map[string]any{"name": "x", "expires_at": "tomorrow-echo-probe"},
 		map[string]any{"name": "x", "key": "sk-" + strings.Repeat("0", 64)},
+		map[string]any{"name": "x", "echo_probe": 1},
 		"[",
 	} {
-		expectError(t, c.Post(h.Path("/api-keys"), body), http.StatusBadRequest, "invalid_request")
+		r := c.Post(h.Path("/api-keys"), body)
+		expectError(t, r, http.StatusBadRequest, "invalid_request")
+		// Error messages never echo the input.
+		if strings.Contains(string(r.Body), "echo-probe") || strings.Contains(string(r.Body), "echo_probe") || strings.Contains(string(r.Body), "sk-") {
+			t.Errorf("body %v: the error message echoes the input: %s", body, r.Body)
+		}
 	}
 	if p := apiKeyPage(t, h, c, ""); p.Total != 0 {
 		t.Fatalf("invalid creates stored keys: %+v", p)

@@ -58,7 +58,7 @@ func bkAPIKeyByHashRole(t *testing.T, b ginauth.Backend) {
 	org := bkOrg(t, b, owner.User, bkEpoch)
 	bkJoin(t, b, org, owner.User, a.User, ginauth.RoleAdmin, bkEpoch)
 	k := bkAPIKey(t, b, org, a.User, "a", bkEpoch)
-	_, err := b.ChangeMemberRole(ctx, org.ID, a.User.ID, ginauth.RoleMember)
+	_, err := b.ChangeMemberRole(ctx, org.ID, owner.User.ID, a.User.ID, ginauth.RoleMember)
 	bkNoErr(t, "ChangeMemberRole", err)
 	v, err := b.APIKeyByHash(ctx, k.KeyHash)
 	bkNoErr(t, "APIKeyByHash", err)

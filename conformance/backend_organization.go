@@ -18,6 +18,7 @@ func backendOrganizationCases() []backendCase {
 		{"OwnersDemotingEachOtherConcurrently", bkOwnersDemoteRace},
 		{"RemoveMember", bkRemoveMember},
 		{"RemoveMemberOwnerRules", bkRemoveMemberOwnerRules},
+		{"RosterChangesReadTheActorsRoleNow", bkRosterActorRules},
 		{"OwnersLeavingConcurrently", bkOwnersLeaveRace},
 		{"DeleteOrganization", bkDeleteOrganization},
 	}
@@ -108,7 +109,7 @@ func bkChangeMemberRole(t *testing.T, b ginauth.Backend) {
 	org := bkOrg(t, b, owner.User, bkEpoch)
 	bkJoin(t, b, org, owner.User, a.User, ginauth.RoleMember, bkEpoch)
 	for _, role := range []ginauth.Role{ginauth.RoleAdmin, ginauth.RoleOwner, ginauth.RoleMember} {
-		m, err := b.ChangeMemberRole(ctx, org.ID, a.User.ID, role)
+		m, err := b.ChangeMemberRole(ctx, org.ID, owner.User.ID, a.User.ID, role)
 		bkNoErr(t, "ChangeMemberRole "+string(role), err)
 		if m.Role != role || m.UserID != a.User.ID || m.OrganizationID != org.ID {
 			t.Errorf("ChangeMemberRole = %+v, want role %s", m, role)
@@ -118,9 +119,9 @@ func bkChangeMemberRole(t *testing.T, b ginauth.Backend) {
 			t.Errorf("stored role %s, want %s", got.Role, role)
 		}
 	}
-	_, err := b.ChangeMemberRole(ctx, org.ID, bkID(t), ginauth.RoleAdmin)
+	_, err := b.ChangeMemberRole(ctx, org.ID, owner.User.ID, bkID(t), ginauth.RoleAdmin)
 	bkIs(t, "ChangeMemberRole of a non-member", err, ginauth.ErrNotFound)
-	_, err = b.ChangeMemberRole(ctx, bkID(t), a.User.ID, ginauth.RoleAdmin)
+	_, err = b.ChangeMemberRole(ctx, bkID(t), owner.User.ID, a.User.ID, ginauth.RoleAdmin)
 	bkIs(t, "ChangeMemberRole in an unknown organization", err, ginauth.ErrNotFound)
 }
 
@@ -128,9 +129,9 @@ func bkChangeMemberRoleLastOwner(t *testing.T, b ginauth.Backend) {
 	ctx := t.Context()
 	owner := bkUser(t, b, bkEpoch)
 	org := bkOrg(t, b, owner.User, bkEpoch)
-	_, err := b.ChangeMemberRole(ctx, org.ID, owner.User.ID, ginauth.RoleAdmin)
+	_, err := b.ChangeMemberRole(ctx, org.ID, owner.User.ID, owner.User.ID, ginauth.RoleAdmin)
 	bkIs(t, "demoting the last owner", err, ginauth.ErrLastOwner)
-	_, err = b.ChangeMemberRole(ctx, org.ID, owner.User.ID, ginauth.RoleOwner)
+	_, err = b.ChangeMemberRole(ctx, org.ID, owner.User.ID, owner.User.ID, ginauth.RoleOwner)
 	bkNoErr(t, "keeping the last owner an owner", err)
 	got, _ := b.Membership(ctx, org.ID, owner.User.ID)
 	if got.Role != ginauth.RoleOwner {
@@ -161,12 +162,14 @@ func bkOwnersDemoteRace(t *testing.T, b ginauth.Backend) {
 		bkJoin(t, b, org, a.User, c.User, ginauth.RoleOwner, bkEpoch)
 		users := []string{a.User.ID, c.User.ID}
 		errs := bkConcurrently(2, func(i int) error {
-			_, err := b.ChangeMemberRole(ctx, org.ID, users[1-i], ginauth.RoleMember)
+			_, err := b.ChangeMemberRole(ctx, org.ID, users[i], users[1-i], ginauth.RoleMember)
 			return err
 		})
-		ok, last := bkCount(t, "ChangeMemberRole", errs, ginauth.ErrLastOwner)
-		if ok != 1 || last != 1 {
-			t.Errorf("round %d: two owners demoting each other: %d succeeded, %d ErrLastOwner; want 1 and 1", round, ok, last)
+		// The loser was demoted by the winner before its own change ran:
+		// the store reads its role under the roster lock and refuses.
+		ok, refused := bkCount(t, "ChangeMemberRole", errs, ginauth.ErrForbidden)
+		if ok != 1 || refused != 1 {
+			t.Errorf("round %d: two owners demoting each other: %d succeeded, %d ErrForbidden; want 1 and 1", round, ok, refused)
 		}
 		if n := bkOwnerCount(t, b, org.ID); n != 1 {
 			t.Fatalf("round %d: %d owners left, want 1", round, n)
@@ -186,7 +189,7 @@ func bkRemoveMember(t *testing.T, b ginauth.Backend) {
 	otherOrgKey := bkAPIKey(t, b, other, a.User, "a's key elsewhere", bkEpoch)
 	ownerKey := bkAPIKey(t, b, org, owner.User, "owner's key", bkEpoch)
 
-	m, err := b.RemoveMember(ctx, org.ID, a.User.ID, false)
+	m, err := b.RemoveMember(ctx, org.ID, owner.User.ID, a.User.ID)
 	bkNoErr(t, "RemoveMember", err)
 	if m.Role != ginauth.RoleAdmin || m.UserID != a.User.ID || m.OrganizationID != org.ID {
 		t.Errorf("RemoveMember = %+v, want the removed admin membership", m)
@@ -203,14 +206,14 @@ func bkRemoveMember(t *testing.T, b ginauth.Backend) {
 	if u.ActiveOrganizationID != "" {
 		t.Errorf("ActiveOrganizationID = %q after removal from it, want personal", u.ActiveOrganizationID)
 	}
-	_, err = b.RemoveMember(ctx, org.ID, a.User.ID, false)
+	_, err = b.RemoveMember(ctx, org.ID, owner.User.ID, a.User.ID)
 	bkIs(t, "RemoveMember twice", err, ginauth.ErrNotFound)
 
 	// Removal from an organization that is not the active one keeps it.
 	bkNoErr(t, "SetActiveOrganization", b.SetActiveOrganization(ctx, owner.User.ID, other.ID))
 	bkJoin(t, b, org, owner.User, a.User, ginauth.RoleMember, bkEpoch)
 	bkNoErr(t, "SetActiveOrganization", b.SetActiveOrganization(ctx, a.User.ID, other.ID))
-	_, err = b.RemoveMember(ctx, org.ID, a.User.ID, false)
+	_, err = b.RemoveMember(ctx, org.ID, a.User.ID, a.User.ID) // leaving
 	bkNoErr(t, "RemoveMember", err)
 	u, _ = b.UserByID(ctx, a.User.ID)
 	if u.ActiveOrganizationID != other.ID {
@@ -223,15 +226,17 @@ func bkRemoveMemberOwnerRules(t *testing.T, b ginauth.Backend) {
 	owner := bkUser(t, b, bkEpoch)
 	second := bkUser(t, b, bkEpoch)
 	org := bkOrg(t, b, owner.User, bkEpoch)
-	_, err := b.RemoveMember(ctx, org.ID, owner.User.ID, true)
-	bkIs(t, "removing the last owner", err, ginauth.ErrLastOwner)
+	_, err := b.RemoveMember(ctx, org.ID, owner.User.ID, owner.User.ID)
+	bkIs(t, "the last owner leaving", err, ginauth.ErrLastOwner)
 	bkJoin(t, b, org, owner.User, second.User, ginauth.RoleOwner, bkEpoch)
-	_, err = b.RemoveMember(ctx, org.ID, second.User.ID, false)
-	bkIs(t, "removing an owner without mayRemoveOwner", err, ginauth.ErrForbidden)
+	admin := bkUser(t, b, bkEpoch)
+	bkJoin(t, b, org, owner.User, admin.User, ginauth.RoleAdmin, bkEpoch)
+	_, err = b.RemoveMember(ctx, org.ID, admin.User.ID, second.User.ID)
+	bkIs(t, "an admin removing an owner", err, ginauth.ErrForbidden)
 	if _, err := b.Membership(ctx, org.ID, second.User.ID); err != nil {
 		t.Fatalf("refused removal removed the owner: %v", err)
 	}
-	_, err = b.RemoveMember(ctx, org.ID, second.User.ID, true)
+	_, err = b.RemoveMember(ctx, org.ID, owner.User.ID, second.User.ID)
 	bkNoErr(t, "removing one of two owners", err)
 	if n := bkOwnerCount(t, b, org.ID); n != 1 {
 		t.Errorf("%d owners, want 1", n)
@@ -247,7 +252,7 @@ func bkOwnersLeaveRace(t *testing.T, b ginauth.Backend) {
 		bkJoin(t, b, org, a.User, c.User, ginauth.RoleOwner, bkEpoch)
 		users := []string{a.User.ID, c.User.ID}
 		errs := bkConcurrently(2, func(i int) error {
-			_, err := b.RemoveMember(ctx, org.ID, users[i], true)
+			_, err := b.RemoveMember(ctx, org.ID, users[i], users[i])
 			return err
 		})
 		ok, last := bkCount(t, "RemoveMember", errs, ginauth.ErrLastOwner)
@@ -301,5 +306,85 @@ func bkDeleteOrganization(t *testing.T, b ginauth.Backend) {
 	err = b.DeleteOrganization(ctx, org.ID)
 	if !errors.Is(err, ginauth.ErrNotFound) {
 		t.Errorf("DeleteOrganization twice: %v, want ErrNotFound", err)
+	}
+}
+
+// bkRosterActorRules: role changes, removals and invites are decided on the
+// actor's role as the store reads it in the roster transaction, not as the
+// caller read it before: an owner demoted (or removed) since cannot change
+// roles, an admin demoted cannot remove members or invite, and nothing is
+// written when the store refuses.
+func bkRosterActorRules(t *testing.T, b ginauth.Backend) {
+	ctx := t.Context()
+	owner := bkUser(t, b, bkEpoch)
+	actor := bkUser(t, b, bkEpoch)
+	target := bkUser(t, b, bkEpoch)
+	org := bkOrg(t, b, owner.User, bkEpoch)
+	bkJoin(t, b, org, owner.User, actor.User, ginauth.RoleOwner, bkEpoch)
+	bkJoin(t, b, org, owner.User, target.User, ginauth.RoleMember, bkEpoch)
+	roleOf := func(u ginauth.User) ginauth.Role {
+		t.Helper()
+		m, err := b.Membership(ctx, org.ID, u.ID)
+		if errors.Is(err, ginauth.ErrNotFound) {
+			return ""
+		}
+		bkNoErr(t, "Membership", err)
+		return m.Role
+	}
+	invite := func(by ginauth.User, role ginauth.Role) (ginauth.Invite, error) {
+		inv := ginauth.Invite{ID: bkID(t), OrganizationID: org.ID, Email: bkEmail(t), Role: role, TokenHash: bkHash(t),
+			InvitedByUserID: by.ID, CreatedAt: bkEpoch, ExpiresAt: bkEpoch.Add(time.Hour)}
+		return inv, b.CreateInvite(ctx, inv, bkEpoch)
+	}
+	refusedInvite := func(what string, by ginauth.User, role ginauth.Role) {
+		t.Helper()
+		inv, err := invite(by, role)
+		bkIs(t, what, err, ginauth.ErrForbidden)
+		_, err = b.InviteByTokenHash(ctx, inv.TokenHash)
+		bkIs(t, what+": the refused invite was stored", err, ginauth.ErrNotFound)
+	}
+
+	// As an owner the actor may do everything.
+	_, err := b.ChangeMemberRole(ctx, org.ID, actor.User.ID, target.User.ID, ginauth.RoleAdmin)
+	bkNoErr(t, "an owner changing a role", err)
+	_, err = invite(actor.User, ginauth.RoleOwner)
+	bkNoErr(t, "an owner inviting an owner", err)
+
+	// Demoted to admin: no role changes, no owner invites; members can
+	// still be removed and invited.
+	_, err = b.ChangeMemberRole(ctx, org.ID, owner.User.ID, actor.User.ID, ginauth.RoleAdmin)
+	bkNoErr(t, "demoting the actor", err)
+	_, err = b.ChangeMemberRole(ctx, org.ID, actor.User.ID, target.User.ID, ginauth.RoleOwner)
+	bkIs(t, "a demoted owner changing a role", err, ginauth.ErrForbidden)
+	if r := roleOf(target.User); r != ginauth.RoleAdmin {
+		t.Fatalf("refused role change wrote %s", r)
+	}
+	refusedInvite("an admin inviting an owner", actor.User, ginauth.RoleOwner)
+	_, err = invite(actor.User, ginauth.RoleAdmin)
+	bkNoErr(t, "an admin inviting an admin", err)
+	_, err = b.RemoveMember(ctx, org.ID, actor.User.ID, owner.User.ID)
+	bkIs(t, "an admin removing an owner", err, ginauth.ErrForbidden)
+
+	// Demoted to member: no removals of others, no invites; leaving is
+	// still allowed.
+	_, err = b.ChangeMemberRole(ctx, org.ID, owner.User.ID, actor.User.ID, ginauth.RoleMember)
+	bkNoErr(t, "demoting the actor to member", err)
+	_, err = b.RemoveMember(ctx, org.ID, actor.User.ID, target.User.ID)
+	bkIs(t, "a member removing another member", err, ginauth.ErrForbidden)
+	if r := roleOf(target.User); r != ginauth.RoleAdmin {
+		t.Fatalf("refused removal removed the target (role %q)", r)
+	}
+	refusedInvite("a member inviting", actor.User, ginauth.RoleMember)
+
+	// Removed: nothing at all.
+	_, err = b.RemoveMember(ctx, org.ID, actor.User.ID, actor.User.ID)
+	bkNoErr(t, "leaving", err)
+	_, err = b.ChangeMemberRole(ctx, org.ID, actor.User.ID, target.User.ID, ginauth.RoleMember)
+	bkIs(t, "a former member changing a role", err, ginauth.ErrForbidden)
+	_, err = b.RemoveMember(ctx, org.ID, actor.User.ID, target.User.ID)
+	bkIs(t, "a former member removing a member", err, ginauth.ErrForbidden)
+	refusedInvite("a former member inviting", actor.User, ginauth.RoleMember)
+	if r := roleOf(target.User); r != ginauth.RoleAdmin {
+		t.Fatalf("target's role %q after refused changes, want admin", r)
 	}
 }

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/fastauth/fastauth/ginauth"
@@ -17,6 +18,7 @@ func crossOriginScenarios() []scenario {
 			c.TrustedOrigins = []string{"https://app.example"}
 		}, run: crossOriginAuthTrusted},
 		{name: "AuthRoutes/BearerExempt", run: crossOriginAuthBearer},
+		{name: "AuthRoutes/OnlyBearerAPIKeysExempt", run: crossOriginOtherAuthorization},
 		{name: "AuthRoutes/ForgedRequestsSpendNoBucket", config: func(c *ginauth.Config) {
 			c.RateLimit = ginauth.RateLimitConfig{PerIP: 1}
 		}, run: crossOriginBeforeRateLimit},
@@ -117,6 +119,42 @@ func crossOriginAuthBearer(t *testing.T, h *Harness) {
 		if r.Err != nil || r.Status == http.StatusForbidden || r.Status >= 500 {
 			t.Fatalf("bearer POST /organizations cross-site: status %d, err %v; body %s", r.Status, r.Err, r.Body)
 		}
+	}
+}
+
+// crossOriginOtherAuthorization: only a well-formed bearer API key earns
+// the exemption. A cross-site request with any other Authorization header
+// (Basic, a malformed bearer, a JWT) is refused like one without: it signs
+// nobody in and out, and changes nothing.
+func crossOriginOtherAuthorization(t *testing.T, h *Harness) {
+	email := h.Email()
+	victim, _ := h.SignUpAs(t, email)
+	refresh := victim.RefreshToken()
+	for _, auth := range []string{
+		"Basic YWRhOmNvcnJlY3QtaG9yc2UtNDI=", "Bearer sk-00", "Bearer " + victim.AccessToken(), "Bearer", "Bearer sk-" + strings.Repeat("0A", 32), "x",
+	} {
+		for _, hd := range crossSite() {
+			hd = hd.Clone()
+			hd.Set("Authorization", auth)
+			for _, req := range []struct {
+				path string
+				body any
+			}{
+				{"/sign-in", credentials(email, Password)},
+				{"/sign-out", nil},
+				{"/refresh", nil},
+				{"/password/forgot", map[string]string{"email": email}},
+			} {
+				expectError(t, victim.Do(http.MethodPost, h.Path(req.path), req.body, hd), http.StatusForbidden, "forbidden")
+			}
+		}
+	}
+	if victim.RefreshToken() != refresh {
+		t.Fatal("a refused request rotated or cleared the refresh token")
+	}
+	h.expectRefreshWorks(t, refresh)
+	if n := settle(h, email, ginauth.MailPasswordReset); n != 0 {
+		t.Fatalf("a refused forgot-password request sent %d mail(s)", n)
 	}
 }
 

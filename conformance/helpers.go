@@ -60,6 +60,14 @@ func (h *Harness) withRefresh(token string) *Client {
 	return c
 }
 
+// withTokens is a new client holding the access and refresh tokens as
+// cookies, like a browser whose next request this server handles.
+func (h *Harness) withTokens(access, refresh string) *Client {
+	c := h.withRefresh(refresh)
+	c.SetCookie(h.accessName(), access)
+	return c
+}
+
 // withAccess is a new client whose only cookie is the access token.
 func (h *Harness) withAccess(token string) *Client {
 	c := h.NewClient()

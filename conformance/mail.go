@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fastauth/fastauth/ginauth"
 )
@@ -49,6 +50,7 @@ func mailScenarios() []scenario {
 			c.RateLimit = ginauth.RateLimitConfig{PerIP: -1}
 		}, run: mailPerAddressLimit},
 		{name: "Invite/MailCarriesToken", run: inviteMailCarriesToken},
+		{name: "Invite/LongNonASCIINameStillMailed", run: inviteMailLongName},
 		hookScenario(),
 		failingMailerScenario("FailingMailer/ErrorDoesNotBreakRequests", mailerFunc(func(context.Context, ginauth.Mail) error {
 			return errors.New("smtp: connection refused")
@@ -565,6 +567,40 @@ func inviteMailCarriesToken(t *testing.T, h *Harness) {
 	}
 	c, _ := h.SignUpAs(t, invitee)
 	c.Post(h.Path("/organizations/invites/accept"), map[string]string{"token": m.Token}).Expect(t, http.StatusOK)
+}
+
+// inviteMailLongName: an organization name of 100 three-byte characters
+// (the longest allowed) still gets its invites mailed, and the subject
+// quotes it, cut by characters, within the subject's bounds; the body
+// names it in full. Names are chosen by whoever creates the organization,
+// so the subject must not let one pass for the mail's own words.
+func inviteMailLongName(t *testing.T, h *Harness) {
+	owner, _ := h.SignUp(t)
+	for _, name := range []string{
+		strings.Repeat("日本語", 33) + "x",
+		"Ünïcödé " + strings.Repeat("é", 91),
+		`Support: "your account is locked", call now`,
+	} {
+		var org MemberBody
+		owner.Post(h.Path("/organizations"), map[string]string{"name": name}).Expect(t, http.StatusCreated).Decode(t, &org)
+		invitee := h.Email()
+		owner.Post(h.Path("/organizations/"+org.Organization.ID+"/invites"), map[string]string{"email": invitee, "role": "member"}).
+			Expect(t, http.StatusCreated)
+		m := h.Mail.WaitFor(t, invitee, ginauth.MailOrganizationInvite, 1)
+		if len(m.Subject) > 250 || !utf8.ValidString(m.Subject) || strings.ContainsAny(m.Subject, "\r\n") {
+			t.Fatalf("subject %q: %d bytes, valid UTF-8 %v", m.Subject, len(m.Subject), utf8.ValidString(m.Subject))
+		}
+		escaped := strings.ReplaceAll(name, `"`, `\"`)
+		if !strings.Contains(m.Subject, `"`+string([]rune(escaped)[:20])) {
+			t.Fatalf("subject %q does not quote the name %q", m.Subject, name)
+		}
+		if n := utf8.RuneCountInString(name); strings.Contains(m.Subject, `"`+escaped+`"`) != (n <= 50) {
+			t.Fatalf("subject %q: a name of %d characters must be quoted whole up to 50 characters, cut beyond", m.Subject, n)
+		}
+		if !strings.Contains(m.Text, name) {
+			t.Fatalf("invite text does not name %q in full", name)
+		}
+	}
 }
 
 // hookRecorder records hook calls by email.

@@ -28,6 +28,7 @@ func organizationScenarios() []scenario {
 		{name: "SwitchRefusals", run: orgSwitchRefusals},
 		{name: "DeleteFallsBackToPersonal", run: orgDeleteFallsBack},
 		{name: "RemovalFallsBackToPersonal", run: orgRemovalFallsBack},
+		{name: "RevokedSessionGetsNoFreshCookie", run: orgRevokedSessionNoFreshCookie},
 	}
 }
 
@@ -533,5 +534,40 @@ func orgRemovalFallsBack(t *testing.T, h *Harness) {
 	tm.member.Post(h.Path("/organizations/invites/accept"), map[string]string{"token": inv.Token}).Expect(t, http.StatusOK).Decode(t, &out)
 	if out.Organization.ID != tm.org || out.Organization.Role != "member" {
 		t.Fatalf("re-accept: %+v", out.Organization)
+	}
+}
+
+// orgRevokedSessionNoFreshCookie: an access token outlives the revocation
+// of its session until it expires, but deleting or leaving the active
+// organization with it never mints a new one: the operation succeeds and
+// the cookies are cleared instead.
+func orgRevokedSessionNoFreshCookie(t *testing.T, h *Harness) {
+	tm := newTeam(t, h)
+	revoke := func(c *Client) {
+		t.Helper()
+		other, _ := h.SignInNew(t, c.claim(t, "email"))
+		other.Delete(h.Path("/sessions/"+c.claim(t, "sid"))).Expect(t, http.StatusOK)
+		h.expectRefreshFails(t, c.RefreshToken())
+	}
+	tm.owner.switchOrganization(t, tm.org)
+	for _, tc := range []struct {
+		name string
+		c    *Client
+		do   func(c *Client) *Response
+	}{
+		{"leave", tm.member, func(c *Client) *Response { return c.Delete(orgPath(h, tm.org, "/members/"+tm.mID)) }},
+		{"delete", tm.owner, func(c *Client) *Response { return c.Delete(orgPath(h, tm.org, "")) }},
+	} {
+		revoke(tc.c)
+		r := tc.do(tc.c).Expect(t, http.StatusOK)
+		if ck := r.SetCookie(h.accessName()); ck == nil || !cookieCleared(ck) {
+			t.Fatalf("%s with a revoked session: access Set-Cookie %v, want it cleared (never a fresh token)", tc.name, ck)
+		}
+		if ck := r.SetCookie(h.refreshName()); !cookieCleared(ck) {
+			t.Fatalf("%s with a revoked session: refresh Set-Cookie %v, want it cleared", tc.name, ck)
+		}
+		if tok := tc.c.AccessToken(); tok != "" {
+			t.Fatalf("%s: the client still holds an access token", tc.name)
+		}
 	}
 }

@@ -38,6 +38,9 @@ func raceScenarios() []scenario {
 		{name: "SignUp/ConcurrentDuplicateEmail", run: raceSignUp},
 		{name: "SignIn/VersusPasswordChange", run: raceSignInPasswordChange},
 		{name: "SignIn/StaleVerificationAfterPasswordChange", run: raceSignInStaleVerification},
+		{name: "Roster/DemotedOwnerChangesNoRole", run: raceRosterChangeRole},
+		{name: "Roster/DemotedAdminRemovesNobody", run: raceRosterRemove},
+		{name: "Roster/RemovedAdminInvitesNobody", run: raceRosterInvite},
 	}
 }
 
@@ -197,4 +200,118 @@ func raceSignInStaleVerification(t *testing.T, h *Harness) {
 		t.Fatalf("%d active sessions, want only the changer's", len(list))
 	}
 	h.NewClient().SignIn(t, email, "changed-password-1")
+}
+
+// rosterPause is a real backend whose Membership, for one organization and
+// user, stops after reading until released: it holds a request between the
+// authorization read of the caller's role and the roster change, so that
+// the caller's role can change in between.
+type rosterPause struct {
+	ginauth.Backend
+	mu            sync.Mutex
+	org, user     string
+	reached, done chan struct{}
+}
+
+// arm makes the next Membership read of (org, user) pause.
+func (b *rosterPause) arm(org, user string) (reached, release chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.org, b.user, b.reached, b.done = org, user, make(chan struct{}), make(chan struct{})
+	return b.reached, b.done
+}
+
+// Membership reads the membership, then waits while armed for it.
+func (b *rosterPause) Membership(ctx context.Context, organizationID, userID string) (ginauth.Membership, error) {
+	m, err := b.Backend.Membership(ctx, organizationID, userID)
+	b.mu.Lock()
+	armed := b.org == organizationID && b.user == userID
+	reached, done := b.reached, b.done
+	if armed {
+		b.org, b.user = "", ""
+	}
+	b.mu.Unlock()
+	if armed {
+		close(reached)
+		<-done
+	}
+	return m, err
+}
+
+// rosterRace runs act (a request by actor, through a server whose backend
+// pauses after reading actor's membership in org) and, while it is held
+// there, change (the owner's request that lowers actor's role), then lets
+// act go on, and returns act's response.
+func rosterRace(t *testing.T, h *Harness, org, actorID string, act func(slow *Harness) *Response, change func()) *Response {
+	t.Helper()
+	pb := &rosterPause{Backend: h.Backend}
+	slow := NewHarness(t, pb, func(c *ginauth.Config) { c.Secret = h.Config.Secret })
+	reached, release := pb.arm(org, actorID)
+	done := make(chan *Response)
+	go func() { done <- act(slow) }()
+	select {
+	case <-reached:
+	case r := <-done:
+		t.Fatalf("the request finished without reading the caller's membership: %d %s", r.Status, r.Body)
+	}
+	change()
+	close(release)
+	r := <-done
+	if r.Err != nil {
+		t.Fatalf("%s %s: %v", r.Method, r.Path, r.Err)
+	}
+	return r
+}
+
+// raceRosterChangeRole: an owner demoted between the authorization read
+// of their role and the role change they asked for cannot make it: the
+// store re-reads their role under the roster lock (403, nothing changes).
+func raceRosterChangeRole(t *testing.T, h *Harness) {
+	tm := newTeam(t, h)
+	b, bBody := h.join(t, tm.owner, tm.org, "owner")
+	r := rosterRace(t, h, tm.org, bBody.User.ID, func(slow *Harness) *Response {
+		return slow.withAccess(b.AccessToken()).Patch(orgPath(slow, tm.org, "/members/"+tm.mID), map[string]string{"role": "owner"})
+	}, func() {
+		tm.owner.Patch(orgPath(h, tm.org, "/members/"+bBody.User.ID), map[string]string{"role": "admin"}).Expect(t, http.StatusOK)
+	})
+	expectError(t, r, http.StatusForbidden, "forbidden")
+	if role := roleIn(roster(t, h, tm.owner, tm.org), tm.mID); role != "member" {
+		t.Fatalf("a demoted owner's role change went through: the member is now %s", role)
+	}
+}
+
+// raceRosterRemove: an admin demoted to member between the authorization
+// read and the removal they asked for removes nobody.
+func raceRosterRemove(t *testing.T, h *Harness) {
+	tm := newTeam(t, h)
+	r := rosterRace(t, h, tm.org, tm.adminID, func(slow *Harness) *Response {
+		return slow.withAccess(tm.admin.AccessToken()).Delete(orgPath(slow, tm.org, "/members/"+tm.mID))
+	}, func() {
+		tm.owner.Patch(orgPath(h, tm.org, "/members/"+tm.adminID), map[string]string{"role": "member"}).Expect(t, http.StatusOK)
+	})
+	expectError(t, r, http.StatusForbidden, "forbidden")
+	if role := roleIn(roster(t, h, tm.owner, tm.org), tm.mID); role != "member" {
+		t.Fatalf("a demoted admin removed a member (role now %q)", role)
+	}
+}
+
+// raceRosterInvite: an admin removed between the authorization read and
+// the invite they asked for invites nobody and mails nothing.
+func raceRosterInvite(t *testing.T, h *Harness) {
+	tm := newTeam(t, h)
+	invitee := h.Email()
+	r := rosterRace(t, h, tm.org, tm.adminID, func(slow *Harness) *Response {
+		return slow.withAccess(tm.admin.AccessToken()).Post(orgPath(slow, tm.org, "/invites"), map[string]string{"email": invitee, "role": "member"})
+	}, func() {
+		tm.owner.Delete(orgPath(h, tm.org, "/members/"+tm.adminID)).Expect(t, http.StatusOK)
+	})
+	expectError(t, r, http.StatusForbidden, "forbidden")
+	for _, inv := range invitesOf(t, h, tm.owner, tm.org) {
+		if inv.Email == invitee {
+			t.Fatalf("a removed admin's invite was stored: %+v", inv)
+		}
+	}
+	if n := len(h.Mail.To(invitee, ginauth.MailOrganizationInvite)); n != 0 {
+		t.Fatalf("a removed admin's invite was mailed (%d)", n)
+	}
 }

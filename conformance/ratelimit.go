@@ -30,12 +30,19 @@ func rateLimitScenarios() []scenario {
 		{name: "PerAccount/PasswordChange", config: func(c *ginauth.Config) {
 			c.RateLimit = ginauth.RateLimitConfig{PerIP: -1, PerAccount: ginauth.RateRule{Limit: 2, Per: time.Minute}}
 		}, run: rateLimitPasswordChange},
+		{name: "PerAccount/InviteCreate", config: func(c *ginauth.Config) {
+			c.RateLimit = ginauth.RateLimitConfig{PerIP: -1, PerEmail: ginauth.RateRule{Limit: -1}, Invites: ginauth.RateRule{Limit: 3, Per: time.Hour}}
+		}, run: rateLimitInviteCreate},
+		{name: "PerIP/InviteCreate", config: func(c *ginauth.Config) {
+			c.RateLimit = ginauth.RateLimitConfig{PerIP: 3, Invites: ginauth.RateRule{Limit: -1}}
+		}, run: rateLimitInviteCreatePerIP},
 		{name: "Lockout/AfterTenFailures", config: lockoutOnly, run: lockoutAfterTen},
 		{name: "Lockout/GrowsAndResets", config: lockoutOnly, run: lockoutGrowsAndResets},
 		{name: "Lockout/NeverPermanent", config: lockoutOnly, run: lockoutNeverPermanent},
 		{name: "Lockout/UnknownEmailSameAnswer", config: lockoutOnly, run: lockoutUnknownEmail},
 		{name: "Lockout/NormalizedEmail", config: lockoutOnly, run: lockoutNormalizedEmail},
 		{name: "MailPerAddress/PasswordForgotSilent", config: perIP(100), run: mailPerAddressForgot},
+		{name: "MailPerAddress/InviteMailSilent", config: perIP(100), run: mailPerAddressInvite},
 		{name: "MailPerAddress/EmailConfirmSendSilent", config: func(c *ginauth.Config) {
 			c.RateLimit = ginauth.RateLimitConfig{PerIP: 100}
 			c.RequireEmailConfirmation = true
@@ -133,6 +140,88 @@ func rateLimitPasswordChange(t *testing.T, h *Harness) {
 	// Another account is not affected.
 	other, _ := h.SignUp(t)
 	expectError(t, other.Post(h.Path("/password/change"), wrong), http.StatusUnauthorized, "invalid_credentials")
+}
+
+// rateLimitInviteCreate: invite creation is limited per account, across
+// its organizations, whatever the addresses; other accounts keep theirs.
+func rateLimitInviteCreate(t *testing.T, h *Harness) {
+	c, _ := h.SignUp(t)
+	orgs := []string{c.createOrganization(t, "One"), c.createOrganization(t, "Two")}
+	for i := range 3 {
+		c.Post(orgPath(h, orgs[i%2], "/invites"), map[string]string{"email": h.Email(), "role": "member"}).Expect(t, http.StatusCreated)
+	}
+	invitee := h.Email()
+	expectRateLimited(t, c.Post(orgPath(h, orgs[1], "/invites"), map[string]string{"email": invitee, "role": "member"}), 1, 1200)
+	if n := len(h.Mail.To(invitee, ginauth.MailOrganizationInvite)); n != 0 {
+		t.Fatalf("a refused invite sent %d mail(s)", n)
+	}
+	// Another account is not affected; the first gets a token back later.
+	other, _ := h.SignUp(t)
+	other.Post(orgPath(h, other.createOrganization(t, "Three"), "/invites"), map[string]string{"email": invitee, "role": "member"}).Expect(t, http.StatusCreated)
+	h.Clock.Advance(20 * time.Minute)
+	c.Refresh().Expect(t, http.StatusOK)
+	c.Post(orgPath(h, orgs[0], "/invites"), map[string]string{"email": h.Email(), "role": "member"}).Expect(t, http.StatusCreated)
+}
+
+// rateLimitInviteCreatePerIP: invite creation is limited per client IP,
+// over every account.
+func rateLimitInviteCreatePerIP(t *testing.T, h *Harness) {
+	clients, orgs := h.ownersOfNewOrganizations(t, 2)
+	for i := range 3 {
+		notLimited(t, clients[i%2].Post(orgPath(h, orgs[i%2], "/invites"), map[string]string{"email": h.Email(), "role": "member"}))
+	}
+	expectRateLimited(t, clients[1].Post(orgPath(h, orgs[1], "/invites"), map[string]string{"email": h.Email(), "role": "member"}), 1, 60)
+	h.Clock.Advance(time.Minute)
+	notLimited(t, clients[0].Post(orgPath(h, orgs[0], "/invites"), map[string]string{"email": h.Email(), "role": "member"}))
+}
+
+// mailPerAddressInvite: invite mail to one address obeys the per-address
+// mail limit (3 per 15 minutes by default): beyond it the invite is still
+// created and its token returned (201), but nothing is mailed, whoever
+// invites; the bucket refills with time.
+func mailPerAddressInvite(t *testing.T, h *Harness) {
+	invitee := h.Email()
+	inviters, orgs := h.ownersOfNewOrganizations(t, 2)
+	invite := func(i int) InviteBody {
+		var inv InviteBody
+		inviters[i%2].Post(orgPath(h, orgs[i%2], "/invites"), map[string]string{"email": invitee, "role": "member"}).
+			Expect(t, http.StatusCreated).Decode(t, &inv)
+		if inv.Token == "" {
+			t.Fatalf("invite %d: no token in the response", i)
+		}
+		return inv
+	}
+	for i := range 6 {
+		invite(i)
+	}
+	if n := len(h.Mail.To(invitee, ginauth.MailOrganizationInvite)); n != 3 {
+		t.Fatalf("%d invite mails to one address, want 3 (the per-address limit)", n)
+	}
+	// The last invite, not mailed, still works with the token the
+	// inviter got back.
+	last := invite(6)
+	c, _ := h.SignUpAs(t, invitee)
+	c.Post(h.Path("/organizations/invites/accept"), map[string]string{"token": last.Token}).Expect(t, http.StatusOK)
+	h.Clock.Advance(15 * time.Minute)
+	inviters[1].Refresh().Expect(t, http.StatusOK)
+	invite(7)
+	if n := len(h.Mail.To(invitee, ginauth.MailOrganizationInvite)); n != 4 {
+		t.Fatalf("%d invite mails after the refill, want 4", n)
+	}
+}
+
+// ownersOfNewOrganizations signs n users up, each creating a shared
+// organization, and returns their clients and the organizations' ids.
+func (h *Harness) ownersOfNewOrganizations(t *testing.T, n int) ([]*Client, []string) {
+	t.Helper()
+	var clients []*Client
+	var orgs []string
+	for i := range n {
+		c, _ := h.SignUp(t)
+		clients = append(clients, c)
+		orgs = append(orgs, c.createOrganization(t, "Team "+strconv.Itoa(i)))
+	}
+	return clients, orgs
 }
 
 // failSignIns makes n failed sign-ins for email, asserting 401 each.

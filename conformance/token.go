@@ -24,6 +24,9 @@ func tokenScenarios() []scenario {
 		{name: "AccessToken/NoSilentRefresh", run: accessTokenNoSilentRefresh},
 		{name: "AccessToken/VerifiedWithoutStore", run: accessTokenWithoutStore},
 		{name: "AccessToken/ForgedRejectedAndCookiesCleared", run: accessTokenForged},
+		{name: "AccessToken/SignedButRefusedKeepsRefreshCookie", run: accessTokenSignedRefused},
+		{name: "AccessToken/ClockSkewBetweenInstances", run: accessTokenClockSkew},
+		{name: "AccessToken/NoClockSkew", config: func(c *ginauth.Config) { c.ClockSkew = -1 }, run: accessTokenNoClockSkew},
 		{name: "AccessToken/PreviousSecretStillVerifies", config: func(c *ginauth.Config) { c.PreviousSecrets = [][]byte{previousSecret} }, run: accessTokenPreviousSecret},
 		{name: "Cookies/AttributesConfigurable", config: cookieAttributesConfig, run: cookieAttributes},
 		{name: "Cookies/AccessCookieLivesWithTheSession", run: accessCookieLivesWithSession},
@@ -172,21 +175,14 @@ func accessTokenForged(t *testing.T, h *Harness) {
 		"HS512 right secret":      forge(t, jwt.SigningMethodHS512, secret, kidHeader, claims),
 		"tampered sub":            tampered(map[string]any{"sub": otherBody.User.ID}),
 		"tampered exp":            tampered(map[string]any{"exp": float64(Epoch.Add(24 * time.Hour).Unix())}),
-		"missing exp":             forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"exp": nil})),
-		"wrong iss":               forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"iss": "someone-else"})),
-		"wrong aud":               forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"aud": "someone-else"})),
-		"missing aud":             forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"aud": nil})),
 		"unknown kid":             forge(t, jwt.SigningMethodHS256, secret, map[string]any{"kid": "not-a-known-kid"}, claims),
 		"expired and wrong key":   forge(t, jwt.SigningMethodHS256, wrongSecret, kidHeader, copyMap(claims, map[string]any{"exp": past})),
 		"expired and unknown kid": forge(t, jwt.SigningMethodHS256, secret, map[string]any{"kid": "not-a-known-kid"}, copyMap(claims, map[string]any{"exp": past})),
-		"missing sub":             forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"sub": nil})),
-		"missing sid":             forge(t, jwt.SigningMethodHS256, secret, kidHeader, copyMap(claims, map[string]any{"sid": nil})),
 	}
 	for name, tok := range cases {
 		// Each attempt comes from a browser that also holds a valid refresh
 		// cookie: an invalid access cookie clears both.
-		c := h.withRefresh(victim.RefreshToken())
-		c.SetCookie(h.accessName(), tok)
+		c := h.withTokens(tok, victim.RefreshToken())
 		r := c.Get("/api/whoami")
 		if r.Status != http.StatusUnauthorized || r.Code() != "invalid_token" {
 			t.Errorf("%s: %d %s, want 401 invalid_token", name, r.Status, r.Body)
@@ -204,6 +200,122 @@ func accessTokenForged(t *testing.T, h *Harness) {
 	// The victim's real session was not harmed by any of it.
 	victim.whoami(t)
 	victim.Refresh().Expect(t, http.StatusOK)
+}
+
+// accessTokenSignedRefused: a token signed with the server's secret but
+// refused for its claims (no exp, another issuer or audience, a fastauth
+// claim missing, an iat or nbf beyond the clock skew) gets 401
+// invalid_token and loses the access cookie, but never the refresh cookie:
+// it is no forgery, and the client gets a fresh token with a refresh.
+func accessTokenSignedRefused(t *testing.T, h *Harness) {
+	victim, _ := h.SignUp(t)
+	header, claims := jwtParts(t, victim.AccessToken())
+	kidHeader := map[string]any{"kid": header["kid"]}
+	ahead := float64(Epoch.Add(h.Config.ClockSkew + time.Minute).Unix())
+	for name, changes := range map[string]map[string]any{
+		"missing exp":               {"exp": nil},
+		"wrong iss":                 {"iss": "someone-else"},
+		"wrong aud":                 {"aud": "someone-else"},
+		"missing aud":               {"aud": nil},
+		"missing sub":               {"sub": nil},
+		"missing sid":               {"sid": nil},
+		"iat beyond the skew":       {"iat": ahead},
+		"nbf beyond the skew":       {"nbf": ahead},
+		"expired, wrong iss":        {"exp": float64(Epoch.Add(-time.Hour).Unix()), "iss": "someone-else"},
+		"expired, iat beyond it":    {"exp": float64(Epoch.Add(-time.Hour).Unix()), "iat": ahead},
+		"unknown organization role": {"org_role": "root"},
+	} {
+		tok := forge(t, jwt.SigningMethodHS256, h.Config.Secret, kidHeader, copyMap(claims, changes))
+		c := h.withTokens(tok, victim.RefreshToken())
+		r := c.Get("/api/whoami")
+		if r.Status != http.StatusUnauthorized || r.Code() != "invalid_token" {
+			t.Errorf("%s: %d %s, want 401 invalid_token", name, r.Status, r.Body)
+			continue
+		}
+		if ck := r.SetCookie(h.accessName()); !cookieCleared(ck) {
+			t.Errorf("%s: access cookie not cleared (Set-Cookie %v)", name, ck)
+		}
+		if ck := r.SetCookie(h.refreshName()); ck != nil {
+			t.Errorf("%s: a correctly signed token touched the refresh cookie: %v", name, ck)
+		}
+		if c.RefreshToken() != victim.RefreshToken() {
+			t.Errorf("%s: the refresh cookie left the jar", name)
+		}
+	}
+	// The refresh cookie still works.
+	victim.Refresh().Expect(t, http.StatusOK)
+	victim.whoami(t)
+}
+
+// accessTokenClockSkew: two instances sharing the secret and the database
+// whose clocks differ by less than Config.ClockSkew (default 60 s) accept
+// each other's fresh tokens; a token from an instance further ahead is
+// refused without signing the user out (the refresh cookie stays and
+// works). exp gets no leeway.
+func accessTokenClockSkew(t *testing.T, h *Harness) {
+	if h.Config.ClockSkew != time.Minute {
+		t.Fatalf("default ClockSkew = %s, want 1m", h.Config.ClockSkew)
+	}
+	for _, d := range []time.Duration{1500 * time.Millisecond, 30 * time.Second, h.Config.ClockSkew - time.Second} {
+		ahead := NewHarness(t, h.Backend, func(c *ginauth.Config) { c.Secret = h.Config.Secret })
+		ahead.Clock.Advance(d)
+		c, up := ahead.SignUp(t)
+		// The same browser, its next request served by the instance
+		// whose clock is behind.
+		b := h.withTokens(c.AccessToken(), c.RefreshToken())
+		if w := b.whoami(t); w.UserID != up.User.ID {
+			t.Fatalf("ahead by %s: whoami %+v", d, w)
+		}
+		h.expectNotCleared(t, b.Get(h.Path("/me")).Expect(t, http.StatusOK))
+		// And back: a token the instance behind minted is fine ahead.
+		b.Refresh().Expect(t, http.StatusOK)
+		if w := ahead.withAccess(b.AccessToken()).whoami(t); w.UserID != up.User.ID {
+			t.Fatalf("behind by %s: whoami %+v", d, w)
+		}
+	}
+
+	// Beyond the skew: refused, but the user stays signed in.
+	far := NewHarness(t, h.Backend, func(c *ginauth.Config) { c.Secret = h.Config.Secret })
+	far.Clock.Advance(h.Config.ClockSkew + 2*time.Second)
+	c, up := far.SignUp(t)
+	b := h.withTokens(c.AccessToken(), c.RefreshToken())
+	r := b.Get("/api/whoami")
+	expectError(t, r, http.StatusUnauthorized, "invalid_token")
+	if ck := r.SetCookie(h.refreshName()); ck != nil {
+		t.Fatalf("a token from a clock %s ahead touched the refresh cookie: %v", h.Config.ClockSkew+2*time.Second, ck)
+	}
+	b.Refresh().Expect(t, http.StatusOK)
+	if w := b.whoami(t); w.UserID != up.User.ID {
+		t.Fatalf("after refresh: whoami %+v", w)
+	}
+
+	// exp has no leeway: one second past it the token has expired, even
+	// though the skew is a minute.
+	d, _ := h.SignUp(t)
+	h.Clock.Advance(h.Config.AccessTokenTTL + time.Second)
+	expectError(t, d.Get("/api/whoami"), http.StatusUnauthorized, "token_expired")
+}
+
+// accessTokenNoClockSkew: with ClockSkew negative, a token issued one
+// second in this instance's future is refused (and the refresh cookie
+// kept).
+func accessTokenNoClockSkew(t *testing.T, h *Harness) {
+	if h.Config.ClockSkew >= 0 {
+		t.Fatalf("ClockSkew = %s, want it negative as configured", h.Config.ClockSkew)
+	}
+	ahead := NewHarness(t, h.Backend, func(c *ginauth.Config) { c.Secret = h.Config.Secret })
+	ahead.Clock.Advance(time.Second)
+	c, _ := ahead.SignUp(t)
+	b := h.withTokens(c.AccessToken(), c.RefreshToken())
+	r := b.Get("/api/whoami")
+	expectError(t, r, http.StatusUnauthorized, "invalid_token")
+	if ck := r.SetCookie(h.refreshName()); ck != nil {
+		t.Fatalf("the refresh cookie was touched: %v", ck)
+	}
+	// Once this clock reaches the iat, the token is good.
+	h.Clock.Advance(time.Second)
+	b.SetCookie(h.accessName(), c.AccessToken())
+	b.whoami(t)
 }
 
 // accessTokenPreviousSecret: tokens signed before a secret rotation (by an

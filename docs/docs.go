@@ -158,6 +158,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -317,6 +323,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -364,6 +376,12 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -520,6 +538,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -595,6 +619,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -666,6 +696,12 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -747,7 +783,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Deletes its memberships, invites and API keys. Members whose active organization it was fall back to their personal workspace at their next refresh; a caller deleting their own active organization gets a fresh access cookie for their personal workspace. Personal workspaces cannot be deleted (403).",
+                "description": "Deletes its memberships, invites and API keys. Members whose active organization it was fall back to their personal workspace at their next refresh; a caller deleting their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared). Personal workspaces cannot be deleted (403).",
                 "produces": [
                     "application/json"
                 ],
@@ -871,6 +907,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -952,7 +994,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed. Personal workspaces refuse invites (403); inviting a current member gives 409.",
+                "description": "Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1020,6 +1062,18 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited (Retry-After)",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -1180,7 +1234,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace.",
+                "description": "Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).",
                 "produces": [
                     "application/json"
                 ],
@@ -1319,6 +1373,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "503": {
                         "description": "store_unavailable",
                         "schema": {
@@ -1393,6 +1453,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "429": {
                         "description": "rate_limited",
                         "schema": {
@@ -1450,6 +1516,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "429": {
                         "description": "rate_limited (per client IP; the per-address limit answers 200)",
                         "schema": {
@@ -1503,6 +1575,12 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -1797,6 +1875,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
                     "429": {
                         "description": "rate_limited (per client IP, or the account is locked after repeated failures)",
                         "schema": {
@@ -1875,6 +1959,12 @@ const docTemplate = `{
                     },
                     "413": {
                         "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -2640,7 +2730,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/auth",
 	Schemes:          []string{},
 	Title:            "fastauth",
-	Description:      "Authentication for Gin services: email/password accounts, JWT access tokens in HttpOnly cookies, rotating refresh tokens, organizations with roles and invites, API keys.\nEvery error answers {\"code\",\"message\"} with a stable snake_case code. A protected route answers 401 token_expired when the access token has expired: call POST /refresh once, then retry the request.",
+	Description:      "Authentication for Gin services: email/password accounts, JWT access tokens in HttpOnly cookies, rotating refresh tokens, organizations with roles and invites, API keys.\nEvery error answers {\"code\",\"message\"} with a stable snake_case code. A protected route answers 401 token_expired when the access token has expired: call POST /refresh once, then retry the request. Request bodies are JSON sent with Content-Type: application/json (a charset=utf-8 parameter is allowed); any other media type gets 415 unsupported_media_type.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -80,6 +80,7 @@ func (a *Auth) mountAccountRoutes(g *gin.RouterGroup) {
 //	@Failure	429		{object}	ErrorBody			"rate_limited (per client IP)"
 //	@Failure	503		{object}	ErrorBody			"overloaded, store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Router		/sign-up [post]
 func (a *Auth) signUp(c *gin.Context) {
 	req, ok := a.bindCredentials(c)
@@ -145,6 +146,7 @@ func (a *Auth) signUp(c *gin.Context) {
 //	@Failure	429		{object}	ErrorBody			"rate_limited (per client IP, or the account is locked after repeated failures)"
 //	@Failure	503		{object}	ErrorBody			"overloaded, store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Router		/sign-in [post]
 func (a *Auth) signIn(c *gin.Context) {
 	req, ok := a.bindCredentials(c)
@@ -488,6 +490,7 @@ func (a *Auth) principalResponse(c *gin.Context, p *Principal) (AuthResponse, er
 //	@Failure	409		{object}	ErrorBody	"conflict (a concurrent password change won)"
 //	@Failure	429		{object}	ErrorBody	"rate_limited"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
 //	@Security	CookieAuth
 //	@Router		/password/change [post]

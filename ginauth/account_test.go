@@ -115,6 +115,7 @@ func TestSessionUserAgentTruncated(t *testing.T) {
 	t.Cleanup(cleanup)
 	url := serveAuth(t, st, exampleConfig())
 	req, _ := http.NewRequest(http.MethodPost, url+"/auth/sign-up", strings.NewReader(`{"email":"ua@example.com","password":"correct-horse-42"}`))
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", strings.Repeat("é", 400)) // 800 bytes
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

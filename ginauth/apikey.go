@@ -102,6 +102,7 @@ func (a *Auth) activeScope(c *gin.Context) (*Principal, Membership, bool) {
 //	@Failure	403		{object}	ErrorBody
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/api-keys [post]

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -22,6 +23,8 @@ type Auth struct {
 	mailer   Mailer                      // mail.go
 	cop      *http.CrossOriginProtection // middleware.go
 	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
+
+	proxiesChecked atomic.Bool // middleware.go: the engine's proxy settings were checked
 }
 
 // Register validates cfg, mounts the auth routes under cfg.BasePath and
@@ -42,9 +45,29 @@ func Register(router gin.IRouter, cfg Config, backend Backend) (*Auth, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.warnMailSetup(cfg)
 	router.Use(a.Middleware())
 	a.mount(router)
 	return a, nil
+}
+
+// warnMailSetup logs, at Register, the mail configurations that work but
+// are likely mistakes (cfg as the application gave it, before defaults):
+// no Mailer at all, so mails are never delivered; or a Mailer that
+// delivers (anything but the log mailer) with no AppBaseURL, so links in
+// mails point at the default http://localhost:8080, dead for a service
+// anywhere else.
+func (a *Auth) warnMailSetup(cfg Config) {
+	_, logMailer := cfg.Mailer.(*LogMailer)
+	switch {
+	case cfg.Mailer == nil:
+		a.log.Warn("fastauth: no Config.Mailer: mails (email confirmation, password reset, invites) are not delivered; " +
+			"the log mailer records them at Debug level with their tokens redacted. Configure an SMTPMailer, or for local " +
+			"development a LogMailer with RevealTokens")
+	case !logMailer && strings.TrimSpace(cfg.AppBaseURL) == "":
+		a.log.Warn("fastauth: Config.AppBaseURL is not set: links in mails point at "+a.cfg.AppBaseURL+
+			", which works only for a service there; set it to the URL your users open", "app_base_url", a.cfg.AppBaseURL)
+	}
 }
 
 // NotFound is a handler for the engine's NoRoute and NoMethod that answers

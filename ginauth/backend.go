@@ -86,7 +86,10 @@ type SessionStore interface {
 
 // OrganizationStore persists organizations and memberships. Every mutation
 // of an organization's roster is serialized per organization so that the
-// last-owner rule holds under concurrency.
+// last-owner rule holds under concurrency, and reads the role of the
+// member who makes it (the actor) inside that serialization: a caller
+// demoted or removed concurrently cannot act on the role it had a moment
+// before.
 type OrganizationStore interface {
 	// CreateOrganization inserts a shared organization and its first owner.
 	CreateOrganization(ctx context.Context, org Organization, owner Membership) error
@@ -105,21 +108,30 @@ type OrganizationStore interface {
 	Membership(ctx context.Context, organizationID, userID string) (Membership, error)
 	// Members lists an organization's roster with emails, oldest first.
 	Members(ctx context.Context, organizationID string) ([]Member, error)
-	// ChangeMemberRole sets a member's role. Demoting the last owner gives
-	// ErrLastOwner; a non-member gives ErrNotFound.
-	ChangeMemberRole(ctx context.Context, organizationID, userID string, role Role) (Membership, error)
-	// RemoveMember deletes a membership with the API keys the member created
-	// in that organization and clears the organization as the member's
-	// active one. Removing the last owner gives ErrLastOwner; removing an
-	// owner when mayRemoveOwner is false gives ErrForbidden.
-	RemoveMember(ctx context.Context, organizationID, userID string, mayRemoveOwner bool) (Membership, error)
+	// ChangeMemberRole sets a member's role on behalf of actorID, who must
+	// be an owner of the organization at that moment (ErrForbidden
+	// otherwise, also when the actor is no longer a member). Demoting the
+	// last owner gives ErrLastOwner; a non-member userID gives ErrNotFound.
+	ChangeMemberRole(ctx context.Context, organizationID, actorID, userID string, role Role) (Membership, error)
+	// RemoveMember deletes a membership on behalf of actorID, with the API
+	// keys the member created in that organization, and clears the
+	// organization as the member's active one. Any member may remove
+	// themself (actorID == userID); removing someone else takes an admin
+	// or owner actor, and removing an owner an owner actor (ErrForbidden
+	// otherwise, also when the actor is no longer a member). Removing the
+	// last owner gives ErrLastOwner; a non-member userID ErrNotFound.
+	RemoveMember(ctx context.Context, organizationID, actorID, userID string) (Membership, error)
 }
 
 // InviteStore persists organization invites.
 type InviteStore interface {
 	// CreateInvite inserts the invite and revokes (at now) any pending
 	// invite of the same organization and email, atomically: concurrent
-	// creations leave exactly one pending invite.
+	// creations leave exactly one pending invite. The inviter
+	// (inv.InvitedByUserID) must be an admin or owner of the organization,
+	// and an owner to invite an owner, at that moment, read under the same
+	// serialization as the roster changes (ErrForbidden otherwise, also
+	// when the inviter is no longer a member; nothing is written).
 	CreateInvite(ctx context.Context, inv Invite, now time.Time) error
 	// Invites lists an organization's invites, newest first.
 	Invites(ctx context.Context, organizationID string) ([]Invite, error)

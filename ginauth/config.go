@@ -30,6 +30,14 @@ type Config struct {
 
 	// AccessTokenTTL is the access token lifetime. Default 15 minutes.
 	AccessTokenTTL time.Duration
+	// ClockSkew is how far an access token's iat (and nbf, when it has
+	// one) may lie ahead of this instance's clock: instances whose clocks
+	// differ by less accept each other's fresh tokens. exp gets no leeway:
+	// a clock ahead of the signer's only makes a token expire early here,
+	// and the client refreshes. Default 60 seconds (AccessTokenTTL when
+	// that is shorter); a negative value allows none. At most
+	// AccessTokenTTL.
+	ClockSkew time.Duration
 	// RefreshTokenTTL is the refresh token and session lifetime. Default 7 days.
 	RefreshTokenTTL time.Duration
 	// RefreshReuseGrace is the window after a rotation in which presenting
@@ -64,13 +72,17 @@ type Config struct {
 	// InviteTTL is the lifetime of organization invites. Default 7 days.
 	InviteTTL time.Duration
 	// AppBaseURL is the base of links in mails, e.g. "https://app.example".
-	// Default "http://localhost:8080".
+	// Default "http://localhost:8080", right only for local development:
+	// Register logs a warning when a Mailer other than the log mailer is
+	// configured without it.
 	AppBaseURL string
 	// EmailConfirmedRedirect, when set, makes GET {BasePath}/email/confirm
 	// redirect (303) there after a successful confirmation instead of
 	// answering JSON; EmailConfirmFailedRedirect likewise after a failure.
 	EmailConfirmedRedirect, EmailConfirmFailedRedirect string
-	// Mailer sends mails. Default: a LogMailer writing to Logger.
+	// Mailer sends mails. Default: a LogMailer writing to Logger, which
+	// delivers nothing and logs at Debug with tokens redacted; Register
+	// logs a warning when Mailer is not set.
 	Mailer Mailer
 	// MailTemplates overrides the mail templates; nil fields keep the
 	// built-in ones.
@@ -156,21 +168,28 @@ var DefaultArgon2Params = Argon2Params{Memory: 19 * 1024, Iterations: 2, Paralle
 // The per-IP limits key on gin's Context.ClientIP: call the engine's
 // SetTrustedProxies with your proxies (or nil when there is none), or gin
 // believes any client's X-Forwarded-For and an attacker picks their bucket.
+// The middleware logs a warning at the first request when the engine does.
 type RateLimitConfig struct {
 	// PerIP is the number of requests a minute one client IP may make to
 	// each rate-limited route (sign-up, sign-in, email/confirm/send,
 	// password/forgot, password/reset, password/change,
-	// organizations/invites/accept). Default 60; negative disables per-IP
-	// limits. IPv6 clients are limited per /64 network.
+	// organizations/invites/accept, and invite creation). Default 60;
+	// negative disables per-IP limits. IPv6 clients are limited per /64
+	// network.
 	PerIP int
 	// PerAccount limits password changes and invite acceptances per
 	// signed-in account. Default 10 per 15 minutes; a negative Limit
 	// disables it.
 	PerAccount RateRule
-	// PerEmail limits the mails each mail-sending route sends to one
-	// address. Over it the route still answers its usual 200 and sends
-	// nothing, so the limit reveals nothing about accounts. Default 3 per
-	// 15 minutes; a negative Limit disables it.
+	// Invites limits the invites one signed-in account creates, over all
+	// its organizations (each invite mails an address the caller chose).
+	// Default 20 per hour; a negative Limit disables it.
+	Invites RateRule
+	// PerEmail limits the mails each mail-sending route (invite creation
+	// included) sends to one address. Over it the route still answers its
+	// usual 200 (201 with the invite and its token) and sends nothing, so
+	// the limit reveals nothing about accounts. Default 3 per 15 minutes;
+	// a negative Limit disables it.
 	PerEmail RateRule
 	// Lockout is the per-account sign-in lockout. Default: after 10
 	// consecutive failures 429 for 1 minute, doubling with each further
@@ -208,6 +227,9 @@ func (c Config) withDefaults() Config {
 	}
 	setDuration(&c.AccessTokenTTL, 15*time.Minute)
 	setDuration(&c.RefreshTokenTTL, 7*24*time.Hour)
+	if c.ClockSkew == 0 {
+		c.ClockSkew = min(time.Minute, c.AccessTokenTTL)
+	}
 	setDuration(&c.RefreshReuseGrace, 10*time.Second)
 	setDuration(&c.HashQueueTimeout, 5*time.Second)
 	setDuration(&c.VerificationTokenTTL, time.Hour)
@@ -279,6 +301,9 @@ func (c Config) Validate() error {
 		if d <= 0 {
 			return bad("%s must be positive, got %s", name, d)
 		}
+	}
+	if c.ClockSkew > c.AccessTokenTTL {
+		return bad("ClockSkew (%s) must not exceed AccessTokenTTL (%s)", c.ClockSkew, c.AccessTokenTTL)
 	}
 	if c.AccessTokenTTL > c.RefreshTokenTTL {
 		return bad("AccessTokenTTL (%s) must not exceed RefreshTokenTTL (%s)", c.AccessTokenTTL, c.RefreshTokenTTL)

@@ -21,6 +21,10 @@ func TestConfigValidate(t *testing.T) {
 		{"previous secrets", func(c *Config) { c.PreviousSecrets = [][]byte{testSecret(1)} }, ""},
 		{"trusted origin", func(c *Config) { c.TrustedOrigins = []string{"https://app.example"} }, ""},
 		{"negative grace disables it", func(c *Config) { c.RefreshReuseGrace = -1 }, ""},
+		{"negative clock skew allows none", func(c *Config) { c.ClockSkew = -1 }, ""},
+		{"clock skew up to the access ttl", func(c *Config) { c.ClockSkew = 15 * time.Minute }, ""},
+		{"clock skew over the access ttl", func(c *Config) { c.ClockSkew = 16 * time.Minute }, "ClockSkew (16m0s) must not exceed AccessTokenTTL"},
+		{"default clock skew with a short access ttl", func(c *Config) { c.AccessTokenTTL = 2 * time.Second }, ""},
 		{"no secret", func(c *Config) { c.Secret = nil }, "Secret must be at least 32 bytes"},
 		{"short secret", func(c *Config) { c.Secret = []byte(strings.Repeat("x", 31)) }, "Secret must be at least 32 bytes, got 31"},
 		{"short previous secret", func(c *Config) { c.PreviousSecrets = [][]byte{testSecret(1), []byte("x")} }, "PreviousSecrets[1]"},
@@ -82,11 +86,14 @@ func TestConfigDefaults(t *testing.T) {
 	if c.BasePath != "/api/auth" {
 		t.Errorf("BasePath = %q", c.BasePath)
 	}
-	if c.AccessTokenTTL != 15*time.Minute || c.RefreshTokenTTL != 7*24*time.Hour || c.RefreshReuseGrace != 10*time.Second {
-		t.Errorf("lifetimes = %v %v %v", c.AccessTokenTTL, c.RefreshTokenTTL, c.RefreshReuseGrace)
+	if c.AccessTokenTTL != 15*time.Minute || c.RefreshTokenTTL != 7*24*time.Hour || c.RefreshReuseGrace != 10*time.Second || c.ClockSkew != time.Minute {
+		t.Errorf("lifetimes = %v %v %v, skew %v", c.AccessTokenTTL, c.RefreshTokenTTL, c.RefreshReuseGrace, c.ClockSkew)
 	}
 	if c.Cookie.AccessName != "access_token" || c.Cookie.RefreshName != "refresh_token" || c.Cookie.SameSite != http.SameSiteLaxMode || c.Cookie.AccessPath != "/" {
 		t.Errorf("cookie = %+v", c.Cookie)
+	}
+	if short := (Config{Secret: testSecret(0), AccessTokenTTL: 2 * time.Second}).withDefaults(); short.ClockSkew != 2*time.Second {
+		t.Errorf("default ClockSkew with a 2s AccessTokenTTL = %v, want 2s", short.ClockSkew)
 	}
 	if c.Password != DefaultPasswordPolicy || c.Argon2 != DefaultArgon2Params {
 		t.Errorf("policy %+v, argon2 %+v", c.Password, c.Argon2)

@@ -51,8 +51,13 @@ func (a *Auth) refreshCookieTTL(sessionExpiresAt time.Time) time.Duration {
 
 // clearAuthCookies expires both auth cookies.
 func (a *Auth) clearAuthCookies(c *gin.Context) {
-	a.setCookie(c, a.cfg.Cookie.AccessName, "", a.cfg.Cookie.AccessPath, -1)
+	a.clearAccessCookie(c)
 	a.setCookie(c, a.cfg.Cookie.RefreshName, "", a.cfg.BasePath, -1)
+}
+
+// clearAccessCookie expires the access cookie.
+func (a *Auth) clearAccessCookie(c *gin.Context) {
+	a.setCookie(c, a.cfg.Cookie.AccessName, "", a.cfg.Cookie.AccessPath, -1)
 }
 
 // setCookie sets (ttl > 0) or deletes (ttl < 0) a cookie with the configured

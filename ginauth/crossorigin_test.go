@@ -3,6 +3,7 @@ package ginauth
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -30,7 +31,13 @@ func TestCrossOriginGuard(t *testing.T) {
 		{"cross-site DELETE", http.MethodDelete, map[string]string{"Sec-Fetch-Site": "cross-site"}, 403},
 		{"cross-site OPTIONS is safe", http.MethodOptions, map[string]string{"Sec-Fetch-Site": "cross-site"}, 200},
 		{"cross-site with a cookie", http.MethodPost, map[string]string{"Sec-Fetch-Site": "cross-site", "Cookie": "access_token=x; refresh_token=y"}, 403},
-		{"cross-site bearer is exempt", http.MethodPost, map[string]string{"Sec-Fetch-Site": "cross-site", "Authorization": "Bearer sk-00"}, 200},
+		{"cross-site bearer API key is exempt", http.MethodPost, map[string]string{"Sec-Fetch-Site": "cross-site", "Authorization": "Bearer sk-" + strings.Repeat("0a", 32)}, 200},
+		{"cross-site bearer, scheme in another case", http.MethodPost, map[string]string{"Sec-Fetch-Site": "cross-site", "Authorization": "bearer sk-" + strings.Repeat("0a", 32)}, 200},
+		{"cross-site malformed bearer is not exempt", http.MethodPost, map[string]string{"Sec-Fetch-Site": "cross-site", "Authorization": "Bearer sk-00"}, 403},
+		{"cross-site bearer of uppercase hex is not exempt", http.MethodPost, map[string]string{"Sec-Fetch-Site": "cross-site", "Authorization": "Bearer sk-" + strings.Repeat("0A", 32)}, 403},
+		{"cross-site Basic is not exempt", http.MethodPost, map[string]string{"Sec-Fetch-Site": "cross-site", "Authorization": "Basic YWRhOnB3"}, 403},
+		{"cross-site bare scheme is not exempt", http.MethodPost, map[string]string{"Sec-Fetch-Site": "cross-site", "Authorization": "Bearer"}, 403},
+		{"cross-site JWT bearer is not exempt", http.MethodPost, map[string]string{"Sec-Fetch-Site": "cross-site", "Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x"}, 403},
 		{"cross-site GET is safe", http.MethodGet, map[string]string{"Sec-Fetch-Site": "cross-site"}, 200},
 		{"cross-site HEAD is safe", http.MethodHead, map[string]string{"Sec-Fetch-Site": "cross-site"}, 200},
 		{"trusted origin", http.MethodPost, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://app.example"}, 200},

@@ -42,7 +42,19 @@ const (
 	credBadBearer             // Authorization: Bearer <fuzzed id>
 	credCrossSite             // Sec-Fetch-Site: cross-site
 	credBadCookie             // access_token=<fuzzed id>
+	credTextPlain             // the body sent as Content-Type: text/plain
 )
+
+// jsonBodyRoutes are the routes of fuzzRoutes that take a JSON body: sent
+// as anything but application/json they never succeed.
+var jsonBodyRoutes = map[string]bool{
+	"POST /auth/sign-up": true, "POST /auth/sign-in": true, "POST /auth/password/change": true,
+	"POST /auth/api-keys": true, "POST /auth/organizations": true, "PATCH /auth/organizations/{org}": true,
+	"POST /auth/organizations/current": true, "PATCH /auth/organizations/{org}/members/{user}": true,
+	"POST /auth/organizations/{org}/invites": true, "POST /auth/organizations/invites/accept": true,
+	"POST /auth/email/confirm/send": true, "POST /auth/email/confirm": true, "POST /auth/password/forgot": true,
+	"POST /auth/password/reset": true,
+}
 
 // fuzzServer is ginauth on a SQLite store with a user, its cookies and an
 // API key, shared by every input of one fuzzing process.
@@ -188,6 +200,8 @@ func FuzzRoutes(f *testing.F) {
 		{28, "", "", `{"email":"` + strings.Repeat("a", 70000) + `"}`, 0},
 		{29, "", "", `{"token":"x","password":"correct-horse-42"}`, 0},
 		{31, "", "", `{}`, credCookie | credCrossSite},
+		{0, "", "", `{"email":"plain@example.com","password":"correct-horse-42"}`, credTextPlain},
+		{13, "", "", `{"name":"plain"}`, credCookie | credTextPlain},
 	}
 	for _, s := range seeds {
 		f.Add(s.route, s.id, s.query, []byte(s.body), s.credentials)
@@ -218,6 +232,9 @@ func FuzzRoutes(f *testing.F) {
 			header.Set("Sec-Fetch-Site", "cross-site")
 			header.Set("Origin", "https://evil.example")
 		}
+		if credentials&credTextPlain != 0 {
+			header.Set("Content-Type", "text/plain")
+		}
 		var b []byte
 		if len(body) > 0 {
 			b = body
@@ -225,6 +242,9 @@ func FuzzRoutes(f *testing.F) {
 		w := srv.do(rt.method, path, query, b, cookies, header)
 		if w.Code >= 500 {
 			t.Fatalf("%s %s?%s with %q: %d %s", rt.method, path, query, body, w.Code, w.Body)
+		}
+		if jsonBodyRoutes[rt.method+" "+rt.path] && (credentials&credTextPlain != 0 || b == nil) && w.Code < 300 {
+			t.Fatalf("%s %s accepted a body that is not application/json: %d %s", rt.method, path, w.Code, w.Body)
 		}
 		if w.Code >= 400 && !(w.Code == http.StatusNotFound && w.Body.String() == "404 page not found") {
 			var m map[string]any
@@ -284,6 +304,7 @@ func TestRateLimitedRoutesMounted(t *testing.T) {
 	for _, route := range []string{
 		"/auth/sign-up", "/auth/sign-in", "/auth/email/confirm/send", "/auth/password/forgot",
 		"/auth/password/reset", "/auth/password/change", "/auth/organizations/invites/accept",
+		"/auth/organizations/" + srv.orgID + "/invites",
 	} {
 		// newFuzzServer already spent one sign-up token.
 		if route != "/auth/sign-up" {

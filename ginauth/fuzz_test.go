@@ -124,6 +124,12 @@ func FuzzTokenVerify(f *testing.F) {
 		signRaw(strings.Split(valid, ".")[0], `{"iss":"fastauth","aud":"fastauth","exp":1e10,"sub":"u","sid":"s","org":"o","org_role":"member","role":"authenticated"}`, testSecret(0)),
 		signRaw(strings.Split(valid, ".")[0], `{"exp":"x"}`, testSecret(0)),
 		signRaw(strings.Split(valid, ".")[0], `{}`, testSecret(1)),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "iat", clock.Now().Add(30*time.Second).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "iat", clock.Now().Add(2*time.Minute).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "nbf", clock.Now().Add(30*time.Second).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "nbf", clock.Now().Add(2*time.Minute).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "exp", clock.Now().Add(-30*time.Second).Unix())),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "aud", "other")),
 	} {
 		f.Add(tok)
 	}
@@ -137,6 +143,35 @@ func FuzzTokenVerify(f *testing.F) {
 				t.Fatalf("verifyOwn: %s %+v; golang-jwt: %s %+v", verdict(ownErr), own, verdict(refErr), ref)
 			}
 		}
+		// signedByUs fails t unless token is HS256 under one of our
+		// secrets.
+		signedByUs := func(what string) {
+			parts := strings.Split(token, ".")
+			if len(parts) != 3 {
+				t.Fatalf("%s a token with %d parts", what, len(parts))
+			}
+			parsed, _, perr := jwt.NewParser().ParseUnverified(token, jwt.MapClaims{})
+			if perr != nil {
+				t.Fatalf("%s an unparsable token: %v", what, perr)
+			}
+			if parsed.Header["alg"] != "HS256" {
+				t.Fatalf("%s alg %v", what, parsed.Header["alg"])
+			}
+			kid, _ := parsed.Header["kid"].(string)
+			key, ok := secrets[kid]
+			if !ok {
+				t.Fatalf("%s unknown kid %q", what, kid)
+			}
+			sig, derr := base64.RawURLEncoding.DecodeString(parts[2])
+			if derr != nil {
+				sig, derr = base64.URLEncoding.DecodeString(parts[2])
+			}
+			m := hmac.New(sha256.New, key)
+			m.Write([]byte(parts[0] + "." + parts[1]))
+			if derr != nil || !hmac.Equal(sig, m.Sum(nil)) {
+				t.Fatalf("%s a token whose signature is not ours", what)
+			}
+		}
 		c, err := s.verify(token)
 		if err != nil {
 			if !errors.Is(err, errTokenInvalid) && !errors.Is(err, errTokenExpired) {
@@ -145,35 +180,16 @@ func FuzzTokenVerify(f *testing.F) {
 			if c != (accessClaims{}) {
 				t.Fatalf("verify failed but returned claims %+v", c)
 			}
+			// Rejected (which spares the refresh cookie) only when signed
+			// by us.
+			if errors.Is(err, errTokenRejected) {
+				signedByUs("rejected")
+			}
 			return
 		}
 		// Accepted: it must be HS256 under one of our secrets, unexpired,
 		// with every fastauth claim.
-		parts := strings.Split(token, ".")
-		if len(parts) != 3 {
-			t.Fatalf("accepted a token with %d parts", len(parts))
-		}
-		parsed, _, perr := jwt.NewParser().ParseUnverified(token, jwt.MapClaims{})
-		if perr != nil {
-			t.Fatalf("accepted an unparsable token: %v", perr)
-		}
-		if parsed.Header["alg"] != "HS256" {
-			t.Fatalf("accepted alg %v", parsed.Header["alg"])
-		}
-		kid, _ := parsed.Header["kid"].(string)
-		key, ok := secrets[kid]
-		if !ok {
-			t.Fatalf("accepted unknown kid %q", kid)
-		}
-		sig, derr := base64.RawURLEncoding.DecodeString(parts[2])
-		if derr != nil {
-			sig, derr = base64.URLEncoding.DecodeString(parts[2])
-		}
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte(parts[0] + "." + parts[1]))
-		if derr != nil || !hmac.Equal(sig, m.Sum(nil)) {
-			t.Fatal("accepted a token whose signature is not ours")
-		}
+		signedByUs("accepted")
 		if c.ExpiresAt == nil || !c.ExpiresAt.After(clock.Now()) || c.Subject == "" || c.SessionID == "" || !c.OrganizationRole.Valid() {
 			t.Fatalf("accepted claims %+v", c)
 		}
@@ -266,6 +282,7 @@ func FuzzBindJSON(f *testing.F) {
 		`{"email":"a"}{"email":"b"}`, `{"email":"a"} x`, `{"unknown":true}`, `{"email":"a","email":"b"}`,
 		`{"nested":{"x":["a",1]}}`, `{"n":1e400}`, `{"n":-0.5}`, `{"email":"\ud800"}`, `{` + strings.Repeat(`"a":1,`, 400) + `"n":1}`,
 		strings.Repeat("[", 10000), `{"email":"` + strings.Repeat("x", 2000) + `"}`, "\xef\xbb\xbf{}", `{"EMAIL":"a"}`,
+		`{"echo_me_7f3a":1}`, `{"at":"echo-me-7f3a"}`, `{"at":"2030-01-02T03:04:05Z"}`, `{"at":1}`, `{"nested":{"x":[1]}}`, `{"nested":{"echo_me":1}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -276,6 +293,7 @@ func FuzzBindJSON(f *testing.F) {
 		if !ok {
 			return
 		}
+		c.Request.Header.Set("Content-Type", "application/json")
 		var dst struct {
 			Email    string `json:"email"`
 			Password string `json:"password"`
@@ -283,6 +301,7 @@ func FuzzBindJSON(f *testing.F) {
 			Nested   *struct {
 				X []string `json:"x"`
 			} `json:"nested"`
+			At *time.Time `json:"at"`
 		}
 		if a.bindJSON(c, &dst) {
 			if c.IsAborted() || w.Body.Len() > 0 {
@@ -306,8 +325,34 @@ func FuzzBindJSON(f *testing.F) {
 		if len(e.Message) > 200 {
 			t.Fatalf("message of %d bytes", len(e.Message))
 		}
+		// No input is echoed: every message is one of a fixed set that
+		// no body can add to.
+		if !bindMessages[e.Message] {
+			t.Fatalf("bindJSON(%q) answered the message %q, not one of the fixed ones", body, e.Message)
+		}
 	})
 }
+
+// bindMessages are every message bindJSON may answer for the fuzz
+// target's dst: fixed text, or the JSON names of dst's fields.
+var bindMessages = func() map[string]bool {
+	m := map[string]bool{
+		"request body too large":                                                              true,
+		"request body must be a JSON object":                                                  true,
+		"malformed JSON body: syntax error":                                                   true,
+		"malformed JSON body: body must be a JSON object":                                     true,
+		"malformed JSON body: a field has the wrong type":                                     true,
+		"malformed JSON body: a time is not in RFC 3339 format":                               true,
+		"malformed JSON body: unexpected end of input":                                        true,
+		"malformed JSON body: trailing data after the JSON object":                            true,
+		"malformed JSON body: the body could not be decoded":                                  true,
+		"malformed JSON body: unknown field; accepted fields: email, password, n, nested, at": true,
+	}
+	for _, f := range []string{"email", "password", "n", "nested", "at"} {
+		m["malformed JSON body: field "+f+" has the wrong type"] = true
+	}
+	return m
+}()
 
 // FuzzListQuery fuzzes the API-key list query (limit, offset, sort_by,
 // sort_order): either valid options or a 400 invalid_request.

@@ -32,6 +32,7 @@ const (
 	CodeConflict             = "conflict"
 	CodeLastOwner            = "last_owner"
 	CodeBodyTooLarge         = "body_too_large"
+	CodeUnsupportedMediaType = "unsupported_media_type"
 	CodeRateLimited          = "rate_limited"
 	CodeInternal             = "internal_error"
 	CodeStoreUnavailable     = "store_unavailable"

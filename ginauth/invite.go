@@ -100,7 +100,7 @@ func (a *Auth) listInvites(c *gin.Context) {
 // createInvite invites an email address into an organization.
 //
 //	@Summary	Invite an email to an organization (admin or owner)
-//	@Description	Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed. Personal workspaces refuse invites (403); inviting a current member gives 409.
+//	@Description	Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.
 //	@Tags		invites
 //	@Accept		json
 //	@Produce	json
@@ -111,9 +111,11 @@ func (a *Auth) listInvites(c *gin.Context) {
 //	@Failure	403				{object}	ErrorBody
 //	@Failure	404				{object}	ErrorBody
 //	@Failure	409				{object}	ErrorBody	"conflict: already a member"
+//	@Failure	429				{object}	ErrorBody	"rate_limited (Retry-After)"
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id}/invites [post]
@@ -173,11 +175,24 @@ func (a *Auth) createInvite(c *gin.Context) {
 		ID: id, OrganizationID: s.org.ID, OrganizationName: s.org.Name, Email: email, Role: req.Role,
 		TokenHash: hash, InvitedByUserID: s.p.UserID, CreatedAt: now, ExpiresAt: now.Add(a.cfg.InviteTTL),
 	}
-	if err := a.store.CreateInvite(ctx, inv, now); err != nil {
+	// The store re-reads the inviter's role under the roster lock: an
+	// admin or owner demoted or removed since orgAccess read it gets 403.
+	switch err := a.store.CreateInvite(ctx, inv, now); {
+	case errors.Is(err, ErrForbidden):
+		abort(c, http.StatusForbidden, CodeForbidden, "only admins and owners can invite, and only an owner can invite an owner")
+		return
+	case errors.Is(err, ErrNotFound): // deleted concurrently
+		abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found")
+		return
+	case err != nil:
 		a.storeFailure(c, err)
 		return
 	}
-	a.sendInviteMail(c.Request.Context(), inv, s.org.Name, token)
+	if _, ok := a.allowEmail(c.Request.Context(), routeInviteCreate, email); ok {
+		a.sendInviteMail(c.Request.Context(), inv, s.org.Name, token)
+	} else {
+		a.log.InfoContext(c.Request.Context(), "fastauth: per-address mail limit reached, invite created but not mailed", "route", routeInviteCreate)
+	}
 	c.JSON(http.StatusCreated, CreatedInviteBody{InviteBody: inviteBody(inv, s.org.Name), Token: token})
 }
 
@@ -240,6 +255,7 @@ func (a *Auth) revokeInvite(c *gin.Context) {
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Failure	429	{object}	ErrorBody	"rate_limited (Retry-After)"
 //	@Security	CookieAuth
 //	@Router		/organizations/invites/accept [post]

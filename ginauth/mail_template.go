@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	htmltemplate "html/template"
+	"strconv"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -22,6 +23,13 @@ type MailData struct {
 	// OrganizationName and Role are set for organization invites.
 	OrganizationName string
 	Role             Role
+	// QuotedOrganizationName is OrganizationName made safe for a one-line
+	// context such as a subject, where a name an inviter chose must not
+	// pass for the mail's own words: in double quotes, Go-escaped (quotes,
+	// backslashes, control and invisible formatting characters such as
+	// bidirectional overrides), cut after 50 characters (runes) or 160
+	// bytes with "…". fastauth sets it from OrganizationName.
+	QuotedOrganizationName string
 	// ExpiresAt is when the link stops working; ExpiresIn says it in words
 	// ("1 hour", "7 days").
 	ExpiresAt time.Time
@@ -51,8 +59,15 @@ type MailTemplates struct {
 }
 
 // maxSubjectLength caps a rendered subject (in bytes) so a template cannot
-// produce an unbounded header.
+// produce an unbounded header; a longer subject is cut at a character
+// boundary and ends with "…".
 const maxSubjectLength = 250
+
+// The bounds of MailData.QuotedOrganizationName, quotes and "…" included.
+const (
+	quotedNameRunes = 50
+	quotedNameBytes = 160
+)
 
 // The built-in templates. They are parsed once and only executed afterwards,
 // which is safe for concurrent use.
@@ -98,7 +113,7 @@ The link works once and expires in {{.ExpiresIn}}. Resetting signs you out every
 `),
 	},
 	OrganizationInvite: MailTemplate{
-		Subject: mustText("You are invited to join {{.OrganizationName}}"),
+		Subject: mustText("You are invited to join {{.QuotedOrganizationName}}"),
 		Text: mustText(`Hello,
 
 you are invited to join {{.OrganizationName}} as {{.Role}}. To accept, sign in or create an account with {{.Email}} and open this link:
@@ -174,6 +189,10 @@ func (a *Auth) renderMail(kind MailKind, data MailData) (Mail, error) {
 		return Mail{}, err
 	}
 	data.Kind = kind
+	data.QuotedOrganizationName = ""
+	if data.OrganizationName != "" {
+		data.QuotedOrganizationName = quoteName(data.OrganizationName)
+	}
 	if data.ExpiresIn == "" && !data.ExpiresAt.IsZero() {
 		data.ExpiresIn = humanDuration(data.ExpiresAt.Sub(a.now()))
 	}
@@ -188,11 +207,12 @@ func (a *Auth) renderMail(kind MailKind, data MailData) (Mail, error) {
 		return Mail{}, fmt.Errorf("ginauth: %s HTML template: %w", kind, err)
 	}
 	subj := strings.Join(strings.Fields(subject.String()), " ") // one line, no CR/LF
+	if len(subj) > maxSubjectLength {
+		subj = truncateUTF8(subj, maxSubjectLength-len(ellipsis)) + ellipsis
+	}
 	switch {
 	case subj == "":
 		return Mail{}, fmt.Errorf("ginauth: %s subject template rendered an empty subject", kind)
-	case len(subj) > maxSubjectLength:
-		return Mail{}, fmt.Errorf("ginauth: %s subject template rendered %d bytes, more than %d", kind, len(subj), maxSubjectLength)
 	case strings.TrimSpace(text.String()) == "":
 		return Mail{}, fmt.Errorf("ginauth: %s text template rendered an empty body", kind)
 	}
@@ -205,6 +225,28 @@ func (a *Auth) renderMail(kind MailKind, data MailData) (Mail, error) {
 		Text:    text.String(),
 		HTML:    html.String(),
 	}, nil
+}
+
+// ellipsis ends a shortened name or subject.
+const ellipsis = "…"
+
+// quoteName is MailData.QuotedOrganizationName of name.
+func quoteName(name string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	n := 0
+	for _, r := range name {
+		q := strconv.Quote(string(r))
+		q = q[1 : len(q)-1]
+		if n == quotedNameRunes || b.Len()+len(q)+len(ellipsis)+1 > quotedNameBytes {
+			b.WriteString(ellipsis)
+			break
+		}
+		b.WriteString(q)
+		n++
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // humanDuration says d in words, rounded to the largest fitting unit:

@@ -11,6 +11,7 @@ import (
 	"testing"
 	texttemplate "text/template"
 	"time"
+	"unicode/utf8"
 )
 
 // mailRecorder is a Mailer that keeps what it is sent, or fails with err.
@@ -129,8 +130,8 @@ func TestBuiltinTemplatesRender(t *testing.T) {
 				}
 			}
 			if tc.kind == MailOrganizationInvite {
-				if !strings.Contains(m.Subject, tc.data.OrganizationName) || !strings.Contains(m.Text, tc.data.OrganizationName) {
-					t.Fatalf("invite subject/text must name the organization verbatim: %q / %q", m.Subject, m.Text)
+				if !strings.Contains(m.Subject, `"Acme <b>&</b> \"Co\""`) || !strings.Contains(m.Text, tc.data.OrganizationName) {
+					t.Fatalf("invite subject must name the organization quoted, the text verbatim: %q / %q", m.Subject, m.Text)
 				}
 				if strings.Contains(m.HTML, "<b>") || !strings.Contains(m.HTML, "Acme &lt;b&gt;&amp;&lt;/b&gt; &#34;Co&#34;") {
 					t.Fatalf("invite HTML does not escape the organization name:\n%s", m.HTML)
@@ -193,7 +194,6 @@ func TestFailingTemplateSendsNothing(t *testing.T) {
 		{"html exec error", MailTemplate{HTML: htmltemplate.Must(htmltemplate.New("h").Parse(`{{template "missing"}}`))}},
 		{"subject calls a failing method", MailTemplate{Subject: texttemplate.Must(texttemplate.New("s").Parse(`{{index .Email 99}}`))}},
 		{"empty subject", MailTemplate{Subject: texttemplate.Must(texttemplate.New("s").Parse(" \n "))}},
-		{"huge subject", MailTemplate{Subject: texttemplate.Must(texttemplate.New("s").Parse(strings.Repeat("x", 300)))}},
 		{"empty text", MailTemplate{Text: texttemplate.Must(texttemplate.New("t").Parse("  "))}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -285,6 +285,75 @@ func TestHumanDuration(t *testing.T) {
 	} {
 		if got := humanDuration(d); got != want {
 			t.Errorf("humanDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// TestInviteSubjectQuotesTheName: the organization name, chosen by whoever
+// invites, is quoted, escaped and cut by characters in the invite subject,
+// so that it reads as a name and never makes the mail undeliverable: a
+// 100-character name of 3-byte characters (300 bytes) used to render a
+// subject over the 250-byte cap, and the mail was dropped.
+func TestInviteSubjectQuotesTheName(t *testing.T) {
+	t.Parallel()
+	rec := &mailRecorder{}
+	a, logs := newMailTestAuth(Config{}, rec)
+	for _, tc := range []struct {
+		name, want string
+	}{
+		{"Acme", `"Acme"`},
+		{`Say "hi" \ bye`, `"Say \"hi\" \\ bye"`},
+		{"Bank\u202eknil", `"Bank\u202eknil"`},   // a bidirectional override is shown, not obeyed
+		{"Zero\u200bwidth", `"Zero\u200bwidth"`}, // so are invisible characters
+		{"Ünïcödé Äg", `"Ünïcödé Äg"`},           // printable letters stay as they are
+		{strings.Repeat("x", 50), `"` + strings.Repeat("x", 50) + `"`},
+		{strings.Repeat("x", 51), `"` + strings.Repeat("x", 50) + `…"`},
+		{strings.Repeat("日本語", 33) + "x", `"` + strings.Repeat("日本語", 16) + `日本…"`},
+		{strings.Repeat("\u202e", 60), `"` + strings.Repeat(`\u202e`, 25) + `…"`}, // 160 bytes at most
+	} {
+		got := quoteName(tc.name)
+		if got != tc.want {
+			t.Errorf("quoteName(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+		if len(got) > quotedNameBytes || !utf8.ValidString(got) {
+			t.Errorf("quoteName(%q) = %q: %d bytes or invalid UTF-8", tc.name, got, len(got))
+		}
+		a.sendInviteMail(context.Background(), Invite{Email: "bob@example.com", Role: RoleMember, ExpiresAt: mailTestNow.Add(time.Hour)}, tc.name, "inv_t")
+		sent := rec.sent()
+		if len(sent) == 0 {
+			t.Fatalf("no invite mail for %q; logs: %s", tc.name, logs.String())
+		}
+		m := sent[len(sent)-1]
+		if m.Subject != "You are invited to join "+strings.Join(strings.Fields(tc.want), " ") {
+			t.Errorf("subject %q for the name %q", m.Subject, tc.name)
+		}
+		if !strings.Contains(m.Text, tc.name) {
+			t.Errorf("the text body does not name %q in full", tc.name)
+		}
+	}
+	if n := len(rec.sent()); n != 9 {
+		t.Fatalf("%d invite mails sent, want 9", n)
+	}
+}
+
+// TestSubjectCutAtCharacterBoundary: a custom subject over 250 bytes is
+// cut at a character boundary and marked with "…", never dropped.
+func TestSubjectCutAtCharacterBoundary(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{strings.Repeat("x", 300), strings.Repeat("é", 200), "Hi " + strings.Repeat("日本語", 100)} {
+		rec := &mailRecorder{}
+		a, _ := newMailTestAuth(Config{MailTemplates: &MailTemplates{PasswordReset: MailTemplate{Subject: texttemplate.Must(texttemplate.New("s").Parse(src))}}}, rec)
+		a.sendMail(context.Background(), MailPasswordReset, MailData{Email: "ada@example.com", Link: "l", Token: "t"})
+		sent := rec.sent()
+		if len(sent) != 1 {
+			t.Fatalf("%d mails sent for a %d-byte subject, want 1", len(sent), len(src))
+		}
+		subj := sent[0].Subject
+		if len(subj) > maxSubjectLength || !utf8.ValidString(subj) || !strings.HasSuffix(subj, "…") || !strings.HasPrefix(src, strings.TrimSuffix(subj, "…")) {
+			t.Fatalf("subject of %d bytes cut to %q (%d bytes)", len(src), subj, len(subj))
+		}
+		if len(subj) < maxSubjectLength-len("…")-3 {
+			t.Fatalf("subject cut too short: %d bytes", len(subj))
 		}
 	}
 }

@@ -14,29 +14,103 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/fastauth/fastauth/ginauth"
 )
 
-func TestLogMailerLogsLink(t *testing.T) {
+// TestLogMailerRedactsByDefault: the default log mailer logs each mail at
+// Debug with the token replaced in its link, so a log that is read by
+// others holds no usable link; with RevealTokens it logs the live link at
+// Info. It never logs the body.
+func TestLogMailerRedactsByDefault(t *testing.T) {
 	t.Parallel()
+	for _, reveal := range []bool{false, true} {
+		var buf bytes.Buffer
+		m := ginauth.NewLogMailer(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+		m.RevealTokens = reveal
+		mail := testMail()
+		if err := m.Send(context.Background(), mail); err != nil {
+			t.Fatal(err)
+		}
+		var line map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+			t.Fatalf("log line %q: %v", buf.String(), err)
+		}
+		if line["to"] != mail.To || line["kind"] != string(mail.Kind) || line["subject"] != mail.Subject {
+			t.Fatalf("log line %v lacks the mail's to, kind or subject", line)
+		}
+		if strings.Contains(buf.String(), "Grüße") {
+			t.Fatal("log mailer logged the body")
+		}
+		switch {
+		case reveal && (line["link"] != mail.Link || line["level"] != "INFO"):
+			t.Fatalf("RevealTokens: log line %v, want the live link at INFO", line)
+		case !reveal && line["level"] != "DEBUG":
+			t.Fatalf("default: level %v, want DEBUG", line["level"])
+		case !reveal && (strings.Contains(buf.String(), mail.Token) || line["link"] != strings.Replace(mail.Link, mail.Token, "REDACTED", 1)):
+			t.Fatalf("default: the token is in the log: %s", buf.String())
+		}
+	}
+	// At the default level (Info) of a logger, the default log mailer
+	// writes nothing at all.
 	var buf bytes.Buffer
-	m := ginauth.NewLogMailer(slog.New(slog.NewJSONHandler(&buf, nil)))
-	mail := testMail()
-	if err := m.Send(context.Background(), mail); err != nil {
-		t.Fatal(err)
-	}
-	var line map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
-		t.Fatalf("log line %q: %v", buf.String(), err)
-	}
-	if line["to"] != mail.To || line["link"] != mail.Link || line["kind"] != string(mail.Kind) || line["subject"] != mail.Subject || line["level"] != "INFO" {
-		t.Fatalf("log line %v lacks the mail's to, kind, subject or link", line)
-	}
-	if strings.Contains(buf.String(), "Grüße") {
-		t.Fatal("log mailer logged the body")
+	if err := ginauth.NewLogMailer(slog.New(slog.NewTextHandler(&buf, nil))).Send(context.Background(), testMail()); err != nil || buf.Len() != 0 {
+		t.Fatalf("Send = %v, logged %q at the Info level", err, buf.String())
 	}
 	if ginauth.NewLogMailer(nil) == nil {
 		t.Fatal("NewLogMailer(nil) returned nil")
+	}
+}
+
+// TestRegisterWarnsAboutMailSetup: Register warns when no Mailer is set
+// (mails are never delivered) and when a delivering Mailer has no
+// AppBaseURL (links would point at http://localhost:8080); a configured
+// setup gets no warning.
+func TestRegisterWarnsAboutMailSetup(t *testing.T) {
+	t.Parallel()
+	st, cleanup := newExampleStore(context.Background())
+	t.Cleanup(cleanup)
+	outbox, err := ginauth.NewOutboxMailer(filepath.Join(t.TempDir(), "outbox.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	revealing := ginauth.NewLogMailer(nil)
+	revealing.RevealTokens = true
+	for _, tc := range []struct {
+		name   string
+		mailer ginauth.Mailer
+		base   string
+		want   string // "" means no warning
+	}{
+		{"no mailer", nil, "", "no Config.Mailer"},
+		{"no mailer, base URL set", nil, "https://app.example", "no Config.Mailer"},
+		{"outbox without AppBaseURL", outbox, "", "Config.AppBaseURL is not set: links in mails point at http://localhost:8080"},
+		{"outbox with AppBaseURL", outbox, "https://app.example", ""},
+		{"log mailer chosen explicitly", revealing, "", ""},
+	} {
+		var logs bytes.Buffer
+		cfg := exampleConfig()
+		cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+		cfg.Mailer = tc.mailer
+		cfg.AppBaseURL = tc.base
+		r := gin.New()
+		if err := r.SetTrustedProxies(nil); err != nil {
+			t.Fatal(err)
+		}
+		auth, err := ginauth.Register(r, cfg, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = auth.Close()
+		got := logs.String()
+		switch {
+		case tc.want == "" && strings.Contains(got, "level=WARN"):
+			t.Errorf("%s: unexpected warning: %s", tc.name, got)
+		case tc.want != "" && (!strings.Contains(got, "level=WARN") || !strings.Contains(got, tc.want)):
+			t.Errorf("%s: log %q, want a warning with %q", tc.name, got, tc.want)
+		}
 	}
 }
 

@@ -81,6 +81,7 @@ func (a *Auth) memberEmail(c *gin.Context, s orgScope, userID string) (string, b
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id}/members/{member_user_id} [patch]
@@ -111,10 +112,15 @@ func (a *Auth) changeMemberRole(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	m, err := a.store.ChangeMemberRole(ctx, s.org.ID, target, req.Role)
+	// The store re-reads the caller's role under the roster lock: an owner
+	// demoted since orgAccess read it gets 403.
+	m, err := a.store.ChangeMemberRole(ctx, s.org.ID, s.p.UserID, target, req.Role)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		abort(c, http.StatusNotFound, CodeMemberNotFound, "member not found")
+		return
+	case errors.Is(err, ErrForbidden):
+		abort(c, http.StatusForbidden, CodeForbidden, "only an owner can change roles")
 		return
 	case errors.Is(err, ErrLastOwner):
 		abort(c, http.StatusForbidden, CodeLastOwner, "the last owner of an organization cannot be demoted")
@@ -134,7 +140,7 @@ func (a *Auth) changeMemberRole(c *gin.Context) {
 // removeMember removes a member (or the caller leaves).
 //
 //	@Summary	Remove a member, or leave
-//	@Description	Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace.
+//	@Description	Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).
 //	@Tags		members
 //	@Produce	json
 //	@Param		organization_id	path		string	true	"organization id"
@@ -171,7 +177,9 @@ func (a *Auth) removeMember(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	m, err := a.store.RemoveMember(ctx, s.org.ID, target, s.me.Role == RoleOwner)
+	// The store re-reads the caller's role under the roster lock, and
+	// decides whether an owner may be removed with it.
+	m, err := a.store.RemoveMember(ctx, s.org.ID, s.p.UserID, target)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		abort(c, http.StatusNotFound, CodeMemberNotFound, "member not found")
@@ -180,7 +188,7 @@ func (a *Auth) removeMember(c *gin.Context) {
 		abort(c, http.StatusForbidden, CodeLastOwner, "the last owner of an organization cannot be removed")
 		return
 	case errors.Is(err, ErrForbidden):
-		abort(c, http.StatusForbidden, CodeForbidden, "only an owner can remove an owner")
+		abort(c, http.StatusForbidden, CodeForbidden, "only admins and owners can remove other members, and only an owner can remove an owner")
 		return
 	case err != nil:
 		a.storeFailure(c, err)

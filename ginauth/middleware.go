@@ -38,7 +38,9 @@ var (
 //     ignored (a bad bearer never falls back to the cookie).
 //   - Otherwise the access-token cookie is verified without store access.
 //     An expired token records 401 token_expired; an invalid one records
-//     401 invalid_token and clears both auth cookies.
+//     401 invalid_token and clears both auth cookies, except that a token
+//     signed with one of our secrets (refused for its claims, say an iat
+//     beyond Config.ClockSkew) clears only the access cookie.
 //   - An unsafe request (POST, PATCH, ...) authenticated by cookie that the
 //     browser marks cross-origin (Sec-Fetch-Site, else Origin against Host)
 //     and that comes from no TrustedOrigins entry gets no principal and
@@ -46,10 +48,53 @@ var (
 //
 // The principal is read with PrincipalFrom; RequireUser and RequireRole
 // answer with the recorded failure. The middleware never refreshes tokens.
+//
+// On the first request it serves, it checks the Gin engine's proxy
+// settings and logs a warning when the engine believes X-Forwarded-For
+// from any client (see checkTrustedProxies).
 func (a *Auth) Middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !a.proxiesChecked.Load() {
+			a.checkTrustedProxies(c)
+		}
 		a.authenticate(c)
 		c.Next()
+	}
+}
+
+// Addresses of the proxy probe: documentation ranges (RFC 5737), which no
+// real proxy list names.
+const (
+	probePeer      = "203.0.113.7:443"
+	probeForwarded = "198.51.100.9"
+)
+
+// checkTrustedProxies logs a warning, once per Auth, when the engine that
+// serves c takes the client IP from X-Forwarded-For or X-Real-IP sent by
+// any peer: gin's default until Engine.SetTrustedProxies is called. The
+// per-IP rate limits and the IP recorded for each session come from
+// Context.ClientIP, so on such an engine every client picks its own.
+//
+// It runs at the first request rather than in Register because the
+// engine is only known for sure then: Register may be given a RouterGroup,
+// which does not expose its engine, and an application may configure its
+// proxies after calling Register. The check asks the engine itself, with a
+// copy of the context carrying a request from a public address that
+// claims another one in both headers.
+func (a *Auth) checkTrustedProxies(c *gin.Context) {
+	if !a.proxiesChecked.CompareAndSwap(false, true) {
+		return
+	}
+	probe := c.Copy()
+	probe.Request = &http.Request{RemoteAddr: probePeer, Header: http.Header{
+		"X-Forwarded-For": {probeForwarded},
+		"X-Real-Ip":       {probeForwarded},
+	}}
+	if probe.ClientIP() == probeForwarded {
+		a.log.WarnContext(c.Request.Context(), "fastauth: the Gin engine takes client IPs from X-Forwarded-For and X-Real-IP "+
+			"sent by any client (Engine.SetTrustedProxies was never called, or trusts everyone): every client can choose "+
+			"the IP of its per-IP rate limits and of its sessions. Call engine.SetTrustedProxies(nil) when clients connect "+
+			"directly, or with the addresses of your proxies")
 	}
 }
 
@@ -80,6 +125,12 @@ func (a *Auth) authenticate(c *gin.Context) {
 	case errors.Is(err, errTokenExpired):
 		c.Set(failureKey, failTokenExpired)
 		return
+	case errors.Is(err, errTokenRejected):
+		// Signed by us: no forged cookie, and the refresh cookie still
+		// gets the client a fresh token.
+		c.Set(failureKey, failInvalidToken)
+		a.clearAccessCookie(c)
+		return
 	case err != nil:
 		c.Set(failureKey, failInvalidToken)
 		a.clearAuthCookies(c)
@@ -92,11 +143,22 @@ func (a *Auth) authenticate(c *gin.Context) {
 	c.Set(principalKey, claims.principal())
 }
 
-// authenticateBearer handles a request with an Authorization header.
-func (a *Auth) authenticateBearer(c *gin.Context, header string) {
+// bearerKey returns the credential of an `Authorization: Bearer <key>`
+// header value (the scheme case-insensitive), and false for any other
+// value.
+func bearerKey(header string) (string, bool) {
 	scheme, key, ok := strings.Cut(header, " ")
 	key = strings.TrimSpace(key)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || key == "" {
+		return "", false
+	}
+	return key, true
+}
+
+// authenticateBearer handles a request with an Authorization header.
+func (a *Auth) authenticateBearer(c *gin.Context, header string) {
+	key, ok := bearerKey(header)
+	if !ok {
 		c.Set(failureKey, failInvalidBearer)
 		return
 	}

@@ -174,7 +174,7 @@ func BenchmarkAccessTokenVerify(b *testing.B) {
 		for b.Loop() {
 			if i == len(pool) {
 				b.StopTimer()
-				s.cache = newTokenCache(tokenCacheSize, clock.Now)
+				s.cache = newTokenCache(tokenCacheSize, clock.Now, s.skew)
 				i = 0
 				b.StartTimer()
 			}

@@ -11,7 +11,7 @@ package ginauth
 //	@title						fastauth
 //	@version					1.0
 //	@description				Authentication for Gin services: email/password accounts, JWT access tokens in HttpOnly cookies, rotating refresh tokens, organizations with roles and invites, API keys.
-//	@description				Every error answers {"code","message"} with a stable snake_case code. A protected route answers 401 token_expired when the access token has expired: call POST /refresh once, then retry the request.
+//	@description				Every error answers {"code","message"} with a stable snake_case code. A protected route answers 401 token_expired when the access token has expired: call POST /refresh once, then retry the request. Request bodies are JSON sent with Content-Type: application/json (a charset=utf-8 parameter is allowed); any other media type gets 415 unsupported_media_type.
 //	@BasePath					/auth
 //	@accept						json
 //	@produce					json

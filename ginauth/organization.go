@@ -221,6 +221,7 @@ func (a *Auth) listOrganizations(c *gin.Context) {
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	403	{object}	ErrorBody	"forbidden: cross-site request refused"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/organizations [post]
@@ -290,6 +291,7 @@ func (a *Auth) getOrganization(c *gin.Context) {
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id} [patch]
@@ -323,7 +325,7 @@ func (a *Auth) renameOrganization(c *gin.Context) {
 // deleteOrganization deletes a shared organization.
 //
 //	@Summary	Delete a shared organization (owner)
-//	@Description	Deletes its memberships, invites and API keys. Members whose active organization it was fall back to their personal workspace at their next refresh; a caller deleting their own active organization gets a fresh access cookie for their personal workspace. Personal workspaces cannot be deleted (403).
+//	@Description	Deletes its memberships, invites and API keys. Members whose active organization it was fall back to their personal workspace at their next refresh; a caller deleting their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared). Personal workspaces cannot be deleted (403).
 //	@Tags		organizations
 //	@Produce	json
 //	@Param		organization_id	path		string	true	"organization id"
@@ -366,14 +368,25 @@ func (a *Auth) deleteOrganization(c *gin.Context) {
 
 // fallBackToPersonal gives a session caller who just lost access to their
 // active organization (orgID) a fresh access cookie for the organization
-// they now resolve to (their personal workspace). It reports false after
-// answering with an error.
+// they now resolve to (their personal workspace), provided their session
+// is still active: the access token of a revoked or expired session keeps
+// working until it expires, but never earns a new one (its cookies are
+// cleared instead). It reports false after answering with an error.
 func (a *Auth) fallBackToPersonal(c *gin.Context, p *Principal, orgID string) bool {
 	if p.Kind != PrincipalSession || p.OrganizationID != orgID {
 		return true
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
+	s, err := a.store.SessionByID(ctx, p.SessionID)
+	switch {
+	case errors.Is(err, ErrNotFound) || (err == nil && (s.UserID != p.UserID || !s.Active(a.now()))):
+		a.clearAuthCookies(c)
+		return true
+	case err != nil:
+		a.storeFailure(c, err)
+		return false
+	}
 	u, err := a.store.UserByID(ctx, p.UserID)
 	if err != nil {
 		a.storeFailure(c, err)
@@ -415,6 +428,7 @@ func (a *Auth) fallBackToPersonal(c *gin.Context, p *Principal, orgID string) bo
 //	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Router		/organizations/current [post]
 func (a *Auth) switchOrganization(c *gin.Context) {

@@ -271,6 +271,7 @@ func TestSignUpOverloadedGives503(t *testing.T) {
 	}
 	defer a.hasher.release()
 	req := httptest.NewRequest(http.MethodPost, "/auth/sign-up", strings.NewReader(`{"email":"ada@example.com","password":"correct-horse-42"}`))
+	req.Header.Set("Content-Type", "application/json")
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, req)
 	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), `"code":"overloaded"`) {

@@ -64,21 +64,33 @@ const (
 	routePasswordReset  = "/password/reset"
 	routePasswordChange = "/password/change"
 	routeInviteAccept   = "/organizations/invites/accept"
+	routeInviteCreate   = "/organizations/:organization_id/invites"
 )
 
 // ipLimited reports whether POST route has a per-IP limit.
 func ipLimited(route string) bool {
 	switch route {
 	case routeSignUp, routeSignIn, routeConfirmSend, routePasswordForgot,
-		routePasswordReset, routePasswordChange, routeInviteAccept:
+		routePasswordReset, routePasswordChange, routeInviteAccept, routeInviteCreate:
 		return true
 	}
 	return false
 }
 
-// accountLimited reports whether POST route has a per-account limit.
-func accountLimited(route string) bool {
-	return route == routePasswordChange || route == routeInviteAccept
+// accountRule returns the per-account rule of POST route, if it has one:
+// PerAccount for password changes and invite acceptances, Invites for
+// invite creation. A disabled rule (negative Limit) reports false.
+func (rc RateLimitConfig) accountRule(route string) (RateRule, bool) {
+	var r RateRule
+	switch route {
+	case routePasswordChange, routeInviteAccept:
+		r = rc.PerAccount
+	case routeInviteCreate:
+		r = rc.Invites
+	default:
+		return RateRule{}, false
+	}
+	return r, r.Limit > 0
 }
 
 // withDefaults fills the zero fields of rc.
@@ -87,6 +99,7 @@ func (rc RateLimitConfig) withDefaults() RateLimitConfig {
 		rc.PerIP = 60
 	}
 	rc.PerAccount = ruleDefaults(rc.PerAccount, RateRule{Limit: 10, Per: 15 * time.Minute})
+	rc.Invites = ruleDefaults(rc.Invites, RateRule{Limit: 20, Per: time.Hour})
 	rc.PerEmail = ruleDefaults(rc.PerEmail, RateRule{Limit: 3, Per: 15 * time.Minute})
 	lo := &rc.Lockout
 	if lo.Threshold == 0 {
@@ -121,6 +134,11 @@ func (rc RateLimitConfig) validate() error {
 			return fmt.Errorf("RateLimit.PerEmail: %w", err)
 		}
 	}
+	if rc.Invites.Limit > 0 {
+		if err := rc.Invites.Validate(); err != nil {
+			return fmt.Errorf("RateLimit.Invites: %w", err)
+		}
+	}
 	if rc.Lockout.Threshold > 0 {
 		if err := rc.Lockout.Validate(); err != nil {
 			return fmt.Errorf("RateLimit.Lockout: %w", err)
@@ -131,8 +149,8 @@ func (rc RateLimitConfig) validate() error {
 
 // rateLimit is the middleware of the auth route group: it applies the
 // per-IP limit of the POST routes listed in ipLimited and, for a signed-in
-// caller, the per-account limit of password change and invite acceptance,
-// answering 429 rate_limited with Retry-After when a bucket is empty. The
+// caller, the per-account limit of password change, invite acceptance and
+// invite creation (accountRule), answering 429 rate_limited with Retry-After when a bucket is empty. The
 // client IP is gin's ClientIP, so only proxies trusted with
 // Engine.SetTrustedProxies can choose it.
 func (a *Auth) rateLimit(c *gin.Context) {
@@ -157,10 +175,12 @@ func (a *Auth) rateLimit(c *gin.Context) {
 			return
 		}
 	}
-	if p, ok := PrincipalFrom(c); ok && rl.PerAccount.Limit > 0 && accountLimited(route) {
-		if wait, ok := a.allow(ctx, "acct|"+route+"|"+p.UserID, rl.PerAccount); !ok {
-			abortRateLimited(c, wait)
-			return
+	if rule, limited := rl.accountRule(route); limited {
+		if p, ok := PrincipalFrom(c); ok {
+			if wait, ok := a.allow(ctx, "acct|"+route+"|"+p.UserID, rule); !ok {
+				abortRateLimited(c, wait)
+				return
+			}
 		}
 	}
 	c.Next()

@@ -56,7 +56,7 @@ func limitedEngine(t *testing.T, a *Auth, trusted []string, principal *Principal
 	}
 	g := r.Group(a.cfg.BasePath, a.authResponseHeaders, a.crossOriginGuard, a.rateLimit)
 	ok := func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
-	for _, p := range []string{routeSignUp, routeSignIn, routeConfirmSend, routePasswordForgot, routePasswordReset, routePasswordChange, routeInviteAccept, "/refresh", "/email/confirm"} {
+	for _, p := range []string{routeSignUp, routeSignIn, routeConfirmSend, routePasswordForgot, routePasswordReset, routePasswordChange, routeInviteAccept, routeInviteCreate, "/refresh", "/email/confirm"} {
 		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 			g.Handle(m, p, ok)
 		}
@@ -190,6 +190,7 @@ func TestRateLimitOff(t *testing.T) {
 		"Disabled":   {func(c *Config) { c.RateLimit = RateLimitConfig{Disabled: true, PerIP: 1} }, routePasswordChange},
 		"PerIP < 0":  {func(c *Config) { c.RateLimit.PerIP = -1 }, routeSignIn},
 		"PerAccount": {func(c *Config) { c.RateLimit.PerIP = -1; c.RateLimit.PerAccount.Limit = -1 }, routePasswordChange},
+		"Invites":    {func(c *Config) { c.RateLimit.PerIP = -1; c.RateLimit.Invites.Limit = -1 }, "/organizations/x/invites"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -233,6 +234,43 @@ func TestRateLimitPerAccount(t *testing.T) {
 		}
 		if w := send(anon, http.MethodPost, "/auth/password/change", "198.51.100.9:1", nil); w.Code != http.StatusOK {
 			t.Fatalf("anonymous: %d", w.Code)
+		}
+	}
+}
+
+// TestRateLimitInviteCreate: invite creation is limited per IP (PerIP) and
+// per account (Invites, its own rule, whichever organization), and an
+// anonymous request spends no account bucket.
+func TestRateLimitInviteCreate(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock()
+	a := limitedAuth(t, clock, func(c *Config) {
+		c.RateLimit.PerIP = 3
+		c.RateLimit.Invites = RateRule{Limit: 2, Per: time.Hour}
+	})
+	alice := limitedEngine(t, a, nil, &Principal{Kind: PrincipalSession, UserID: "alice"})
+	bob := limitedEngine(t, a, nil, &Principal{Kind: PrincipalSession, UserID: "bob"})
+	// Per account, from different IPs and organizations.
+	for i, org := range []string{"o1", "o2"} {
+		if w := send(alice, http.MethodPost, "/auth/organizations/"+org+"/invites", "198.51.100."+string(rune('1'+i))+":1", nil); w.Code != http.StatusOK {
+			t.Fatalf("invite %d: %d", i, w.Code)
+		}
+	}
+	expectLimited(t, send(alice, http.MethodPost, "/auth/organizations/o3/invites", "198.51.100.5:1", nil), "1800")
+	if w := send(bob, http.MethodPost, "/auth/organizations/o3/invites", "198.51.100.5:1", nil); w.Code != http.StatusOK {
+		t.Fatalf("bob: %d", w.Code)
+	}
+	// Per IP: 198.51.100.5 spent two of its three (alice's refused try
+	// and bob's); one more passes, the next is refused whoever asks.
+	carol := limitedEngine(t, a, nil, &Principal{Kind: PrincipalSession, UserID: "carol"})
+	if w := send(carol, http.MethodPost, "/auth/organizations/o4/invites", "198.51.100.5:1", nil); w.Code != http.StatusOK {
+		t.Fatalf("carol: %d", w.Code)
+	}
+	expectLimited(t, send(carol, http.MethodPost, "/auth/organizations/o4/invites", "198.51.100.5:1", nil), "20")
+	// Listing and revoking invites are not limited.
+	for range 5 {
+		if w := send(alice, http.MethodGet, "/auth/organizations/o1/invites", "198.51.100.5:1", nil); w.Code != http.StatusOK {
+			t.Fatalf("GET invites: %d", w.Code)
 		}
 	}
 }
@@ -442,6 +480,7 @@ func TestRateLimitConfig(t *testing.T) {
 	t.Parallel()
 	c := Config{Secret: testSecret(0)}.withDefaults().RateLimit
 	if c.PerIP != 60 || c.PerAccount != (RateRule{Limit: 10, Per: 15 * time.Minute}) || c.PerEmail != (RateRule{Limit: 3, Per: 15 * time.Minute}) ||
+		c.Invites != (RateRule{Limit: 20, Per: time.Hour}) ||
 		c.Lockout != (LockoutPolicy{Threshold: 10, Cooldown: time.Minute, MaxCooldown: time.Hour, Forget: 24 * time.Hour}) || c.Limiter == nil {
 		t.Errorf("defaults: %+v", c)
 	}
@@ -449,6 +488,7 @@ func TestRateLimitConfig(t *testing.T) {
 		"per-email per too small": {PerEmail: RateRule{Limit: 3, Per: time.Nanosecond}},
 		"lockout max < cooldown":  {Lockout: LockoutPolicy{Cooldown: 2 * time.Hour, MaxCooldown: time.Hour}},
 		"per-account negative":    {PerAccount: RateRule{Limit: 2, Per: -time.Minute}},
+		"invites per too small":   {Invites: RateRule{Limit: 2, Per: time.Nanosecond}},
 	} {
 		err := Config{Secret: testSecret(0), RateLimit: rl}.Validate()
 		if !errors.Is(err, ErrInvalidConfig) {
@@ -456,7 +496,7 @@ func TestRateLimitConfig(t *testing.T) {
 		}
 	}
 	for name, rl := range map[string]RateLimitConfig{
-		"all off":       {PerIP: -1, PerAccount: RateRule{Limit: -1}, PerEmail: RateRule{Limit: -1}, Lockout: LockoutPolicy{Threshold: -1}},
+		"all off":       {PerIP: -1, PerAccount: RateRule{Limit: -1}, Invites: RateRule{Limit: -1}, PerEmail: RateRule{Limit: -1}, Lockout: LockoutPolicy{Threshold: -1}},
 		"only cooldown": {Lockout: LockoutPolicy{Cooldown: 2 * time.Hour}},
 	} {
 		if err := (Config{Secret: testSecret(0), RateLimit: rl}).Validate(); err != nil {

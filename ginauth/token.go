@@ -19,6 +19,14 @@ var (
 	errTokenExpired = errors.New("ginauth: access token expired")
 	// errTokenInvalid: anything else wrong with the token (401 invalid_token).
 	errTokenInvalid = errors.New("ginauth: invalid access token")
+	// errTokenRejected (which also matches errTokenInvalid): a token whose
+	// signature one of our secrets verified and whose claims decoded, but
+	// which is refused for its claims (iat or nbf beyond the clock skew,
+	// another issuer or audience, a claim missing). It is a token we
+	// issued, or one signed with our secret, so it is no sign of a forged
+	// cookie: the middleware clears only the access cookie and leaves the
+	// refresh cookie, with which the client gets a fresh token.
+	errTokenRejected = fmt.Errorf("%w: signed, but its claims are refused", errTokenInvalid)
 )
 
 // authenticatedRole is the `role` claim of every access token.
@@ -32,6 +40,7 @@ type accessClaims struct {
 	Audience         string           `json:"aud"`
 	ExpiresAt        *jwt.NumericDate `json:"exp,omitempty"`
 	IssuedAt         *jwt.NumericDate `json:"iat,omitempty"`
+	NotBefore        *jwt.NumericDate `json:"nbf,omitempty"` // never written by sign; checked when present
 	Subject          string           `json:"sub"`
 	SessionID        string           `json:"sid"`
 	Email            string           `json:"email"`
@@ -46,8 +55,9 @@ func (c *accessClaims) GetExpirationTime() (*jwt.NumericDate, error) { return c.
 // GetIssuedAt implements jwt.Claims.
 func (c *accessClaims) GetIssuedAt() (*jwt.NumericDate, error) { return c.IssuedAt, nil }
 
-// GetNotBefore implements jwt.Claims; access tokens carry no nbf.
-func (c *accessClaims) GetNotBefore() (*jwt.NumericDate, error) { return nil, nil }
+// GetNotBefore implements jwt.Claims. sign writes no nbf, but a token
+// that carries one is held to it.
+func (c *accessClaims) GetNotBefore() (*jwt.NumericDate, error) { return c.NotBefore, nil }
 
 // GetIssuer implements jwt.Claims.
 func (c *accessClaims) GetIssuer() (string, error) { return c.Issuer, nil }
@@ -81,6 +91,7 @@ func (c *accessClaims) principal() *Principal {
 type tokenSigner struct {
 	issuer, audience string
 	ttl              time.Duration
+	skew             time.Duration // leeway on iat and nbf (Config.ClockSkew), never on exp
 	now              func() time.Time
 	kid              string
 	key              []byte
@@ -100,6 +111,7 @@ func newTokenSigner(cfg Config) (*tokenSigner, error) {
 		issuer:   cfg.Issuer,
 		audience: cfg.Audience,
 		ttl:      cfg.AccessTokenTTL,
+		skew:     max(cfg.ClockSkew, 0),
 		now:      cfg.Now,
 		kid:      keyID(cfg.Secret),
 		key:      append([]byte(nil), cfg.Secret...),
@@ -121,9 +133,11 @@ func newTokenSigner(cfg Config) (*tokenSigner, error) {
 		jwt.WithIssuer(cfg.Issuer),
 		jwt.WithAudience(cfg.Audience),
 		jwt.WithTimeFunc(cfg.Now),
+		// The leeway also extends exp; verifyJWT takes that back.
+		jwt.WithLeeway(s.skew),
 	)
 	s.keyFunc = s.lookupKey
-	s.cache = newTokenCache(tokenCacheSize, cfg.Now)
+	s.cache = newTokenCache(tokenCacheSize, cfg.Now, s.skew)
 	own, err := newOwnKeys(s.keys)
 	if err != nil {
 		return nil, err
@@ -178,10 +192,14 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sessionID string) (s
 }
 
 // verify checks an access token: HS256 only, signed by a known secret named
-// by its kid, exp required and in the future, iat not in the future, iss and
-// aud ours, and every fastauth claim present. Every time check uses the
-// injected clock. It returns errTokenExpired only for a token that is valid
-// in every respect but its expiry, errTokenInvalid for everything else.
+// by its kid, exp required and in the future, iat and nbf (when present) not
+// more than the clock skew in the future, iss and aud ours, and every
+// fastauth claim present. Every time check uses the injected clock; exp
+// gets no leeway (a clock ahead of the signer's only makes a token expire
+// early here, and the client refreshes). It returns errTokenExpired only
+// for a token that is valid in every respect but its expiry,
+// errTokenRejected for a token signed with one of our secrets that fails
+// another check, and errTokenInvalid for everything else.
 //
 // verify is the single entry point of token verification; it reads no
 // store. Successes are remembered in s.cache (tokencache.go), keyed by the
@@ -203,22 +221,31 @@ func (s *tokenSigner) verify(token string) (accessClaims, error) {
 	}
 	if c.Subject == "" || c.SessionID == "" || c.Role != authenticatedRole ||
 		c.OrganizationID == "" || !c.OrganizationRole.Valid() {
-		return accessClaims{}, fmt.Errorf("%w: missing or malformed fastauth claims", errTokenInvalid)
+		return accessClaims{}, fmt.Errorf("%w: missing or malformed fastauth claims", errTokenRejected)
 	}
 	s.cache.add(token, c)
 	return c, nil
 }
 
 // verifyJWT verifies token with golang-jwt: the signature (HS256 only,
-// the key named by kid) and the registered claims (exp required, iat, iss,
-// aud), mapped to errTokenExpired or errTokenInvalid.
+// the key named by kid) and the registered claims (exp required, iat and
+// nbf with the skew as leeway, iss, aud), mapped to errTokenExpired,
+// errTokenRejected (golang-jwt validates claims only after the signature
+// verified) or errTokenInvalid. golang-jwt applies its leeway to exp as
+// well; the strict exp check after it takes that leeway back.
 func (s *tokenSigner) verifyJWT(token string) (accessClaims, error) {
 	var c accessClaims
 	if _, err := s.parser.ParseWithClaims(token, &c, s.keyFunc); err != nil {
-		if onlyExpired(err) {
+		switch {
+		case onlyExpired(err):
 			return accessClaims{}, errTokenExpired
+		case errors.Is(err, jwt.ErrTokenInvalidClaims):
+			return accessClaims{}, fmt.Errorf("%w: %w", errTokenRejected, err)
 		}
 		return accessClaims{}, fmt.Errorf("%w: %w", errTokenInvalid, err)
+	}
+	if !s.now().Before(c.ExpiresAt.Time) { // exp is required: the parser checked it is there
+		return accessClaims{}, errTokenExpired
 	}
 	return c, nil
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // Bounds of the verified-access-token cache.
@@ -27,9 +29,9 @@ const (
 // verify would refuse for its signature, header or claims. Only successful
 // verifications are added, never failures. The remaining checks depend on
 // time, and a hit repeats them with the injected clock exactly as the JWT
-// validator does (iat not in the future, else invalid; exp in the future,
-// else expired), so a hit returns what a full verify would return at that
-// instant. Expired entries are dropped when met and swept when a shard is
+// validator does (iat and nbf not more than the clock skew in the future,
+// else rejected; exp in the future, else expired), so a hit returns what a
+// full verify would return at that instant. Expired entries are dropped when met and swept when a shard is
 // full; a full shard then drops arbitrary entries.
 //
 // A cache belongs to one tokenSigner, whose secrets never change: a
@@ -38,6 +40,7 @@ const (
 // concurrent use.
 type tokenCache struct {
 	now      func() time.Time
+	skew     time.Duration // Config.ClockSkew, the leeway on iat and nbf
 	perShard int
 	shards   [tokenCacheShards]tokenCacheShard
 }
@@ -52,15 +55,15 @@ type tokenCacheShard struct {
 // cachedToken is a verified token's claims and the instants between which
 // it is valid.
 type cachedToken struct {
-	claims  accessClaims
-	issued  time.Time // zero when the token has no iat
-	expires time.Time
+	claims    accessClaims
+	notBefore time.Time // the later of iat and nbf, less the skew; zero when the token has neither
+	expires   time.Time
 }
 
 // newTokenCache returns a cache of at most size tokens (at least one per
-// shard) judged by the clock now.
-func newTokenCache(size int, now func() time.Time) *tokenCache {
-	tc := &tokenCache{now: now, perShard: max(size/tokenCacheShards, 1)}
+// shard) judged by the clock now with skew as the leeway on iat and nbf.
+func newTokenCache(size int, now func() time.Time, skew time.Duration) *tokenCache {
+	tc := &tokenCache{now: now, skew: skew, perShard: max(size/tokenCacheShards, 1)}
 	for i := range tc.shards {
 		// Sized for a full shard up front (about 0.5 MiB in all), so that
 		// first sights never pay for the map growing.
@@ -83,9 +86,9 @@ func (tc *tokenCache) shard(token string) *tokenCacheShard {
 
 // lookup returns the cached verification of token at the current time: ok
 // is false when token is not cached (verify it in full). When ok, err is
-// nil and c the claims, or err is errTokenExpired or errTokenInvalid (a
-// token whose iat lies in the future of the clock), as a full verify would
-// say.
+// nil and c the claims, or err is errTokenExpired or errTokenRejected (a
+// token whose iat or nbf lies further in the future of the clock than the
+// skew), as a full verify would say.
 func (tc *tokenCache) lookup(token string) (c accessClaims, ok bool, err error) {
 	if tc == nil {
 		return accessClaims{}, false, nil
@@ -99,8 +102,8 @@ func (tc *tokenCache) lookup(token string) (c accessClaims, ok bool, err error) 
 	}
 	now := tc.now()
 	switch {
-	case now.Before(e.issued):
-		return accessClaims{}, true, fmt.Errorf("%w: token used before issued", errTokenInvalid)
+	case now.Before(e.notBefore):
+		return accessClaims{}, true, fmt.Errorf("%w: token used before issued", errTokenRejected)
 	case !now.Before(e.expires):
 		sh.mu.Lock()
 		if sh.entries[token] == e {
@@ -119,8 +122,10 @@ func (tc *tokenCache) add(token string, claims accessClaims) {
 		return
 	}
 	e := &cachedToken{claims: claims, expires: claims.ExpiresAt.Time}
-	if claims.IssuedAt != nil {
-		e.issued = claims.IssuedAt.Time
+	for _, d := range []*jwt.NumericDate{claims.IssuedAt, claims.NotBefore} {
+		if d != nil && (e.notBefore.IsZero() || d.Add(-tc.skew).After(e.notBefore)) {
+			e.notBefore = d.Add(-tc.skew)
+		}
 	}
 	// The token may be a slice of the request's Cookie header: copy it so
 	// that the cache does not pin the whole header.

@@ -29,13 +29,16 @@ func signFor(t testing.TB, s *tokenSigner, sid string) string {
 	return tok
 }
 
-// verdict classifies a verify result: "ok", "expired" or "invalid".
+// verdict classifies a verify result: "ok", "expired", "rejected" (signed
+// by one of our secrets, refused for its claims) or "invalid".
 func verdict(err error) string {
 	switch {
 	case err == nil:
 		return "ok"
 	case errors.Is(err, errTokenExpired):
 		return "expired"
+	case errors.Is(err, errTokenRejected):
+		return "rejected"
 	case errors.Is(err, errTokenInvalid):
 		return "invalid"
 	}
@@ -43,7 +46,8 @@ func verdict(err error) string {
 }
 
 // A cached token gives, at every instant, the result a full verify gives:
-// valid up to its exp, token_expired from exp on, invalid before its iat.
+// valid from the clock skew (the default, 60 s) before its iat up to its
+// exp, token_expired from exp on (no leeway), rejected earlier.
 func TestTokenCacheHitMatchesFullVerify(t *testing.T) {
 	t.Parallel()
 	// Instants relative to the token's own iat and exp (whole seconds,
@@ -58,9 +62,11 @@ func TestTokenCacheHitMatchesFullVerify(t *testing.T) {
 	iat := func(iat, _ time.Time) time.Time { return iat }
 	exp := func(_, exp time.Time) time.Time { return exp }
 	for _, in := range []instant{
-		rel("iat-1h", iat, -time.Hour), rel("iat-1ns", iat, -time.Nanosecond), rel("iat", iat, 0),
+		rel("iat-1h", iat, -time.Hour), rel("iat-skew-1ns", iat, -time.Minute-time.Nanosecond),
+		rel("iat-skew", iat, -time.Minute), rel("iat-1ns", iat, -time.Nanosecond), rel("iat", iat, 0),
 		rel("iat+1s", iat, time.Second), rel("exp-1s", exp, -time.Second), rel("exp-1ns", exp, -time.Nanosecond),
 		rel("exp", exp, 0), rel("exp+1ns", exp, time.Nanosecond), rel("exp+1s", exp, time.Second),
+		rel("exp+skew-1ns", exp, time.Minute-time.Nanosecond), rel("exp+skew", exp, time.Minute),
 		rel("exp+24h", exp, 24*time.Hour),
 	} {
 		t.Run(in.name, func(t *testing.T) {
@@ -72,7 +78,7 @@ func TestTokenCacheHitMatchesFullVerify(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tc := newTokenCache(64, clock.Now)
+			tc := newTokenCache(64, clock.Now, full.skew)
 			tc.add(tok, claims)
 
 			clock.Advance(in.at(claims.IssuedAt.Time, claims.ExpiresAt.Time).Sub(clock.Now()))
@@ -105,7 +111,7 @@ func TestTokenCacheExactMatchOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc := newTokenCache(64, clock.Now)
+	tc := newTokenCache(64, clock.Now, s.skew)
 	tc.add(tok, claims)
 	flip := func(i int) string {
 		b := []byte(tok)
@@ -141,7 +147,7 @@ func TestTokenCacheBounded(t *testing.T) {
 	clock := newTestClock()
 	s := uncachedSigner(t, clock)
 	const capacity = tokenCacheShards * 8
-	tc := newTokenCache(capacity, clock.Now)
+	tc := newTokenCache(capacity, clock.Now, s.skew)
 	add := func(i int) string {
 		tok := signFor(t, s, fmt.Sprintf("session-%d", i))
 		c, err := s.verify(tok)
@@ -160,7 +166,7 @@ func TestTokenCacheBounded(t *testing.T) {
 
 	// Fill with tokens that then expire; new live tokens replace them
 	// first.
-	tc = newTokenCache(capacity, clock.Now)
+	tc = newTokenCache(capacity, clock.Now, s.skew)
 	for i := range 4 * capacity {
 		add(i)
 	}
@@ -190,7 +196,7 @@ func TestTokenCacheBounded(t *testing.T) {
 // Claims without exp are never cached.
 func TestTokenCacheRefusesNoExpiry(t *testing.T) {
 	t.Parallel()
-	tc := newTokenCache(64, newTestClock().Now)
+	tc := newTokenCache(64, newTestClock().Now, time.Minute)
 	tc.add("tok", accessClaims{Subject: "u"})
 	if tc.size() != 0 {
 		t.Fatal("claims without exp cached")
@@ -216,7 +222,7 @@ func TestTokenCacheConcurrent(t *testing.T) {
 	t.Parallel()
 	clock := newTestClock()
 	s := uncachedSigner(t, clock)
-	tc := newTokenCache(tokenCacheShards*4, clock.Now)
+	tc := newTokenCache(tokenCacheShards*4, clock.Now, s.skew)
 	type pair struct {
 		tok string
 		sid string
@@ -263,8 +269,8 @@ func TestTokenVerifyCachesOnlySuccesses(t *testing.T) {
 	}{
 		"garbage":      {"not.a.jwt", "invalid"},
 		"other secret": {forge(t, jwt.SigningMethodHS256, testSecret(1), kid, good), "invalid"},
-		"wrong aud":    {forge(t, jwt.SigningMethodHS256, secret, kid, with(good, "aud", "other")), "invalid"},
-		"future iat":   {forge(t, jwt.SigningMethodHS256, secret, kid, with(good, "iat", now.Add(time.Minute).Unix())), "invalid"},
+		"wrong aud":    {forge(t, jwt.SigningMethodHS256, secret, kid, with(good, "aud", "other")), "rejected"},
+		"future iat":   {forge(t, jwt.SigningMethodHS256, secret, kid, with(good, "iat", now.Add(s.skew+time.Second).Unix())), "rejected"},
 		"expired":      {forge(t, jwt.SigningMethodHS256, secret, kid, with(good, "exp", now.Add(-time.Second).Unix())), "expired"},
 	} {
 		for range 2 {

@@ -67,9 +67,9 @@ func newOwnKeys(keys map[string]any) (map[string]*ownKey, error) {
 // verifyOwn verifies a token that carries, byte for byte, a header sign
 // writes: HS256 and the kid of one of our secrets. It checks the
 // signature before decoding anything else, then decodes the claims and
-// applies exactly the checks of the golang-jwt parser that verifyJWT
-// configures (exp required, now < exp; iat not after now; iss and aud
-// ours), all at one instant of the injected clock. handled is false for
+// applies exactly the checks verifyJWT makes (exp required, now < exp;
+// iat and nbf at most the clock skew after now; iss and aud ours), all at
+// one instant of the injected clock. handled is false for
 // any other string, or a token of unusual shape; the caller then runs
 // verifyJWT, whose answer the tests compare with this one on every token
 // this path handles.
@@ -116,11 +116,17 @@ func (s *tokenSigner) verifyOwn(token string) (c accessClaims, handled bool, err
 	return c, true, nil
 }
 
-// validateClaims applies the registered-claim checks of the golang-jwt
-// Validator as verifyJWT configures it (WithExpirationRequired,
-// WithIssuedAt, WithIssuer, WithAudience, no leeway) and maps the outcome
-// as verifyJWT does: errTokenExpired when the expiry is the only failure,
-// errTokenInvalid when anything else fails.
+// validateClaims applies the registered-claim checks of verifyJWT: those
+// of the golang-jwt Validator as verifyJWT configures it
+// (WithExpirationRequired, WithIssuedAt, WithIssuer, WithAudience,
+// WithLeeway(skew), nbf checked when present) followed by its strict exp
+// check, and maps the outcome as verifyJWT does: errTokenExpired when the
+// expiry is the only failure, errTokenRejected when anything else fails.
+//
+// golang-jwt's leeway widens exp too, so for it a token in [exp, exp+skew)
+// passes and is then found expired by the strict check, while one past
+// exp+skew fails with ErrTokenExpired; either way the verdict is "expired"
+// unless another check fails, which is what comparing now with exp gives.
 func (s *tokenSigner) validateClaims(c *accessClaims, now time.Time) error {
 	var invalid []string
 	expired := false
@@ -129,8 +135,11 @@ func (s *tokenSigner) validateClaims(c *accessClaims, now time.Time) error {
 	} else if !now.Before(c.ExpiresAt.Time) {
 		expired = true
 	}
-	if c.IssuedAt != nil && now.Before(c.IssuedAt.Time) {
+	if c.IssuedAt != nil && now.Before(c.IssuedAt.Add(-s.skew)) {
 		invalid = append(invalid, "used before issued")
+	}
+	if c.NotBefore != nil && now.Before(c.NotBefore.Add(-s.skew)) {
+		invalid = append(invalid, "not valid yet")
 	}
 	// WithAudience(a) requires a non-empty aud claim equal to a.
 	if c.Audience == "" || c.Audience != s.audience {
@@ -142,7 +151,7 @@ func (s *tokenSigner) validateClaims(c *accessClaims, now time.Time) error {
 	}
 	switch {
 	case len(invalid) > 0:
-		return fmt.Errorf("%w: %s", errTokenInvalid, strings.Join(invalid, ", "))
+		return fmt.Errorf("%w: %s", errTokenRejected, strings.Join(invalid, ", "))
 	case expired:
 		return errTokenExpired
 	}

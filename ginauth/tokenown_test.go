@@ -75,18 +75,28 @@ func TestVerifyOwnMatchesGolangJWT(t *testing.T) {
 		{"previous kid, current secret", forge(t, jwt.SigningMethodHS256, testSecret(0), kid1, valid), "invalid"},
 		{"payload tampered", string(tampered), "invalid"},
 		{"expired", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "exp", now.Add(-time.Second).Unix())), "expired"},
-		{"exp missing", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, without(valid, "exp")), "invalid"},
+		{"expired within the skew", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "exp", now.Add(-30*time.Second).Unix())), "expired"},
+		{"expired beyond the skew", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "exp", now.Add(-2*time.Minute).Unix())), "expired"},
+		{"exp missing", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, without(valid, "exp")), "rejected"},
 		{"exp not a number", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "exp", "soon")), "invalid"},
-		{"iat in the future", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "iat", now.Add(time.Minute).Unix())), "invalid"},
+		{"iat 1.5 s ahead (another instance's clock)", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "iat", float64(now.Add(1500*time.Millisecond).UnixMilli())/1000)), "ok"},
+		{"iat ahead by the skew", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "iat", now.Add(time.Minute).Unix())), "ok"},
+		{"iat beyond the skew", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "iat", now.Add(61*time.Second).Unix())), "rejected"},
+		{"nbf in the past", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "nbf", now.Add(-time.Minute).Unix())), "ok"},
+		{"nbf within the skew", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "nbf", now.Add(30*time.Second).Unix())), "ok"},
+		{"nbf beyond the skew", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "nbf", now.Add(2*time.Minute).Unix())), "rejected"},
+		{"nbf not a number", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "nbf", "later")), "invalid"},
+		{"expired and nbf beyond the skew", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(with(valid, "exp", now.Add(-time.Hour).Unix()), "nbf", now.Add(time.Hour).Unix())), "rejected"},
 		{"iat missing", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, without(valid, "iat")), "ok"},
-		{"wrong issuer", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "iss", "other")), "invalid"},
-		{"issuer missing", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, without(valid, "iss")), "invalid"},
-		{"wrong audience", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "aud", "other")), "invalid"},
-		{"audience missing", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, without(valid, "aud")), "invalid"},
-		{"audience empty", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "aud", "")), "invalid"},
+		{"wrong issuer", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "iss", "other")), "rejected"},
+		{"issuer missing", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, without(valid, "iss")), "rejected"},
+		{"wrong audience", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "aud", "other")), "rejected"},
+		{"audience missing", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, without(valid, "aud")), "rejected"},
+		{"audience empty", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "aud", "")), "rejected"},
 		{"audience as a list", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "aud", []string{"fastauth"})), "invalid"},
-		{"expired and wrong issuer", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(with(valid, "exp", now.Add(-time.Hour).Unix()), "iss", "x")), "invalid"},
-		{"expired and iat in the future", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(with(valid, "exp", now.Add(-time.Hour).Unix()), "iat", now.Add(time.Hour).Unix())), "invalid"},
+		{"expired and wrong issuer", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(with(valid, "exp", now.Add(-time.Hour).Unix()), "iss", "x")), "rejected"},
+		{"expired within the skew and wrong issuer", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(with(valid, "exp", now.Add(-time.Second).Unix()), "iss", "x")), "rejected"},
+		{"expired and iat in the future", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(with(valid, "exp", now.Add(-time.Hour).Unix()), "iat", now.Add(time.Hour).Unix())), "rejected"},
 		{"fastauth claims missing (verify refuses later)", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, without(valid, "sub")), "ok"},
 		{"fractional dates", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(with(valid, "exp", float64(now.Unix())+60.5), "iat", float64(now.Unix())-0.25)), "ok"},
 		{"payload not JSON", signRaw(header(kid0), "not json", testSecret(0)), "invalid"},
@@ -100,15 +110,40 @@ func TestVerifyOwnMatchesGolangJWT(t *testing.T) {
 		}
 	}
 
-	// The time checks at the edges of the token's life: one nanosecond
-	// before iat, at iat, before exp, at exp and after it.
+	// The time checks at the edges of the token's life, with the default
+	// skew (60 s) and with none: around iat less the skew, at iat, around
+	// exp and exp plus the skew (golang-jwt's leeway reaches that far on
+	// exp, verifyJWT's strict check does not), and long after. A token
+	// with an nbf later than its iat has its edge there.
 	edge := forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, valid)
+	nbf := forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "nbf", now.Add(time.Minute).Unix()))
 	iat := time.Unix(now.Unix(), 0)
 	exp := time.Unix(now.Add(15*time.Minute).Unix(), 0)
-	for _, at := range []time.Time{iat.Add(-time.Nanosecond), iat, exp.Add(-time.Nanosecond), exp, exp.Add(time.Nanosecond), exp.Add(24 * time.Hour)} {
-		c := &testClock{now: at}
-		es := testSigner(t, c, testSecret(0), testSecret(1))
-		sameAsJWT(t, es, edge, true)
+	for _, skew := range []time.Duration{0, time.Minute} {
+		for _, at := range []time.Time{
+			iat.Add(-skew - time.Nanosecond), iat.Add(-skew), iat.Add(-time.Nanosecond), iat,
+			iat.Add(time.Minute - skew - time.Nanosecond), iat.Add(time.Minute - skew),
+			exp.Add(-time.Nanosecond), exp, exp.Add(time.Nanosecond),
+			exp.Add(skew - time.Nanosecond), exp.Add(skew), exp.Add(skew + time.Nanosecond), exp.Add(24 * time.Hour),
+		} {
+			c := &testClock{now: at}
+			es := skewSigner(t, c, skew)
+			for _, tok := range []string{edge, nbf} {
+				sameAsJWT(t, es, tok, true)
+			}
+		}
+	}
+	// The verdicts at those edges are the documented ones.
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{iat.Add(-time.Minute - time.Nanosecond), "rejected"}, {iat.Add(-time.Minute), "ok"},
+		{exp.Add(-time.Nanosecond), "ok"}, {exp, "expired"}, {exp.Add(30 * time.Second), "expired"}, {exp.Add(time.Hour), "expired"},
+	} {
+		if got := sameAsJWT(t, skewSigner(t, &testClock{now: tc.at}, time.Minute), edge, true); got != tc.want {
+			t.Errorf("at %s (iat %s, exp %s): verdict %s, want %s", tc.at, iat, exp, got, tc.want)
+		}
 	}
 
 	// Signature segments golang-jwt decodes to the same bytes (the last
@@ -150,3 +185,18 @@ func TestVerifyOwnLeavesOtherHeadersToGolangJWT(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// skewSigner is a signer of testSecret(0), with testSecret(1) as previous
+// secret, allowing skew on iat and nbf (0: none).
+func skewSigner(t *testing.T, clock *testClock, skew time.Duration) *tokenSigner {
+	t.Helper()
+	if skew == 0 {
+		skew = -1
+	}
+	cfg := Config{Secret: testSecret(0), PreviousSecrets: [][]byte{testSecret(1)}, ClockSkew: skew, Now: clock.Now}.withDefaults()
+	s, err := newTokenSigner(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

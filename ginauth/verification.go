@@ -69,6 +69,7 @@ func (a *Auth) mountMailRoutes(g *gin.RouterGroup) {
 //	@Success	200		{object}	StatusResponse	"always, status sent"
 //	@Failure	400		{object}	ErrorBody		"invalid_request: the body is not a JSON object"
 //	@Failure	413		{object}	ErrorBody		"body_too_large"
+//	@Failure	415		{object}	ErrorBody		"unsupported_media_type"
 //	@Failure	429		{object}	ErrorBody		"rate_limited (per client IP; the per-address limit answers 200)"
 //	@Router		/email/confirm/send [post]
 func (a *Auth) resendConfirmation(c *gin.Context) {
@@ -136,6 +137,7 @@ func (a *Auth) confirmEmailByLink(c *gin.Context) {
 //	@Failure	401		{object}	ErrorBody	"invalid_token"
 //	@Failure	503		{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Router		/email/confirm [post]
 func (a *Auth) confirmEmail(c *gin.Context) {
 	var req TokenRequest
@@ -165,6 +167,7 @@ func (a *Auth) confirmEmail(c *gin.Context) {
 //	@Success	200		{object}	StatusResponse	"always, status sent"
 //	@Failure	400		{object}	ErrorBody		"invalid_request: the body is not a JSON object"
 //	@Failure	413		{object}	ErrorBody		"body_too_large"
+//	@Failure	415		{object}	ErrorBody		"unsupported_media_type"
 //	@Failure	429		{object}	ErrorBody		"rate_limited (per client IP; the per-address limit answers 200)"
 //	@Router		/password/forgot [post]
 func (a *Auth) forgotPassword(c *gin.Context) {
@@ -197,6 +200,7 @@ func (a *Auth) forgotPassword(c *gin.Context) {
 //	@Failure	429		{object}	ErrorBody				"rate_limited (per client IP)"
 //	@Failure	503		{object}	ErrorBody				"overloaded, store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
+//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Router		/password/reset [post]
 func (a *Auth) resetPassword(c *gin.Context) {
 	var req ResetPasswordRequest

@@ -59,10 +59,18 @@ func (s *Store) CreateInvite(ctx context.Context, inv ginauth.Invite, now time.T
 	now = ts(now)
 	key := models.InviteActiveKey(inv.OrganizationID, inv.Email)
 	return s.tx(ctx, "create invite", func(tx *gorm.DB) error {
-		// Serializes invite creation per organization; the unique index
-		// on active_key would refuse a second pending invite anyway.
+		// Serializes invite creation per organization, with the roster
+		// changes; the unique index on active_key would refuse a second
+		// pending invite anyway.
 		if err := lockOrganization(tx, inv.OrganizationID); err != nil {
 			return err
+		}
+		inviter, err := s.lockedActorRole(tx, inv.OrganizationID, inv.InvitedByUserID)
+		if err != nil {
+			return err
+		}
+		if !inviter.AtLeast(ginauth.RoleAdmin) || (inv.Role == ginauth.RoleOwner && inviter != ginauth.RoleOwner) {
+			return fmt.Errorf("%s (%s) inviting a %s into %s: %w", inv.InvitedByUserID, inviter, inv.Role, inv.OrganizationID, ginauth.ErrForbidden)
 		}
 		// Replace the pending invite: revoked if still valid, merely
 		// deactivated if it had expired.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -203,6 +204,21 @@ func (s *Store) lockedMembership(tx *gorm.DB, organizationID, userID string) (mo
 	return m, nil
 }
 
+// lockedActorRole reads the role of actorID, the member making a roster
+// change, inside the roster transaction (after lockOrganization), so that
+// the change is decided on the actor's role as it is now. An actor who is
+// no longer a member gives ErrForbidden.
+func (s *Store) lockedActorRole(tx *gorm.DB, organizationID, actorID string) (ginauth.Role, error) {
+	m, err := s.lockedMembership(tx, organizationID, actorID)
+	if errors.Is(err, ginauth.ErrNotFound) {
+		return "", fmt.Errorf("actor %s is not a member of %s: %w", actorID, organizationID, ginauth.ErrForbidden)
+	}
+	if err != nil {
+		return "", err
+	}
+	return ginauth.Role(m.Role), nil
+}
+
 // ownerCount counts an organization's owners inside a roster transaction.
 func (s *Store) ownerCount(tx *gorm.DB, organizationID string) (int, error) {
 	var ids []string
@@ -213,13 +229,19 @@ func (s *Store) ownerCount(tx *gorm.DB, organizationID string) (int, error) {
 }
 
 // ChangeMemberRole implements ginauth.OrganizationStore.
-func (s *Store) ChangeMemberRole(ctx context.Context, organizationID, userID string, role ginauth.Role) (ginauth.Membership, error) {
+func (s *Store) ChangeMemberRole(ctx context.Context, organizationID, actorID, userID string, role ginauth.Role) (ginauth.Membership, error) {
 	var m models.Membership
 	err := s.tx(ctx, "change member role", func(tx *gorm.DB) error {
 		if err := lockOrganization(tx, organizationID); err != nil {
 			return err
 		}
-		var err error
+		actor, err := s.lockedActorRole(tx, organizationID, actorID)
+		if err != nil {
+			return err
+		}
+		if actor != ginauth.RoleOwner {
+			return fmt.Errorf("%s (%s) changing roles in %s: %w", actorID, actor, organizationID, ginauth.ErrForbidden)
+		}
 		if m, err = s.lockedMembership(tx, organizationID, userID); err != nil {
 			return err
 		}
@@ -244,19 +266,29 @@ func (s *Store) ChangeMemberRole(ctx context.Context, organizationID, userID str
 }
 
 // RemoveMember implements ginauth.OrganizationStore.
-func (s *Store) RemoveMember(ctx context.Context, organizationID, userID string, mayRemoveOwner bool) (ginauth.Membership, error) {
+func (s *Store) RemoveMember(ctx context.Context, organizationID, actorID, userID string) (ginauth.Membership, error) {
 	var m models.Membership
 	err := s.tx(ctx, "remove member", func(tx *gorm.DB) error {
 		if err := lockOrganization(tx, organizationID); err != nil {
 			return err
+		}
+		actor := ginauth.RoleOwner // leaving: any member may remove themself
+		if actorID != userID {
+			var err error
+			if actor, err = s.lockedActorRole(tx, organizationID, actorID); err != nil {
+				return err
+			}
+			if !actor.AtLeast(ginauth.RoleAdmin) {
+				return fmt.Errorf("%s (%s) removing %s from %s: %w", actorID, actor, userID, organizationID, ginauth.ErrForbidden)
+			}
 		}
 		var err error
 		if m, err = s.lockedMembership(tx, organizationID, userID); err != nil {
 			return err
 		}
 		if m.Role == string(ginauth.RoleOwner) {
-			if !mayRemoveOwner {
-				return fmt.Errorf("remove owner %s from %s: %w", userID, organizationID, ginauth.ErrForbidden)
+			if actor != ginauth.RoleOwner {
+				return fmt.Errorf("%s (%s) removing owner %s from %s: %w", actorID, actor, userID, organizationID, ginauth.ErrForbidden)
 			}
 			n, err := s.ownerCount(tx, organizationID)
 			if err != nil {

@@ -7,12 +7,17 @@ import (
 )
 
 // newMailer returns the mailer MAIL_OUTBOX selects: an outbox mailer
-// appending one JSON line per mail to that file, or, when it is unset, nil,
-// which makes fastauth use its log mailer (each link printed to the log).
+// appending one JSON line per mail to that file, or, when it is unset, the
+// log mailer with RevealTokens, so that the zero-setup flow works from the
+// log alone: each mail's live link is printed at Info. That is for a
+// developer's own machine only; the startup log says so.
 func newMailer(cfg config, log *slog.Logger) (ginauth.Mailer, error) {
 	if cfg.MailOutbox == "" {
-		log.Info("MAIL_OUTBOX is not set: mails are written to this log")
-		return nil, nil
+		log.Warn("MAIL_OUTBOX is not set: mails are not delivered but written to this log with their live links " +
+			"(confirmation, password reset, invite), which anyone reading the log can use; for development only")
+		m := ginauth.NewLogMailer(log)
+		m.RevealTokens = true
+		return m, nil
 	}
 	m, err := ginauth.NewOutboxMailer(cfg.MailOutbox)
 	if err != nil {

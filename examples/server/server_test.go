@@ -477,6 +477,37 @@ func TestSecureCookies(t *testing.T) {
 	}
 }
 
+// TestMailsInTheLog: without MAIL_OUTBOX the server says at startup that
+// mails go to its log with their live links, and a password-reset mail
+// then appears there with a link that works (the zero-setup flow).
+func TestMailsInTheLog(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, nil)
+	if log := srv.out.String(); !strings.Contains(log, "level=WARN") || !strings.Contains(log, "MAIL_OUTBOX is not set") || !strings.Contains(log, "live links") {
+		t.Fatalf("no startup warning about mails in the log\nlog:\n%s", log)
+	}
+	c := newClient(t)
+	if got := call(t, c, "POST", srv.base+"/auth/sign-up", map[string]string{"email": "ada@example.com", "password": "lovelace1815"}, nil); got != http.StatusOK {
+		t.Fatalf("sign-up = %d\nlog:\n%s", got, srv.out)
+	}
+	if got := call(t, c, "POST", srv.base+"/auth/password/forgot", map[string]string{"email": "ada@example.com"}, nil); got != http.StatusOK {
+		t.Fatalf("forgot = %d", got)
+	}
+	linkRE := regexp.MustCompile(`level=INFO msg="fastauth: mail \(log mailer, not delivered\)".*link="?` + regexp.QuoteMeta(srv.base) + `/reset-password\?token=([0-9a-f]{64})`)
+	deadline := time.Now().Add(10 * time.Second)
+	var m []string
+	for m == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reset link in the log\nlog:\n%s", srv.out)
+		}
+		time.Sleep(10 * time.Millisecond)
+		m = linkRE.FindStringSubmatch(srv.out.String())
+	}
+	if got := call(t, newClient(t), "POST", srv.base+"/auth/password/reset", map[string]string{"token": m[1], "password": "babbage1791"}, nil); got != http.StatusOK {
+		t.Fatalf("reset with the logged token = %d", got)
+	}
+}
+
 // TestRandomSecretAndQuietLog starts without AUTH_JWT_SECRET (a warning, a
 // working server) and with LOG_REQUESTS=false (no access-log lines).
 func TestRandomSecretAndQuietLog(t *testing.T) {

@@ -45,6 +45,7 @@ export type FastauthErrorCode =
   | 'conflict'
   | 'last_owner'
   | 'body_too_large'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'internal_error'
   | 'store_unavailable'

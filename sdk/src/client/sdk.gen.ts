@@ -184,7 +184,7 @@ export const postOrganizationsInvitesAccept = <ThrowOnError extends boolean = fa
 /**
  * Delete a shared organization (owner)
  *
- * Deletes its memberships, invites and API keys. Members whose active organization it was fall back to their personal workspace at their next refresh; a caller deleting their own active organization gets a fresh access cookie for their personal workspace. Personal workspaces cannot be deleted (403).
+ * Deletes its memberships, invites and API keys. Members whose active organization it was fall back to their personal workspace at their next refresh; a caller deleting their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared). Personal workspaces cannot be deleted (403).
  */
 export const deleteOrganizationsByOrganizationId = <ThrowOnError extends boolean = false>(options: Options<DeleteOrganizationsByOrganizationIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteOrganizationsByOrganizationIdResponses, DeleteOrganizationsByOrganizationIdErrors, ThrowOnError>({
     security: [{
@@ -244,7 +244,7 @@ export const getOrganizationsByOrganizationIdInvites = <ThrowOnError extends boo
 /**
  * Invite an email to an organization (admin or owner)
  *
- * Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed. Personal workspaces refuse invites (403); inviting a current member gives 409.
+ * Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.
  */
 export const postOrganizationsByOrganizationIdInvites = <ThrowOnError extends boolean = false>(options: Options<PostOrganizationsByOrganizationIdInvitesData, ThrowOnError>) => (options.client ?? client).post<PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsByOrganizationIdInvitesErrors, ThrowOnError>({
     security: [{
@@ -291,7 +291,7 @@ export const getOrganizationsByOrganizationIdMembers = <ThrowOnError extends boo
 /**
  * Remove a member, or leave
  *
- * Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace.
+ * Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).
  */
 export const deleteOrganizationsByOrganizationIdMembersByMemberUserId = <ThrowOnError extends boolean = false>(options: Options<DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, ThrowOnError>({
     security: [{

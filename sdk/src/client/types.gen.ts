@@ -275,6 +275,10 @@ export type PostApiKeysErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -391,6 +395,10 @@ export type PostEmailConfirmErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -426,6 +434,10 @@ export type PostEmailConfirmSendErrors = {
      * body_too_large
      */
     413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
     /**
      * rate_limited (per client IP; the per-address limit answers 200)
      */
@@ -529,6 +541,10 @@ export type PostOrganizationsErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -577,6 +593,10 @@ export type PostOrganizationsCurrentErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -624,6 +644,10 @@ export type PostOrganizationsInvitesAcceptErrors = {
      * body_too_large
      */
     413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
     /**
      * rate_limited (Retry-After)
      */
@@ -762,6 +786,10 @@ export type PatchOrganizationsByOrganizationIdErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -860,6 +888,14 @@ export type PostOrganizationsByOrganizationIdInvitesErrors = {
      * body_too_large
      */
     413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited (Retry-After)
+     */
+    429: ErrorBody;
     /**
      * store_unavailable
      */
@@ -1056,6 +1092,10 @@ export type PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * store_unavailable
      */
     503: ErrorBody;
@@ -1104,6 +1144,10 @@ export type PostPasswordChangeErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * rate_limited
      */
     429: ErrorBody;
@@ -1144,6 +1188,10 @@ export type PostPasswordForgotErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * rate_limited (per client IP; the per-address limit answers 200)
      */
     429: ErrorBody;
@@ -1183,6 +1231,10 @@ export type PostPasswordResetErrors = {
      * body_too_large
      */
     413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
     /**
      * rate_limited (per client IP)
      */
@@ -1402,6 +1454,10 @@ export type PostSignInErrors = {
      */
     413: ErrorBody;
     /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
      * rate_limited (per client IP, or the account is locked after repeated failures)
      */
     429: ErrorBody;
@@ -1461,6 +1517,10 @@ export type PostSignUpErrors = {
      * body_too_large
      */
     413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
     /**
      * rate_limited (per client IP)
      */
