@@ -20,7 +20,6 @@ import (
 )
 
 var _ RateLimiter = (*ratelimit.Memory)(nil)
-var _ RateLimiter = (*ratelimit.Redis)(nil)
 
 // limitedAuth is an Auth with only what the rate-limit and cross-origin
 // middleware use, rate limits on unless adjust turns them off.
@@ -353,7 +352,7 @@ func TestRateLimitFailsOpen(t *testing.T) {
 	t.Cleanup(func() { _ = client.Close() })
 	a := limitedAuth(t, newTestClock(), func(c *Config) {
 		c.RateLimit.PerIP = 1
-		c.RateLimit.Limiter = ratelimit.NewRedis(client, "x:")
+		c.RateLimit.Limiter = NewRedisLimiter(client, "x:")
 	})
 	r := limitedEngine(t, a, nil, nil)
 	for range 3 {
@@ -393,7 +392,7 @@ func TestRateLimitSharedThroughRedis(t *testing.T) {
 		}
 	})
 	clock := newTestClock()
-	adjust := func(c *Config) { c.RateLimit.PerIP = 2; c.RateLimit.Limiter = ratelimit.NewRedis(client, prefix) }
+	adjust := func(c *Config) { c.RateLimit.PerIP = 2; c.RateLimit.Limiter = NewRedisLimiter(client, prefix) }
 	one := limitedEngine(t, limitedAuth(t, clock, adjust), nil, nil)
 	two := limitedEngine(t, limitedAuth(t, clock, adjust), nil, nil)
 	if w := send(one, http.MethodPost, "/auth/sign-in", "198.51.100.7:1", nil); w.Code != http.StatusOK {
