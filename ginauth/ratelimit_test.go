@@ -203,6 +203,25 @@ func TestRateLimitOff(t *testing.T) {
 	}
 }
 
+// TestRateLimitZeroAndOff: a zero PerIP is the default of 60 requests a
+// minute, never "no limit"; Off (like any negative value) is no limit.
+func TestRateLimitZeroAndOff(t *testing.T) {
+	t.Parallel()
+	zero := limitedEngine(t, limitedAuth(t, newTestClock(), func(c *Config) { c.RateLimit.PerIP = 0 }), nil, nil)
+	for i := range 60 {
+		if w := send(zero, http.MethodPost, "/auth/sign-in", "198.51.100.7:1", nil); w.Code != http.StatusOK {
+			t.Fatalf("PerIP 0, request %d: status %d", i, w.Code)
+		}
+	}
+	expectLimited(t, send(zero, http.MethodPost, "/auth/sign-in", "198.51.100.7:1", nil), "1")
+	off := limitedEngine(t, limitedAuth(t, newTestClock(), func(c *Config) { c.RateLimit.PerIP = Off }), nil, nil)
+	for i := range 200 {
+		if w := send(off, http.MethodPost, "/auth/sign-in", "198.51.100.7:1", nil); w.Code != http.StatusOK {
+			t.Fatalf("PerIP Off, request %d: status %d", i, w.Code)
+		}
+	}
+}
+
 func TestRateLimitPerAccount(t *testing.T) {
 	t.Parallel()
 	clock := newTestClock()
@@ -455,7 +474,7 @@ func TestRateLimitConfig(t *testing.T) {
 		}
 	}
 	for name, rl := range map[string]RateLimitConfig{
-		"all off":       {PerIP: -1, PerAccount: RateRule{Limit: -1}, PerEmail: RateRule{Limit: -1}, Lockout: LockoutPolicy{Threshold: -1}},
+		"all off":       {PerIP: Off, PerAccount: RateRule{Limit: Off}, PerEmail: RateRule{Limit: Off}, Lockout: LockoutPolicy{Threshold: Off}},
 		"only cooldown": {Lockout: LockoutPolicy{Cooldown: 2 * time.Hour}},
 	} {
 		if err := (Config{Secret: testSecret(0), RateLimit: rl}).Validate(); err != nil {

@@ -229,13 +229,13 @@ func TestAuthConfig(t *testing.T) {
 			}
 		}},
 		{"grace 0 is off", map[string]string{"AUTH_REFRESH_REUSE_GRACE": "0"}, func(t *testing.T, c ginauth.Config) {
-			if c.RefreshReuseGrace >= 0 {
-				t.Errorf("RefreshReuseGrace = %s, want negative (off)", c.RefreshReuseGrace)
+			if c.RefreshReuseGrace != ginauth.Off {
+				t.Errorf("RefreshReuseGrace = %s, want ginauth.Off", c.RefreshReuseGrace)
 			}
 		}},
 		{"per-IP 0 is off", map[string]string{"AUTH_RATE_LIMIT_PER_IP": "0"}, func(t *testing.T, c ginauth.Config) {
-			if c.RateLimit.PerIP >= 0 || c.RateLimit.Disabled {
-				t.Errorf("RateLimit = %+v, want PerIP negative and the other limits on", c.RateLimit)
+			if c.RateLimit.PerIP != ginauth.Off || c.RateLimit.Disabled {
+				t.Errorf("RateLimit = %+v, want PerIP ginauth.Off and the other limits on", c.RateLimit)
 			}
 		}},
 		{"email confirmation and origins", map[string]string{"AUTH_REQUIRE_EMAIL_CONFIRMATION": "true", "AUTH_TRUSTED_ORIGINS": "https://a.example"}, func(t *testing.T, c ginauth.Config) {

@@ -169,8 +169,8 @@ func openStore(ctx context.Context, databaseURL string) (*store.Store, *sql.DB, 
 }
 
 // authConfig maps the server's configuration onto ginauth.Config. Where
-// ginauth reads zero as "default", the variables use 0 for "off", which
-// ginauth spells as a negative value.
+// ginauth reads zero as "default" (an unset Go field), the variables use 0
+// for "off" (an unset variable is their default), which ginauth spells Off.
 func authConfig(cfg config, secret []byte, baseURL string, mailer ginauth.Mailer, log *slog.Logger) ginauth.Config {
 	c := ginauth.Config{
 		Secret:                   secret,
@@ -186,10 +186,10 @@ func authConfig(cfg config, secret []byte, baseURL string, mailer ginauth.Mailer
 		Logger:                   log,
 	}
 	if cfg.RefreshReuseGrace == 0 {
-		c.RefreshReuseGrace = -1
+		c.RefreshReuseGrace = ginauth.Off
 	}
 	if cfg.RateLimitPerIP == 0 {
-		c.RateLimit.PerIP = -1
+		c.RateLimit.PerIP = ginauth.Off
 	}
 	return c
 }
