@@ -44,7 +44,9 @@
 // Backend is the storage interface, split by domain (UserStore,
 // SessionStore, OrganizationStore, InviteStore, APIKeyStore,
 // VerificationStore). Package store implements it with GORM for
-// PostgreSQL, MySQL/MariaDB and SQLite; conformance.Run and
+// PostgreSQL, MySQL/MariaDB and SQLite (store/postgres, store/mysql and
+// store/sqlite open the database, each linking only its driver);
+// conformance.Run and
 // conformance.RunBackend test any implementation.
 //
 // Errors are JSON bodies {"code","message"} with the stable codes listed as

@@ -192,23 +192,6 @@ func TestLoadConfigInvalid(t *testing.T) {
 	}
 }
 
-func TestRedactURL(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"sqlite://fastauth.db", "sqlite://fastauth.db"},
-		{"postgres://postgres@127.0.0.1:5432/app?sslmode=disable", "postgres://postgres@127.0.0.1:5432/app?sslmode=disable"},
-		{"postgres://u:hunter2@db:5432/app", "postgres://u:***@db:5432/app"},
-		{"mysql://root:p@ss@tcp(db:3306)/app?parseTime=true", "mysql://root:***@tcp(db:3306)/app?parseTime=true"},
-		{"postgres://u:pw@db/app?application_name=a@b", "postgres://u:***@db/app?application_name=a@b"},
-		{"not a url", "not a url"},
-	}
-	for _, tt := range tests {
-		if got := redactURL(tt.in); got != tt.want {
-			t.Errorf("redactURL(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestAuthConfig(t *testing.T) {
 	t.Parallel()
 	secret := []byte(strings.Repeat("s", 32))
