@@ -91,7 +91,7 @@ test-quick: ## quick run without the race detector, SQLite only
 	FASTAUTH_TEST_POSTGRES_DSN= FASTAUTH_TEST_MYSQL_DSN= FASTAUTH_TEST_REDIS_ADDR= $(GO) test -count=1 $(TESTFLAGS) $(PKG)
 
 .PHONY: lint
-lint: fmt-check vet staticcheck ## gofmt -l (must be empty), go vet, staticcheck
+lint: fmt-check vet staticcheck deps-check ## gofmt -l (must be empty), go vet, staticcheck, deps-check
 
 .PHONY: fmt-check
 fmt-check: ## fail if any Go file is not gofmt-formatted
@@ -106,6 +106,22 @@ fmt: ## gofmt -w every Go file
 .PHONY: vet
 vet: ## go vet ./...
 	$(GO) vet ./...
+
+# Packages a service links only if it asks for them: the SQLite and MySQL
+# drivers (store/sqlite, store/sqlitecgo, store/mysql), go-redis
+# (redislimit), and GORM with pgx (store, store/postgres).
+OTHER_DIALECTS := github.com/mattn/go-sqlite3|github.com/glebarez/|modernc.org/|gorm.io/driver/sqlite|gorm.io/driver/mysql|github.com/go-sql-driver/mysql|github.com/redis/
+STORAGE := $(OTHER_DIALECTS)|gorm.io/|github.com/jackc/pgx
+
+.PHONY: deps-check
+deps-check: ## a PostgreSQL-only service builds with CGO_ENABLED=0 and links no other driver; ginauth links no storage or Redis
+	@CGO_ENABLED=0 $(GO) build -o /dev/null ./examples/postgres
+	@bad=$$(CGO_ENABLED=0 $(GO) list -deps ./examples/postgres | grep -E '^($(OTHER_DIALECTS))' || true); \
+	if [ -n "$$bad" ]; then echo "deps-check: examples/postgres links packages of other dialects or Redis:"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./ginauth | grep -E '^($(STORAGE))' || true); \
+	if [ -n "$$bad" ]; then echo "deps-check: ginauth links storage or Redis packages:"; echo "$$bad"; exit 1; fi
+	@CGO_ENABLED=0 $(GO) build -o /dev/null ./examples/server
+	@echo "deps-check: examples/postgres builds without cgo and links pgx alone; ginauth links no storage; examples/server (SQLite) builds without cgo"
 
 .PHONY: staticcheck
 staticcheck: ## staticcheck ./... (pinned version)

@@ -162,8 +162,21 @@ type Argon2Params struct {
 // DefaultArgon2Params are OWASP's minimum for argon2id: m=19 MiB, t=2, p=1.
 var DefaultArgon2Params = Argon2Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
+// Off turns off a limit or window whose zero value means its default:
+// RateLimit.PerIP, RateLimit.PerAccount.Limit, RateLimit.PerEmail.Limit,
+// RateLimit.Lockout.Threshold, RefreshReuseGrace and APIKeyCacheTTL. Any
+// negative value means the same; Off names it:
+//
+//	cfg.RateLimit.PerIP = ginauth.Off // no per-IP limit; 0 would mean 60
+//
+// Zero cannot mean "off" in Go, where an unset field is zero and must get
+// the safe default. Configuration read from text can tell "unset" from 0:
+// the example server reads AUTH_RATE_LIMIT_PER_IP=0 as Off, and an unset
+// variable as the default.
+const Off = -1
+
 // RateLimitConfig configures the rate limits (see ratelimit.go and
-// SECURITY.md). Zero values mean defaults.
+// SECURITY.md). Zero values mean defaults; Off turns a limit off.
 //
 // The per-IP limits key on gin's Context.ClientIP: call the engine's
 // SetTrustedProxies with your proxies (or nil when there is none), or gin
@@ -173,29 +186,29 @@ type RateLimitConfig struct {
 	// PerIP is the number of requests a minute one client IP may make to
 	// each rate-limited route (sign-up, sign-in, email/confirm/send,
 	// password/forgot, password/reset, password/change,
-	// organizations/invites/accept, and invite creation). Default 60;
-	// negative disables per-IP limits. IPv6 clients are limited per /64
-	// network.
+	// organizations/invites/accept, and invite creation). Default 60 (when
+	// zero); Off (or any negative value) disables per-IP limits. IPv6
+	// clients are limited per /64 network.
 	PerIP int
 	// PerAccount limits password changes and invite acceptances per
-	// signed-in account. Default 10 per 15 minutes; a negative Limit
+	// signed-in account. Default 10 per 15 minutes; a Limit of Off
 	// disables it.
 	PerAccount RateRule
 	// Invites limits the invites one signed-in account creates, over all
 	// its organizations (each invite mails an address the caller chose).
-	// Default 20 per hour; a negative Limit disables it.
+	// Default 20 per hour; a Limit of Off disables it.
 	Invites RateRule
 	// PerEmail limits the mails each mail-sending route (invite creation
 	// included) sends to one address. Over it the route still answers its
 	// usual 200 (201 with the invite and its token) and sends nothing, so
 	// the limit reveals nothing about accounts. Default 3 per 15 minutes;
-	// a negative Limit disables it.
+	// a Limit of Off disables it.
 	PerEmail RateRule
 	// Lockout is the per-account sign-in lockout. Default: after 10
 	// consecutive failures 429 for 1 minute, doubling with each further
 	// failure up to 1 hour, reset by a success, forgotten after 24 hours
 	// without failure. It is keyed by the submitted email, existing or not.
-	// A negative Threshold disables it.
+	// A Threshold of Off disables it.
 	Lockout LockoutPolicy
 	// Limiter stores the buckets and lockouts. Default: a new in-memory
 	// limiter (NewMemoryRateLimiter), right for one instance. Instances

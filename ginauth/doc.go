@@ -8,7 +8,7 @@
 //	auth, err := ginauth.Register(r, ginauth.Config{Secret: secret}, st)
 //	api := r.Group("/api", ginauth.RequireUser())
 //	api.GET("/me", func(c *gin.Context) { p, _ := ginauth.PrincipalFrom(c); ... })
-//	api.GET("/admin", ginauth.RequireRole("admin"), adminHandler)
+//	api.GET("/admin", ginauth.RequireRole(ginauth.RoleAdmin), adminHandler)
 //
 // What the routes do (sign-up, sign-in, refresh, sign-out, sessions,
 // password change and reset, email confirmation, organizations, members,
@@ -33,7 +33,9 @@
 // The base middleware only reads credentials; RequireUser and RequireRole
 // refuse requests (401 with code token_expired or invalid_token, 403
 // forbidden). Roles are ordered owner > admin > member and apply to the
-// principal's active organization. The middleware never refreshes silently:
+// principal's active organization; RequireRole takes a Role and panics on
+// an unknown one when the route is declared, so a misspelt role stops the
+// program at start instead of refusing every request. The middleware never refreshes silently:
 // clients call {BasePath}/refresh on 401 token_expired and retry once (the
 // TypeScript SDK in sdk/ does this).
 //
@@ -42,7 +44,9 @@
 // Backend is the storage interface, split by domain (UserStore,
 // SessionStore, OrganizationStore, InviteStore, APIKeyStore,
 // VerificationStore). Package store implements it with GORM for
-// PostgreSQL, MySQL/MariaDB and SQLite; conformance.Run and
+// PostgreSQL, MySQL/MariaDB and SQLite (store/postgres, store/mysql and
+// store/sqlite open the database, each linking only its driver);
+// conformance.Run and
 // conformance.RunBackend test any implementation.
 //
 // Errors are JSON bodies {"code","message"} with the stable codes listed as

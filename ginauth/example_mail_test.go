@@ -17,12 +17,13 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/store"
+	"github.com/fastauth/fastauth/store/sqlite"
 )
 
 // exampleBackend opens a migrated SQLite store in dir.
 func exampleBackend(dir string) *store.Store {
 	ctx := context.Background()
-	db, err := store.Open(ctx, "sqlite://"+filepath.Join(dir, "app.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "app.db"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/store"
+	"github.com/fastauth/fastauth/store/sqlite"
 )
 
 // newExampleStore opens a fresh SQLite database in a temporary directory
@@ -26,7 +27,7 @@ func newExampleStore(ctx context.Context) (*store.Store, func()) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	db, err := store.Open(ctx, "sqlite://"+filepath.Join(dir, "app.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "app.db"))
 	if err != nil {
 		log.Fatal(err)
 	}

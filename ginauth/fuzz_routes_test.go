@@ -16,7 +16,7 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
-	"github.com/fastauth/fastauth/store"
+	"github.com/fastauth/fastauth/store/sqlite"
 )
 
 // fuzzRoutes are every auth route and two application routes; {org}, {id} and {user}
@@ -70,7 +70,7 @@ type fuzzServer struct {
 func newFuzzServer(f testing.TB, adjust func(*ginauth.Config)) *fuzzServer {
 	f.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, "sqlite://"+f.TempDir()+"/f.db")
+	db, err := sqlite.Open(ctx, f.TempDir()+"/f.db")
 	if err != nil {
 		f.Fatal(err)
 	}

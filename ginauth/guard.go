@@ -2,7 +2,7 @@ package ginauth
 
 import (
 	"errors"
-	"log/slog"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -28,26 +28,28 @@ func RequireUser() gin.HandlerFunc {
 }
 
 // RequireRole admits principals whose role in their active organization is
-// at least role, with owner > admin > member: RequireRole("admin") admits
-// admins and owners. Unauthenticated requests get 401 like RequireUser,
-// weaker roles 403 forbidden. An unknown role string gives a guard that
-// refuses every request with 403 (logged once, here).
-func RequireRole(role string) gin.HandlerFunc {
-	want := Role(role)
-	if !want.Valid() {
-		slog.Error("fastauth: RequireRole with an unknown role refuses every request", "role", role)
-		return func(c *gin.Context) {
-			abort(c, http.StatusForbidden, CodeForbidden, "this route requires an unknown role")
-		}
+// at least role, with owner > admin > member: RequireRole(RoleAdmin) (or
+// RequireRole("admin")) admits admins and owners. Unauthenticated requests
+// get 401 like RequireUser, weaker roles 403 forbidden.
+//
+// RequireRole panics if role is not RoleMember, RoleAdmin or RoleOwner.
+// Routes are declared when the program starts, so a misspelt role stops it
+// there, before it serves a request, as a bad pattern does in
+// regexp.MustCompile or a conflicting route in gin; a guard for an unknown
+// role could only refuse everyone. Convert a role read from configuration
+// with Role(s) and check it with Role.Valid first.
+func RequireRole(role Role) gin.HandlerFunc {
+	if !role.Valid() {
+		panic(fmt.Sprintf("ginauth: RequireRole(%q): unknown role; want %q, %q or %q", string(role), RoleMember, RoleAdmin, RoleOwner))
 	}
-	msg := "requires the " + role + " role in the active organization"
+	msg := "requires the " + string(role) + " role in the active organization"
 	return func(c *gin.Context) {
 		p, ok := PrincipalFrom(c)
 		if !ok {
 			abortUnauthenticated(c)
 			return
 		}
-		if !p.OrganizationRole.AtLeast(want) {
+		if !p.OrganizationRole.AtLeast(role) {
 			abort(c, http.StatusForbidden, CodeForbidden, msg)
 			return
 		}

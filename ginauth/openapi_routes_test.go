@@ -15,7 +15,7 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
-	"github.com/fastauth/fastauth/store"
+	"github.com/fastauth/fastauth/store/sqlite"
 )
 
 // swaggerDoc is the part of docs/swagger.json these tests read.
@@ -55,7 +55,7 @@ func loadSpec(t *testing.T) swaggerDoc {
 func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "routes.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "routes.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

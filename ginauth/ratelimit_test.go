@@ -20,7 +20,6 @@ import (
 )
 
 var _ RateLimiter = (*ratelimit.Memory)(nil)
-var _ RateLimiter = (*ratelimit.Redis)(nil)
 
 // limitedAuth is an Auth with only what the rate-limit and cross-origin
 // middleware use, rate limits on unless adjust turns them off.
@@ -202,6 +201,25 @@ func TestRateLimitOff(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRateLimitZeroAndOff: a zero PerIP is the default of 60 requests a
+// minute, never "no limit"; Off (like any negative value) is no limit.
+func TestRateLimitZeroAndOff(t *testing.T) {
+	t.Parallel()
+	zero := limitedEngine(t, limitedAuth(t, newTestClock(), func(c *Config) { c.RateLimit.PerIP = 0 }), nil, nil)
+	for i := range 60 {
+		if w := send(zero, http.MethodPost, "/auth/sign-in", "198.51.100.7:1", nil); w.Code != http.StatusOK {
+			t.Fatalf("PerIP 0, request %d: status %d", i, w.Code)
+		}
+	}
+	expectLimited(t, send(zero, http.MethodPost, "/auth/sign-in", "198.51.100.7:1", nil), "1")
+	off := limitedEngine(t, limitedAuth(t, newTestClock(), func(c *Config) { c.RateLimit.PerIP = Off }), nil, nil)
+	for i := range 200 {
+		if w := send(off, http.MethodPost, "/auth/sign-in", "198.51.100.7:1", nil); w.Code != http.StatusOK {
+			t.Fatalf("PerIP Off, request %d: status %d", i, w.Code)
+		}
 	}
 }
 
@@ -391,7 +409,7 @@ func TestRateLimitFailsOpen(t *testing.T) {
 	t.Cleanup(func() { _ = client.Close() })
 	a := limitedAuth(t, newTestClock(), func(c *Config) {
 		c.RateLimit.PerIP = 1
-		c.RateLimit.Limiter = ratelimit.NewRedis(client, "x:")
+		c.RateLimit.Limiter = NewRedisLimiter(client, "x:")
 	})
 	r := limitedEngine(t, a, nil, nil)
 	for range 3 {
@@ -431,7 +449,7 @@ func TestRateLimitSharedThroughRedis(t *testing.T) {
 		}
 	})
 	clock := newTestClock()
-	adjust := func(c *Config) { c.RateLimit.PerIP = 2; c.RateLimit.Limiter = ratelimit.NewRedis(client, prefix) }
+	adjust := func(c *Config) { c.RateLimit.PerIP = 2; c.RateLimit.Limiter = NewRedisLimiter(client, prefix) }
 	one := limitedEngine(t, limitedAuth(t, clock, adjust), nil, nil)
 	two := limitedEngine(t, limitedAuth(t, clock, adjust), nil, nil)
 	if w := send(one, http.MethodPost, "/auth/sign-in", "198.51.100.7:1", nil); w.Code != http.StatusOK {
@@ -496,7 +514,7 @@ func TestRateLimitConfig(t *testing.T) {
 		}
 	}
 	for name, rl := range map[string]RateLimitConfig{
-		"all off":       {PerIP: -1, PerAccount: RateRule{Limit: -1}, Invites: RateRule{Limit: -1}, PerEmail: RateRule{Limit: -1}, Lockout: LockoutPolicy{Threshold: -1}},
+		"all off":       {PerIP: Off, PerAccount: RateRule{Limit: Off}, Invites: RateRule{Limit: Off}, PerEmail: RateRule{Limit: Off}, Lockout: LockoutPolicy{Threshold: Off}},
 		"only cooldown": {Lockout: LockoutPolicy{Cooldown: 2 * time.Hour}},
 	} {
 		if err := (Config{Secret: testSecret(0), RateLimit: rl}).Validate(); err != nil {

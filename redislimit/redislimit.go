@@ -14,25 +14,19 @@
 // When Redis fails, ginauth logs the error and lets the request through:
 // rate limits fail open so that a Redis outage never locks users out of
 // authentication. Monitor the "rate limiter failed" log line.
+//
+// Only a service that imports this package links go-redis: ginauth's
+// default limiter is in memory.
 package redislimit
 
 import (
-	"context"
-	"time"
-
 	"github.com/redis/go-redis/v9"
 
 	"github.com/fastauth/fastauth/ginauth"
-	"github.com/fastauth/fastauth/internal/ratelimit"
 )
 
 // DefaultPrefix starts every key when New is given an empty prefix.
 const DefaultPrefix = "fastauth:rl:"
-
-// Limiter is a ginauth.RateLimiter in Redis. It is safe for concurrent use.
-type Limiter struct {
-	r *ratelimit.Redis
-}
 
 var _ ginauth.RateLimiter = (*Limiter)(nil)
 
@@ -43,25 +37,5 @@ func New(client redis.UniversalClient, prefix string) *Limiter {
 	if prefix == "" {
 		prefix = DefaultPrefix
 	}
-	return &Limiter{r: ratelimit.NewRedis(client, prefix)}
-}
-
-// Allow implements ginauth.RateLimiter.
-func (l *Limiter) Allow(ctx context.Context, key string, rule ginauth.RateRule, now time.Time) (ginauth.RateDecision, error) {
-	return l.r.Allow(ctx, key, rule, now)
-}
-
-// LockoutStatus implements ginauth.RateLimiter.
-func (l *Limiter) LockoutStatus(ctx context.Context, key string, now time.Time) (time.Duration, error) {
-	return l.r.LockoutStatus(ctx, key, now)
-}
-
-// RecordFailure implements ginauth.RateLimiter.
-func (l *Limiter) RecordFailure(ctx context.Context, key string, policy ginauth.LockoutPolicy, now time.Time) (time.Duration, error) {
-	return l.r.RecordFailure(ctx, key, policy, now)
-}
-
-// ResetLockout implements ginauth.RateLimiter.
-func (l *Limiter) ResetLockout(ctx context.Context, key string) error {
-	return l.r.ResetLockout(ctx, key)
+	return &Limiter{client: client, prefix: prefix}
 }

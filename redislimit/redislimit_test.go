@@ -33,9 +33,9 @@ func client(t *testing.T) *redis.Client {
 	return c
 }
 
-func TestLimiter(t *testing.T) {
-	t.Parallel()
-	c := client(t)
+// testPrefix is a key prefix of t's own, whose keys are deleted when t ends.
+func testPrefix(t *testing.T, c *redis.Client) string {
+	t.Helper()
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	prefix := "fastauth-test:" + hex.EncodeToString(b) + ":"
@@ -45,6 +45,13 @@ func TestLimiter(t *testing.T) {
 			c.Del(context.Background(), keys...)
 		}
 	})
+	return prefix
+}
+
+func TestLimiter(t *testing.T) {
+	t.Parallel()
+	c := client(t)
+	prefix := testPrefix(t, c)
 	var l ginauth.RateLimiter = redislimit.New(c, prefix)
 	ctx, now := context.Background(), time.Now()
 	rule := ginauth.RateRule{Limit: 2, Per: time.Minute}
@@ -88,5 +95,28 @@ func TestDefaultPrefix(t *testing.T) {
 	t.Cleanup(func() { c.Del(context.Background(), redislimit.DefaultPrefix+"b:"+key) })
 	if n, _ := c.Exists(ctx, redislimit.DefaultPrefix+"b:"+key).Result(); n != 1 {
 		t.Fatal("empty prefix did not use DefaultPrefix")
+	}
+}
+
+// TestKeysExpire: every Redis key carries a TTL, so Redis holds nothing
+// stale.
+func TestKeysExpire(t *testing.T) {
+	t.Parallel()
+	c := client(t)
+	prefix := testPrefix(t, c)
+	l := redislimit.New(c, prefix)
+	ctx := context.Background()
+	if _, err := l.Allow(ctx, "ttl", ginauth.RateRule{Limit: 10, Per: time.Minute}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	policy := ginauth.LockoutPolicy{Threshold: 10, Cooldown: time.Minute, MaxCooldown: time.Hour, Forget: 24 * time.Hour}
+	if _, err := l.RecordFailure(ctx, "ttl", policy, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{prefix + "b:ttl", prefix + "l:ttl"} {
+		ttl, err := c.PTTL(ctx, k).Result()
+		if err != nil || ttl <= 0 {
+			t.Errorf("%s: TTL %s, err %v; want a positive TTL", k, ttl, err)
+		}
 	}
 }

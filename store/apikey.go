@@ -40,7 +40,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, k ginauth.APIKey) error {
 		LastUsedAt:      tsPtr(k.LastUsedAt),
 		ExpiresAt:       tsPtr(k.ExpiresAt),
 	}).Error
-	return wrap("create api key", err)
+	return s.wrap("create api key", err)
 }
 
 // apiKeyRow is an API key joined with its creator and the creator's
@@ -86,10 +86,10 @@ func (s *Store) APIKeyByHash(ctx context.Context, keyHash []byte) (ginauth.Verif
 		Where("k.key_hash = ?", hashHex(keyHash)).
 		Scan(&r)
 	if res.Error != nil {
-		return ginauth.VerifiedAPIKey{}, wrap("api key by hash", res.Error)
+		return ginauth.VerifiedAPIKey{}, s.wrap("api key by hash", res.Error)
 	}
 	if res.RowsAffected == 0 || r.UserID == nil {
-		return ginauth.VerifiedAPIKey{}, wrap("api key by hash", ginauth.ErrNotFound)
+		return ginauth.VerifiedAPIKey{}, s.wrap("api key by hash", ginauth.ErrNotFound)
 	}
 	v := ginauth.VerifiedAPIKey{
 		Key: apiKeyFromModel(models.APIKey{
@@ -145,7 +145,7 @@ const (
 func (s *Store) APIKeys(ctx context.Context, organizationID string, opt ginauth.APIKeyListOptions) ([]ginauth.APIKey, int64, error) {
 	col, ok := apiKeySortColumns[opt.SortBy]
 	if !ok {
-		return nil, 0, wrap("api keys", fmt.Errorf("unknown sort column %q", opt.SortBy))
+		return nil, 0, s.wrap("api keys", fmt.Errorf("unknown sort column %q", opt.SortBy))
 	}
 	desc := opt.SortOrder != ginauth.Asc
 	limit := opt.Limit
@@ -158,7 +158,7 @@ func (s *Store) APIKeys(ctx context.Context, organizationID string, opt ginauth.
 	var total int64
 	if err := s.conn(ctx).Model(&models.APIKey{}).Where("organization_id = ?", organizationID).
 		Count(&total).Error; err != nil {
-		return nil, 0, wrap("api keys", err)
+		return nil, 0, s.wrap("api keys", err)
 	}
 	q := s.conn(ctx).Where("organization_id = ?", organizationID)
 	if col == "last_used_at" {
@@ -170,7 +170,7 @@ func (s *Store) APIKeys(ctx context.Context, organizationID string, opt ginauth.
 		Limit(limit).Offset(offset).
 		Find(&ms).Error
 	if err != nil {
-		return nil, 0, wrap("api keys", err)
+		return nil, 0, s.wrap("api keys", err)
 	}
 	out := make([]ginauth.APIKey, 0, len(ms))
 	for _, m := range ms {
@@ -198,7 +198,7 @@ func (s *Store) DeleteAPIKey(ctx context.Context, organizationID, id string) (gi
 func (s *Store) APIKey(ctx context.Context, organizationID, id string) (ginauth.APIKey, error) {
 	var m models.APIKey
 	if err := first(s.conn(ctx).Where("id = ? AND organization_id = ?", id, organizationID), &m); err != nil {
-		return ginauth.APIKey{}, wrap("api key", fmt.Errorf("api key %s: %w", id, err))
+		return ginauth.APIKey{}, s.wrap("api key", fmt.Errorf("api key %s: %w", id, err))
 	}
 	return apiKeyFromModel(m), nil
 }

@@ -102,7 +102,7 @@ func (s *Store) Invites(ctx context.Context, organizationID string) ([]ginauth.I
 	err := inviteQuery(s.conn(ctx)).Where("i.organization_id = ?", organizationID).
 		Order("i.created_at DESC, i.id DESC").Scan(&rows).Error
 	if err != nil {
-		return nil, wrap("invites", err)
+		return nil, s.wrap("invites", err)
 	}
 	out := make([]ginauth.Invite, 0, len(rows))
 	for _, r := range rows {
@@ -115,7 +115,7 @@ func (s *Store) Invites(ctx context.Context, organizationID string) ([]ginauth.I
 func (s *Store) InviteByTokenHash(ctx context.Context, tokenHash []byte) (ginauth.Invite, error) {
 	inv, err := oneInvite(s.conn(ctx).Where("i.token_hash = ?", hashHex(tokenHash)))
 	if err != nil {
-		return ginauth.Invite{}, wrap("invite by token hash", err)
+		return ginauth.Invite{}, s.wrap("invite by token hash", err)
 	}
 	return inv, nil
 }

@@ -70,7 +70,7 @@ func (s *Store) CreateOrganization(ctx context.Context, org ginauth.Organization
 func (s *Store) OrganizationByID(ctx context.Context, id string) (ginauth.Organization, error) {
 	var m models.Organization
 	if err := first(s.conn(ctx).Where("id = ?", id), &m); err != nil {
-		return ginauth.Organization{}, wrap("organization by id", err)
+		return ginauth.Organization{}, s.wrap("organization by id", err)
 	}
 	return organizationFromModel(m), nil
 }
@@ -146,7 +146,7 @@ func (s *Store) Memberships(ctx context.Context, userID string) ([]ginauth.Membe
 		Order("CASE WHEN o.kind = 'personal' THEN 0 ELSE 1 END, m.created_at, m.organization_id").
 		Scan(&rows).Error
 	if err != nil {
-		return nil, wrap("memberships", err)
+		return nil, s.wrap("memberships", err)
 	}
 	out := make([]ginauth.MembershipDetail, 0, len(rows))
 	for _, r := range rows {
@@ -168,7 +168,7 @@ func (s *Store) Memberships(ctx context.Context, userID string) ([]ginauth.Membe
 func (s *Store) Membership(ctx context.Context, organizationID, userID string) (ginauth.Membership, error) {
 	var m models.Membership
 	if err := first(s.conn(ctx).Where("organization_id = ? AND user_id = ?", organizationID, userID), &m); err != nil {
-		return ginauth.Membership{}, wrap("membership", err)
+		return ginauth.Membership{}, s.wrap("membership", err)
 	}
 	return membershipFromModel(m), nil
 }
@@ -183,7 +183,7 @@ func (s *Store) Members(ctx context.Context, organizationID string) ([]ginauth.M
 		Order("m.created_at, m.user_id").
 		Scan(&rows).Error
 	if err != nil {
-		return nil, wrap("members", err)
+		return nil, s.wrap("members", err)
 	}
 	out := make([]ginauth.Member, 0, len(rows))
 	for _, r := range rows {

@@ -155,7 +155,7 @@ func (s *Store) RotateRefreshToken(ctx context.Context, tokenHash []byte, next g
 	case errors.Is(err, errTokenNotConsumable):
 		// Looked up after the rollback, outside the transaction, so every
 		// dialect sees the winner's commit.
-		return ginauth.Session{}, wrap("rotate refresh token", s.notConsumable(ctx, h))
+		return ginauth.Session{}, s.wrap("rotate refresh token", s.notConsumable(ctx, h))
 	}
 	return ginauth.Session{}, err
 }
@@ -188,7 +188,7 @@ func (s *Store) SessionByRefreshToken(ctx context.Context, tokenHash []byte) (gi
 	q := s.conn(ctx).Where("id = (?)",
 		s.db.Model(&models.RefreshToken{}).Select("session_id").Where("token_hash = ?", hashHex(tokenHash)))
 	if err := first(q, &m); err != nil {
-		return ginauth.Session{}, wrap("session by refresh token", err)
+		return ginauth.Session{}, s.wrap("session by refresh token", err)
 	}
 	return sessionFromModel(m), nil
 }
@@ -197,7 +197,7 @@ func (s *Store) SessionByRefreshToken(ctx context.Context, tokenHash []byte) (gi
 func (s *Store) SessionByID(ctx context.Context, id string) (ginauth.Session, error) {
 	var m models.Session
 	if err := first(s.conn(ctx).Where("id = ?", id), &m); err != nil {
-		return ginauth.Session{}, wrap("session by id", err)
+		return ginauth.Session{}, s.wrap("session by id", err)
 	}
 	return sessionFromModel(m), nil
 }
@@ -210,7 +210,7 @@ func (s *Store) ListSessions(ctx context.Context, userID string, now time.Time) 
 		Order("created_at DESC, id DESC").
 		Find(&ms).Error
 	if err != nil {
-		return nil, wrap("list sessions", err)
+		return nil, s.wrap("list sessions", err)
 	}
 	out := make([]ginauth.Session, 0, len(ms))
 	for _, m := range ms {
@@ -226,10 +226,10 @@ func (s *Store) RevokeSession(ctx context.Context, userID, sessionID string, now
 		Where("id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?", sessionID, userID, now).
 		UpdateColumn("revoked_at", now)
 	if res.Error != nil {
-		return wrap("revoke session", res.Error)
+		return s.wrap("revoke session", res.Error)
 	}
 	if res.RowsAffected != 1 {
-		return wrap("revoke session", fmt.Errorf("active session %s of user %s: %w", sessionID, userID, ginauth.ErrNotFound))
+		return s.wrap("revoke session", fmt.Errorf("active session %s of user %s: %w", sessionID, userID, ginauth.ErrNotFound))
 	}
 	return nil
 }
@@ -244,7 +244,7 @@ func (s *Store) RevokeOtherSessions(ctx context.Context, userID, keepSessionID s
 	}
 	res := q.UpdateColumn("revoked_at", now)
 	if res.Error != nil {
-		return 0, wrap("revoke other sessions", res.Error)
+		return 0, s.wrap("revoke other sessions", res.Error)
 	}
 	return int(res.RowsAffected), nil
 }

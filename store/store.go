@@ -1,10 +1,23 @@
 // Package store is the GORM implementation of ginauth.Backend for
 // PostgreSQL, MySQL/MariaDB and SQLite.
 //
-//	db, err := store.Open(ctx, "sqlite://fastauth.db")
+//	db, err := postgres.Open(ctx, "postgres://app@db:5432/app") // or mysql.Open, sqlite.Open
 //	st, err := store.New(db)
 //	err = st.AutoMigrate(ctx)
 //	auth, err := ginauth.Register(router, cfg, st)
+//
+// The store imports no database driver: one package per dialect opens the
+// *gorm.DB with the right connection options and tells the store what its
+// driver's errors mean (an ErrorClassifier), so a service links only the
+// driver it uses:
+//
+//	github.com/fastauth/fastauth/store/postgres    pgx
+//	github.com/fastauth/fastauth/store/mysql       go-sql-driver/mysql
+//	github.com/fastauth/fastauth/store/sqlite      glebarez/sqlite (pure Go)
+//	github.com/fastauth/fastauth/store/sqlitecgo   mattn/go-sqlite3 (cgo; faster writes)
+//	github.com/fastauth/fastauth/store/dburl       postgres, mysql or sqlite by URL (links all three)
+//
+// All but store/sqlitecgo build with CGO_ENABLED=0.
 //
 // Every single-winner rule of the ginauth contract (refresh-token rotation,
 // invite acceptance, sign-in racing a password change, the last-owner rule)
@@ -14,20 +27,20 @@
 // store never reads a clock: every time it writes or compares is the now
 // its caller passes.
 //
-// SQLite: open the database with Open (or the DSN options it uses:
-// _txlock=immediate, _busy_timeout, _journal_mode=WAL, _foreign_keys=on) so
-// that concurrent writers queue instead of failing. New detects a SQLite
-// database opened without foreign keys enabled and then limits the pool to
-// one connection, on which it turns them on.
+// SQLite: open the database with sqlite.Open (or its DSNOptions: write
+// transactions begin immediate, a busy timeout, the WAL journal, foreign
+// keys on) so that concurrent writers queue instead of failing. New detects
+// a SQLite database opened without foreign keys enabled and then limits the
+// pool to one connection, on which it turns them on.
 package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
 
-	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 	"gorm.io/gorm/schema"
@@ -46,13 +59,17 @@ const (
 // Store implements ginauth.Backend on a *gorm.DB. It is safe for
 // concurrent use.
 type Store struct {
-	db      *gorm.DB
-	dialect string
+	db         *gorm.DB
+	dialect    string
+	classifier ErrorClassifier
 }
 
 var _ ginauth.Backend = (*Store)(nil)
 
-// New returns a Store on db. The dialect must be postgres, mysql or sqlite.
+// New returns a Store on db. The dialect must be postgres, mysql or sqlite,
+// and db must carry the ErrorClassifier of its driver: the Open of the
+// dialect packages attaches it (see ErrorClassifier for a *gorm.DB opened
+// otherwise).
 func New(db *gorm.DB) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("store: nil *gorm.DB")
@@ -63,7 +80,11 @@ func New(db *gorm.DB) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("store: unsupported dialect %q", name)
 	}
-	s := &Store{db: db.Session(&gorm.Session{NewDB: true}), dialect: name}
+	classifier, err := classifierOf(db)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db.Session(&gorm.Session{NewDB: true}), dialect: name, classifier: classifier}
 	if name == dialectSQLite {
 		if err := s.tuneSQLite(); err != nil {
 			return nil, err
@@ -79,13 +100,13 @@ func (s *Store) Dialect() string { return s.dialect }
 func (s *Store) DB() *gorm.DB { return s.db }
 
 // tuneSQLite makes sure foreign keys are enforced, writers wait for each
-// other and the journal is WAL. A database opened with Open already has all
+// other and the journal is WAL. A database opened with sqlite.Open has all
 // of it on every connection; one opened otherwise gets a pool of a single
 // connection configured here, because these pragmas are per connection.
 func (s *Store) tuneSQLite() error {
 	var fk int
 	if err := s.db.Raw("PRAGMA foreign_keys").Scan(&fk).Error; err != nil {
-		return wrap("sqlite pragmas", err)
+		return s.wrap("sqlite pragmas", err)
 	}
 	if fk == 1 {
 		return nil
@@ -97,7 +118,7 @@ func (s *Store) tuneSQLite() error {
 	sqlDB.SetMaxOpenConns(1)
 	for _, p := range []string{"PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL"} {
 		if err := s.db.Exec(p).Error; err != nil {
-			return wrap("sqlite pragmas", err)
+			return s.wrap("sqlite pragmas", err)
 		}
 	}
 	return nil
@@ -108,10 +129,10 @@ func (s *Store) tuneSQLite() error {
 func (s *Store) AutoMigrate(ctx context.Context) error {
 	db, err := s.migrationDB()
 	if err != nil {
-		return wrap("auto migrate", err)
+		return s.wrap("auto migrate", err)
 	}
 	if err := db.WithContext(ctx).AutoMigrate(models.All()...); err != nil {
-		return wrap("auto migrate", err)
+		return s.wrap("auto migrate", err)
 	}
 	return nil
 }
@@ -131,8 +152,9 @@ func (s *Store) migrationDB() (*gorm.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := gorm.Open(postgres.New(postgres.Config{Conn: pool}), &gorm.Config{
+	db, err := gorm.Open(sharedPool{Dialector: s.db.Dialector, pool: pool}, &gorm.Config{
 		Logger:               s.db.Logger,
+		NamingStrategy:       s.db.NamingStrategy,
 		DisableAutomaticPing: true,
 	})
 	if err != nil {
@@ -152,6 +174,37 @@ func (s *Store) migrationDB() (*gorm.DB, error) {
 	return db, nil
 }
 
+// sharedPool is a gorm.Dialector that opens like Dialector but runs on
+// pool: migrationDB's private *gorm.DB shares the store's connections
+// without naming the driver. It serves AutoMigrate only: of the dialect's
+// optional interfaces it forwards Apply alone.
+type sharedPool struct {
+	gorm.Dialector
+	pool *sql.DB
+}
+
+// Initialize initializes the dialect (callbacks, clauses) and replaces
+// the connection pool it made, which has not connected yet, by pool.
+func (d sharedPool) Initialize(db *gorm.DB) error {
+	if err := d.Dialector.Initialize(db); err != nil {
+		return err
+	}
+	if own, ok := db.ConnPool.(*sql.DB); ok && own != d.pool {
+		_ = own.Close()
+	}
+	db.ConnPool = d.pool
+	return nil
+}
+
+// Apply lets the dialect adjust the gorm configuration (PostgreSQL limits
+// identifiers to 63 bytes), as it did for the store's own *gorm.DB.
+func (d sharedPool) Apply(c *gorm.Config) error {
+	if a, ok := d.Dialector.(interface{ Apply(*gorm.Config) error }); ok {
+		return a.Apply(c)
+	}
+	return nil
+}
+
 // maxAttempts bounds the retries of a transaction that lost a deadlock or
 // a serialization conflict.
 const maxAttempts = 6
@@ -162,7 +215,7 @@ func (s *Store) tx(ctx context.Context, op string, fn func(tx *gorm.DB) error) e
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		err = s.db.WithContext(ctx).Transaction(fn)
-		if err == nil || !retryable(err) || ctx.Err() != nil {
+		if err == nil || !s.retryable(err) || ctx.Err() != nil {
 			break
 		}
 		t := time.NewTimer(time.Duration(2<<attempt) * time.Millisecond)
@@ -172,7 +225,7 @@ func (s *Store) tx(ctx context.Context, op string, fn func(tx *gorm.DB) error) e
 		case <-t.C:
 		}
 	}
-	return wrap(op, err)
+	return s.wrap(op, err)
 }
 
 // conn is the store's db bound to ctx, for statements outside transactions.

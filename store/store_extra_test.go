@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/driver/sqlite"
+	glebarez "github.com/glebarez/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -20,6 +20,9 @@ import (
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/store"
+	"github.com/fastauth/fastauth/store/dburl"
+	"github.com/fastauth/fastauth/store/postgres"
+	"github.com/fastauth/fastauth/store/sqlite"
 )
 
 // countingLogger counts the SQL statements gorm runs.
@@ -121,11 +124,11 @@ func TestAutoMigrateTwice(t *testing.T) {
 	}
 }
 
-// TestOpenSQLiteMemory: sqlite://:memory: is one private database, shared
-// by every use of the returned *gorm.DB.
+// TestOpenSQLiteMemory: sqlite.Open(":memory:") is one private database,
+// shared by every use of the returned *gorm.DB.
 func TestOpenSQLiteMemory(t *testing.T) {
 	t.Parallel()
-	db, err := store.Open(t.Context(), "sqlite://:memory:")
+	db, err := sqlite.Open(t.Context(), ":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,25 +147,25 @@ func TestOpenSQLiteMemory(t *testing.T) {
 	}
 }
 
-// TestOpenPoolSize: Open keeps PoolSize connections open and idle on the
-// client-server dialects, so a loaded server reuses its connections.
+// TestOpenPoolSize: postgres.Open keeps PoolSize connections open and idle,
+// so a loaded server reuses its connections.
 func TestOpenPoolSize(t *testing.T) {
 	t.Parallel()
 	dsn := os.Getenv("FASTAUTH_TEST_POSTGRES_DSN")
 	if dsn == "" {
 		t.Skip("FASTAUTH_TEST_POSTGRES_DSN is not set")
 	}
-	db, err := store.Open(t.Context(), dsn)
+	db, err := postgres.Open(t.Context(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sqlDB, _ := db.DB()
 	t.Cleanup(func() { _ = sqlDB.Close() })
-	if got := sqlDB.Stats().MaxOpenConnections; got != store.PoolSize {
-		t.Fatalf("MaxOpenConnections = %d, want %d", got, store.PoolSize)
+	if got := sqlDB.Stats().MaxOpenConnections; got != postgres.PoolSize {
+		t.Fatalf("MaxOpenConnections = %d, want %d", got, postgres.PoolSize)
 	}
 	// Open and release PoolSize connections at once: all stay idle.
-	conns := make([]*sql.Conn, store.PoolSize)
+	conns := make([]*sql.Conn, postgres.PoolSize)
 	for i := range conns {
 		if conns[i], err = sqlDB.Conn(t.Context()); err != nil {
 			t.Fatal(err)
@@ -171,8 +174,8 @@ func TestOpenPoolSize(t *testing.T) {
 	for _, c := range conns {
 		_ = c.Close()
 	}
-	if idle := sqlDB.Stats().Idle; idle != store.PoolSize {
-		t.Fatalf("idle connections = %d, want %d", idle, store.PoolSize)
+	if idle := sqlDB.Stats().Idle; idle != postgres.PoolSize {
+		t.Fatalf("idle connections = %d, want %d", idle, postgres.PoolSize)
 	}
 }
 
@@ -181,7 +184,7 @@ func TestOpenPoolSize(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	t.Parallel()
 	for _, u := range []string{"", "fastauth.db", "oracle://x", "sqlite://"} {
-		if _, err := store.Open(t.Context(), u); err == nil {
+		if _, err := dburl.Open(t.Context(), u); err == nil {
 			t.Errorf("Open(%q) succeeded", u)
 		}
 	}
@@ -191,7 +194,7 @@ func TestOpenErrors(t *testing.T) {
 		"postgres://postgres:secret@127.0.0.1:1/x?sslmode=disable&connect_timeout=2",
 		"mysql://root:secret@tcp(127.0.0.1:1)/x?timeout=2s",
 	} {
-		_, err := store.Open(ctx, u)
+		_, err := dburl.Open(ctx, u)
 		if !errors.Is(err, ginauth.ErrStoreUnavailable) {
 			t.Errorf("Open(%q) = %v, want ErrStoreUnavailable", u, err)
 		}
@@ -227,14 +230,18 @@ func TestDeadlineIsStoreUnavailable(t *testing.T) {
 	}
 }
 
-// TestPlainSQLiteOpen: a SQLite database opened without store.Open's DSN
-// options (as gorm's README does) still enforces foreign keys and passes
-// the backend suite's race rules: New limits it to one connection.
+// TestPlainSQLiteOpen: a SQLite database opened without sqlite.Open's DSN
+// options (as the driver's README does, the Classifier attached with
+// db.Use) still enforces foreign keys and passes the backend suite's race
+// rules: New limits it to one connection.
 func TestPlainSQLiteOpen(t *testing.T) {
 	t.Parallel()
 	conformance.RunBackend(t, func(t *testing.T) ginauth.Backend {
-		db, err := gorm.Open(sqlite.Open(filepath.Join(t.TempDir(), "plain.db")), &gorm.Config{Logger: logger.Discard})
+		db, err := gorm.Open(glebarez.Open(filepath.Join(t.TempDir(), "plain.db")), &gorm.Config{Logger: logger.Discard})
 		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Use(sqlite.Classifier{}); err != nil {
 			t.Fatal(err)
 		}
 		sqlDB, _ := db.DB()
@@ -254,7 +261,7 @@ func TestPlainSQLiteOpen(t *testing.T) {
 func TestSQLiteMemoryBackend(t *testing.T) {
 	t.Parallel()
 	conformance.RunBackend(t, func(t *testing.T) ginauth.Backend {
-		db, err := store.Open(t.Context(), "sqlite://:memory:")
+		db, err := sqlite.Open(t.Context(), ":memory:")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -297,5 +304,32 @@ func TestErrorMapping(t *testing.T) {
 				t.Errorf("SetActiveOrganization to a missing organization = %v, want ErrNotFound", err)
 			}
 		})
+	}
+}
+
+// TestNewNeedsClassifier: a *gorm.DB without its driver's error classifier
+// is refused by New with the package that provides one, since the store
+// could not tell a duplicate email or an unreachable database from any
+// other error; one that classifies another driver is refused by db.Use.
+func TestNewNeedsClassifier(t *testing.T) {
+	t.Parallel()
+	db, err := gorm.Open(glebarez.Open(filepath.Join(t.TempDir(), "bare.db")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := db.DB()
+	t.Cleanup(func() { _ = sqlDB.Close() })
+	_, err = store.New(db)
+	if err == nil || !strings.Contains(err.Error(), "github.com/fastauth/fastauth/store/sqlite") {
+		t.Fatalf("New without a classifier = %v, want an error naming store/sqlite", err)
+	}
+	if err := db.Use(postgres.Classifier{}); err == nil || !strings.Contains(err.Error(), "not pgx") {
+		t.Fatalf("db.Use(postgres.Classifier{}) on SQLite = %v, want refused", err)
+	}
+	if err := db.Use(sqlite.Classifier{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.New(db); err != nil {
+		t.Fatalf("New with the classifier: %v", err)
 	}
 }

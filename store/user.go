@@ -67,7 +67,7 @@ func (s *Store) CreateUser(ctx context.Context, u ginauth.User, workspace ginaut
 func (s *Store) UserByID(ctx context.Context, id string) (ginauth.User, error) {
 	var m models.User
 	if err := first(s.conn(ctx).Where("id = ?", id), &m); err != nil {
-		return ginauth.User{}, wrap("user by id", err)
+		return ginauth.User{}, s.wrap("user by id", err)
 	}
 	return userFromModel(m), nil
 }
@@ -76,7 +76,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (ginauth.User, error) {
 func (s *Store) UserByEmail(ctx context.Context, email string) (ginauth.User, error) {
 	var m models.User
 	if err := first(s.conn(ctx).Where("email = ?", email), &m); err != nil {
-		return ginauth.User{}, wrap("user by email", err)
+		return ginauth.User{}, s.wrap("user by email", err)
 	}
 	return userFromModel(m), nil
 }
@@ -124,7 +124,7 @@ func (s *Store) UpgradePasswordHash(ctx context.Context, userID, oldHash, newHas
 	err := s.conn(ctx).Model(&models.User{}).
 		Where("id = ? AND password_hash = ?", userID, oldHash).
 		UpdateColumn("password_hash", newHash).Error
-	return wrap("upgrade password hash", err)
+	return s.wrap("upgrade password hash", err)
 }
 
 // SetActiveOrganization implements ginauth.UserStore.

@@ -204,28 +204,3 @@ func list(v string) []string {
 	}
 	return out
 }
-
-// redactURL hides the password of a database URL so it can be logged:
-// "postgres://u:secret@h/db" becomes "postgres://u:***@h/db". It works on
-// the text alone because MySQL DSNs such as "mysql://u:p@tcp(h:3306)/db" are
-// not URLs url.Parse accepts.
-func redactURL(s string) string {
-	scheme := strings.Index(s, "://")
-	if scheme < 0 {
-		return s
-	}
-	rest := s[scheme+3:]
-	authority := rest
-	if q := strings.Index(authority, "?"); q >= 0 {
-		authority = authority[:q] // an "@" in the query is not userinfo
-	}
-	at := strings.LastIndex(authority, "@")
-	if at < 0 {
-		return s
-	}
-	user := rest[:at]
-	if colon := strings.Index(user, ":"); colon >= 0 {
-		user = user[:colon] + ":***"
-	}
-	return s[:scheme+3] + user + rest[at:]
-}

@@ -18,6 +18,7 @@ import (
 	"github.com/fastauth/fastauth/examples/server/web"
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/store"
+	"github.com/fastauth/fastauth/store/dburl"
 )
 
 // Server timeouts. ReadHeaderTimeout bounds slow-loris clients and
@@ -106,7 +107,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 	log.Info("listening",
 		"addr", ln.Addr().String(),
 		"url", "http://"+browsableAddr(ln.Addr()),
-		"database", redactURL(cfg.DatabaseURL),
+		"database", dburl.Redact(cfg.DatabaseURL),
 		"app_base_url", baseURL,
 		"cookie_secure", cfg.CookieSecure,
 		"require_email_confirmation", cfg.RequireEmailConfirmation,
@@ -149,13 +150,13 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 // store and creates or upgrades the auth tables. The caller closes the
 // returned *sql.DB.
 func openStore(ctx context.Context, databaseURL string) (*store.Store, *sql.DB, error) {
-	db, err := store.Open(ctx, databaseURL)
+	db, err := dburl.Open(ctx, databaseURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open DATABASE_URL (%s): %w", redactURL(databaseURL), err)
+		return nil, nil, fmt.Errorf("open DATABASE_URL (%s): %w", dburl.Redact(databaseURL), err)
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
-		return nil, nil, fmt.Errorf("open DATABASE_URL (%s): %w", redactURL(databaseURL), err)
+		return nil, nil, fmt.Errorf("open DATABASE_URL (%s): %w", dburl.Redact(databaseURL), err)
 	}
 	st, err := store.New(db)
 	if err == nil {
@@ -163,14 +164,14 @@ func openStore(ctx context.Context, databaseURL string) (*store.Store, *sql.DB, 
 	}
 	if err != nil {
 		_ = sqlDB.Close()
-		return nil, nil, fmt.Errorf("prepare the database (%s): %w", redactURL(databaseURL), err)
+		return nil, nil, fmt.Errorf("prepare the database (%s): %w", dburl.Redact(databaseURL), err)
 	}
 	return st, sqlDB, nil
 }
 
 // authConfig maps the server's configuration onto ginauth.Config. Where
-// ginauth reads zero as "default", the variables use 0 for "off", which
-// ginauth spells as a negative value.
+// ginauth reads zero as "default" (an unset Go field), the variables use 0
+// for "off" (an unset variable is their default), which ginauth spells Off.
 func authConfig(cfg config, secret []byte, baseURL string, mailer ginauth.Mailer, log *slog.Logger) ginauth.Config {
 	c := ginauth.Config{
 		Secret:                   secret,
@@ -186,10 +187,10 @@ func authConfig(cfg config, secret []byte, baseURL string, mailer ginauth.Mailer
 		Logger:                   log,
 	}
 	if cfg.RefreshReuseGrace == 0 {
-		c.RefreshReuseGrace = -1
+		c.RefreshReuseGrace = ginauth.Off
 	}
 	if cfg.RateLimitPerIP == 0 {
-		c.RateLimit.PerIP = -1
+		c.RateLimit.PerIP = ginauth.Off
 	}
 	return c
 }

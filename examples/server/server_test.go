@@ -21,7 +21,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/fastauth/fastauth/store"
+	"github.com/fastauth/fastauth/store/sqlite"
 )
 
 func TestMain(m *testing.M) {
@@ -591,9 +591,9 @@ func TestRunReportsUnusableDatabase(t *testing.T) {
 func TestHealthzUnavailable(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := store.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "health.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "health.db"))
 	if err != nil {
-		t.Fatalf("store.Open: %v", err)
+		t.Fatalf("sqlite.Open: %v", err)
 	}
 	sqlDB, err := db.DB()
 	if err != nil {

@@ -24,7 +24,7 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
-	"github.com/fastauth/fastauth/store"
+	"github.com/fastauth/fastauth/store/dburl"
 )
 
 const (
@@ -71,7 +71,7 @@ func TestMariaDBOutage(t *testing.T) {
 // database is back the same server serves again without a restart.
 func outage(t *testing.T, srv dbServer) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, srv.url())
+	db, err := dburl.Open(ctx, srv.url())
 	if err != nil {
 		t.Fatal(err)
 	}

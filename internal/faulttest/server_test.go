@@ -23,7 +23,7 @@ import (
 // of 127.0.0.1. crash stops it abruptly; start brings it back on the same
 // data and port.
 type dbServer interface {
-	// url is the store.Open URL of the test database.
+	// url is the dburl.Open URL of the test database.
 	url() string
 	crash(t *testing.T)
 	start(t *testing.T)

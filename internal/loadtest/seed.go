@@ -19,6 +19,7 @@ import (
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/models"
 	"github.com/fastauth/fastauth/store"
+	"github.com/fastauth/fastauth/store/dburl"
 )
 
 // seedBatch is the rows per INSERT: 500 rows of at most 9 columns stay
@@ -49,7 +50,7 @@ func cmdSeed(ctx context.Context, args []string) error {
 	keysOut := fs.String("keys-out", "", "write the plaintext keys there, one a line")
 	_ = fs.Parse(args)
 
-	db, err := store.Open(ctx, *dbURL)
+	db, err := dburl.Open(ctx, *dbURL)
 	if err != nil {
 		return err
 	}

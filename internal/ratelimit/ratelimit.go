@@ -1,6 +1,8 @@
 // Package ratelimit implements the request limits and sign-in lockouts of
 // fastauth: token buckets and consecutive-failure lockouts, in memory (one
-// process) or in Redis (shared by every instance).
+// process, Memory here) or in Redis (shared by every instance: the Limiter
+// of package redislimit, which computes with Micros, Dur and Interval, so
+// that only a service importing redislimit links go-redis).
 //
 // Buckets use GCRA, the generic cell rate algorithm: a bucket of Limit tokens
 // refilled at Limit per Per is represented by one number, its theoretical
@@ -91,6 +93,16 @@ func (r Rule) interval() int64 {
 	lim := int64(r.Limit)
 	return (per + lim - 1) / lim
 }
+
+// Micros, Dur and Interval are micros, dur and Rule.interval for the Redis
+// limiter in package redislimit, which computes exactly like Memory.
+func Micros(t time.Time) int64 { return micros(t) }
+
+// Dur converts microseconds to a Duration (see Micros).
+func Dur(us int64) time.Duration { return dur(us) }
+
+// Interval is the emission interval of r in microseconds (see Micros).
+func Interval(r Rule) int64 { return r.interval() }
 
 // gcra applies one request at now to a bucket whose theoretical arrival time
 // is tat (0 for a new bucket). It returns the TAT to store (unchanged when

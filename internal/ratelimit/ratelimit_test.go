@@ -282,28 +282,6 @@ func TestLockoutForgets(t *testing.T) {
 	})
 }
 
-// TestRedisKeysExpire: every Redis key carries a TTL.
-func TestRedisKeysExpire(t *testing.T) {
-	t.Parallel()
-	r, ok := backends(t)["redis"].(*Redis)
-	if !ok {
-		t.Skip("FASTAUTH_TEST_REDIS_ADDR is empty")
-	}
-	ctx := context.Background()
-	if _, err := r.Allow(ctx, "ttl", Rule{10, time.Minute}, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.RecordFailure(ctx, "ttl", policy, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{r.prefix + "b:ttl", r.prefix + "l:ttl"} {
-		ttl, err := r.client.PTTL(ctx, k).Result()
-		if err != nil || ttl <= 0 {
-			t.Errorf("%s: TTL %s, err %v; want a positive TTL", k, ttl, err)
-		}
-	}
-}
-
 // TestRedisUnavailable: an unreachable Redis is an error (the caller fails
 // open), not a hang or a panic.
 func TestRedisUnavailable(t *testing.T) {

@@ -23,6 +23,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/fastauth/fastauth/store"
+	"github.com/fastauth/fastauth/store/dburl"
 )
 
 // The environment variables naming the test database servers.
@@ -63,7 +64,7 @@ func Dialects(t testing.TB) []Dialect {
 }
 
 // SQLite opens a new SQLite database file in t.TempDir() through
-// store.Open, so with the store's connection options.
+// sqlite.Open, so with the store's connection options.
 func SQLite(t testing.TB) *gorm.DB {
 	t.Helper()
 	return open(t, "sqlite://"+filepath.Join(t.TempDir(), "auth.db"))
@@ -122,12 +123,13 @@ func MySQL(t testing.TB) *gorm.DB {
 	return open(t, "mysql://"+cfg.FormatDSN())
 }
 
-// open opens databaseURL with store.Open and closes it when t ends.
+// open opens databaseURL with dburl.Open (the dialect package of its
+// scheme) and closes it when t ends.
 func open(t testing.TB, databaseURL string) *gorm.DB {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := store.Open(ctx, databaseURL)
+	db, err := dburl.Open(ctx, databaseURL)
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}

@@ -5,7 +5,8 @@
 // Routes, all GET:
 //
 //	/openapi.json      the OpenAPI (Swagger 2.0) document
-//	/swagger/*any      Swagger UI for /openapi.json (/swagger/index.html)
+//	/swagger/          Swagger UI for /openapi.json (also /swagger/index.html;
+//	                   /swagger redirects here), and the UI's files under it
 //	/demo/             the SDK demo page (sign up, who am I, sign out)
 package web
 
@@ -13,12 +14,15 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	swaggerFiles "github.com/swaggo/files"
 	ginSwagger "github.com/swaggo/gin-swagger"
+	"golang.org/x/net/webdav"
 
 	"github.com/fastauth/fastauth/docs"
+	"github.com/fastauth/fastauth/ginauth"
 )
 
 // demoFiles holds the demo page and the SDK bundle built from sdk/ with
@@ -36,7 +40,56 @@ func Mount(r gin.IRouter) error {
 	r.GET("/openapi.json", func(c *gin.Context) {
 		c.Data(http.StatusOK, "application/json; charset=utf-8", []byte(docs.SwaggerInfo.ReadDoc()))
 	})
-	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.URL("/openapi.json")))
+	r.GET("/swagger", func(c *gin.Context) {
+		target := "/swagger/"
+		if q := c.Request.URL.RawQuery; q != "" {
+			target += "?" + q
+		}
+		c.Redirect(http.StatusMovedPermanently, target)
+	})
+	r.GET("/swagger/*file", swaggerUI())
 	r.StaticFS("/demo", http.FS(demo))
 	return nil
+}
+
+// swaggerFileNames are the files of the Swagger UI page: gin-swagger
+// renders index.html, index.css and swagger-initializer.js (pointed at
+// /openapi.json), github.com/swaggo/files holds the others.
+var swaggerFileNames = map[string]bool{
+	"index.html": true, "index.css": true, "swagger-initializer.js": true,
+	"swagger-ui.css": true, "swagger-ui.css.map": true,
+	"swagger-ui-bundle.js": true, "swagger-ui-bundle.js.map": true,
+	"swagger-ui-standalone-preset.js": true, "swagger-ui-standalone-preset.js.map": true,
+	"favicon-16x16.png": true, "favicon-32x32.png": true,
+}
+
+// swaggerUI serves the Swagger UI at /swagger/ and its files under it.
+// gin-swagger alone answers a plain 404 for /swagger/, and takes the
+// prefix of its files from the first request it sees and keeps it, so one
+// request for /swagger/x/index.html would break the page's assets until a
+// restart. Here it only ever sees /swagger/<one of swaggerFileNames>;
+// anything else is the JSON 404 of unknown routes.
+func swaggerUI() gin.HandlerFunc {
+	// A handler of its own over the package's read-only files: gin-swagger
+	// sets the prefix of the handler it is given, and swaggerFiles.Handler
+	// is shared by every user of the package.
+	files := &webdav.Handler{FileSystem: swaggerFiles.FS, LockSystem: webdav.NewMemLS()}
+	ui := ginSwagger.WrapHandler(files, ginSwagger.URL("/openapi.json"))
+	return func(c *gin.Context) {
+		name := strings.TrimPrefix(c.Param("file"), "/")
+		if name == "" {
+			name = "index.html"
+		}
+		if !swaggerFileNames[name] {
+			c.AbortWithStatusJSON(http.StatusNotFound, ginauth.ErrorBody{Code: ginauth.CodeRouteNotFound, Message: "no such route"})
+			return
+		}
+		orig := c.Request
+		canonical := orig.Clone(orig.Context())
+		canonical.RequestURI = "/swagger/" + name
+		canonical.URL.Path, canonical.URL.RawPath, canonical.URL.RawQuery = "/swagger/"+name, "", ""
+		c.Request = canonical
+		ui(c)
+		c.Request = orig // the access log shows what was asked
+	}
 }

@@ -1,4 +1,4 @@
-package ratelimit
+package redislimit
 
 import (
 	"context"
@@ -8,23 +8,20 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/fastauth/fastauth/internal/ratelimit"
 )
 
-// Redis is a Limiter kept in Redis, so that every instance of a service
-// shares the limits. Each operation is one atomic Lua script; every key
-// carries a TTL after which its state is equivalent to absent, so Redis
-// holds nothing stale. Times are passed in by the caller (the instances'
-// clocks are assumed NTP-synchronised) and computed in integer
-// microseconds, exactly like Memory.
-type Redis struct {
+// Limiter is a ginauth.RateLimiter kept in Redis, so that every instance
+// of a service shares the limits. Each operation is one atomic Lua script;
+// every key carries a TTL after which its state is equivalent to absent, so
+// Redis holds nothing stale. Times are passed in by the caller (the
+// instances' clocks are assumed NTP-synchronised) and computed in integer
+// microseconds, exactly like the in-memory limiter. It is safe for
+// concurrent use.
+type Limiter struct {
 	client redis.UniversalClient
 	prefix string
-}
-
-// NewRedis returns a limiter on client whose keys all start with prefix
-// (e.g. "fastauth:rl:").
-func NewRedis(client redis.UniversalClient, prefix string) *Redis {
-	return &Redis{client: client, prefix: prefix}
 }
 
 // allowScript is gcra: KEYS[1] bucket; ARGV now, interval, limit (µs, µs, n).
@@ -47,7 +44,7 @@ return {1, '0'}
 // failScript records a failure: KEYS[1] lockout hash {f failures, u locked
 // until, e forget at}; ARGV now,
 // threshold, cooldown, max cooldown, forget (µs except threshold). It
-// mirrors Memory.RecordFailure and cooldown.
+// mirrors internal/ratelimit: Memory.RecordFailure and cooldown.
 var failScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
 local threshold = tonumber(ARGV[2])
@@ -79,34 +76,34 @@ redis.call('PEXPIRE', KEYS[1], string.format('%d', math.floor((base + forget - n
 return string.format('%d', cd)
 `)
 
-// Allow implements Limiter.
-func (r *Redis) Allow(ctx context.Context, key string, rule Rule, now time.Time) (Decision, error) {
+// Allow implements ginauth.RateLimiter.
+func (r *Limiter) Allow(ctx context.Context, key string, rule ratelimit.Rule, now time.Time) (ratelimit.Decision, error) {
 	if err := rule.Validate(); err != nil {
-		return Decision{}, err
+		return ratelimit.Decision{}, err
 	}
-	res, err := allowScript.Run(ctx, r.client, []string{r.prefix + "b:" + key}, micros(now), rule.interval(), rule.Limit).Slice()
+	res, err := allowScript.Run(ctx, r.client, []string{r.prefix + "b:" + key}, ratelimit.Micros(now), ratelimit.Interval(rule), rule.Limit).Slice()
 	if err != nil {
-		return Decision{}, fmt.Errorf("ratelimit: redis allow: %w", err)
+		return ratelimit.Decision{}, fmt.Errorf("ratelimit: redis allow: %w", err)
 	}
 	if len(res) != 2 {
-		return Decision{}, fmt.Errorf("ratelimit: redis allow: unexpected reply %v", res)
+		return ratelimit.Decision{}, fmt.Errorf("ratelimit: redis allow: unexpected reply %v", res)
 	}
 	allowed, _ := res[0].(int64)
 	var retry int64
 	if s, ok := res[1].(string); ok {
 		var err error
 		if retry, err = strconv.ParseInt(s, 10, 64); err != nil {
-			return Decision{}, fmt.Errorf("ratelimit: redis allow: bad reply %q: %w", s, err)
+			return ratelimit.Decision{}, fmt.Errorf("ratelimit: redis allow: bad reply %q: %w", s, err)
 		}
 	}
 	if allowed == 1 {
-		return Decision{Allowed: true}, nil
+		return ratelimit.Decision{Allowed: true}, nil
 	}
-	return Decision{RetryAfter: dur(retry)}, nil
+	return ratelimit.Decision{RetryAfter: ratelimit.Dur(retry)}, nil
 }
 
-// LockoutStatus implements Limiter.
-func (r *Redis) LockoutStatus(ctx context.Context, key string, now time.Time) (time.Duration, error) {
+// LockoutStatus implements ginauth.RateLimiter.
+func (r *Limiter) LockoutStatus(ctx context.Context, key string, now time.Time) (time.Duration, error) {
 	until, err := r.client.HGet(ctx, r.prefix+"l:"+key, "u").Int64()
 	switch {
 	case errors.Is(err, redis.Nil):
@@ -114,27 +111,27 @@ func (r *Redis) LockoutStatus(ctx context.Context, key string, now time.Time) (t
 	case err != nil:
 		return 0, fmt.Errorf("ratelimit: redis lockout status: %w", err)
 	}
-	if left := until - micros(now); left > 0 {
-		return dur(left), nil
+	if left := until - ratelimit.Micros(now); left > 0 {
+		return ratelimit.Dur(left), nil
 	}
 	return 0, nil
 }
 
-// RecordFailure implements Limiter.
-func (r *Redis) RecordFailure(ctx context.Context, key string, p LockoutPolicy, now time.Time) (time.Duration, error) {
+// RecordFailure implements ginauth.RateLimiter.
+func (r *Limiter) RecordFailure(ctx context.Context, key string, p ratelimit.LockoutPolicy, now time.Time) (time.Duration, error) {
 	if err := p.Validate(); err != nil {
 		return 0, err
 	}
 	cd, err := failScript.Run(ctx, r.client, []string{r.prefix + "l:" + key},
-		micros(now), p.Threshold, p.Cooldown.Microseconds(), p.MaxCooldown.Microseconds(), p.Forget.Microseconds()).Int64()
+		ratelimit.Micros(now), p.Threshold, p.Cooldown.Microseconds(), p.MaxCooldown.Microseconds(), p.Forget.Microseconds()).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("ratelimit: redis record failure: %w", err)
 	}
-	return dur(cd), nil
+	return ratelimit.Dur(cd), nil
 }
 
-// ResetLockout implements Limiter.
-func (r *Redis) ResetLockout(ctx context.Context, key string) error {
+// ResetLockout implements ginauth.RateLimiter.
+func (r *Limiter) ResetLockout(ctx context.Context, key string) error {
 	if err := r.client.Del(ctx, r.prefix+"l:"+key).Err(); err != nil {
 		return fmt.Errorf("ratelimit: redis reset lockout: %w", err)
 	}
