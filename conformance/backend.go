@@ -36,6 +36,7 @@ func backendGroups() []struct {
 		{"Invites", backendInviteCases()},
 		{"APIKeys", backendAPIKeyCases()},
 		{"Verification", backendVerificationCases()},
+		{"Addresses", backendAddressCases()},
 	}
 }
 

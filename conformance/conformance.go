@@ -55,6 +55,7 @@ func groups() []group {
 		{"Mail", mailScenarios()},
 		{"RateLimits", rateLimitScenarios()},
 		{"CrossOrigin", crossOriginScenarios()},
+		{"Addresses", addressScenarios()},
 	}
 }
 

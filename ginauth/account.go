@@ -164,7 +164,7 @@ func (a *Auth) signIn(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	u, err := a.store.UserByEmail(ctx, email)
+	u, err := a.userByEmail(ctx, email)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		// Spend the work of a real verify so that timing tells nothing.
@@ -213,6 +213,20 @@ func (a *Auth) signIn(c *gin.Context) {
 	}
 	a.afterSignIn(c.Request.Context(), u)
 	c.JSON(http.StatusOK, authResponse(u, active))
+}
+
+// userByEmail looks up the account of a normalized email. A store whose
+// comparison is looser than byte for byte (a case-, accent- or
+// width-insensitive collation) could return the account of another
+// address: that counts as not found, so a look-alike address never reaches
+// an account, whatever the backend.
+func (a *Auth) userByEmail(ctx context.Context, email string) (User, error) {
+	u, err := a.store.UserByEmail(ctx, email)
+	if err == nil && u.Email != email {
+		a.log.WarnContext(ctx, "fastauth: the store matched an email lookup to another address; treated as not found (compare emails byte for byte, e.g. a binary collation)", "user_id", u.ID)
+		return User{}, fmt.Errorf("ginauth: user by email: the stored address differs: %w", ErrNotFound)
+	}
+	return u, err
 }
 
 // upgradeHash replaces a hash made with outdated parameters; a failure is

@@ -146,7 +146,7 @@ func (a *Auth) createInvite(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	if u, err := a.store.UserByEmail(ctx, email); err == nil {
+	if u, err := a.userByEmail(ctx, email); err == nil {
 		_, err = a.store.Membership(ctx, s.org.ID, u.ID)
 		if err == nil {
 			abort(c, http.StatusConflict, CodeConflict, "this email already belongs to a member")

@@ -317,7 +317,7 @@ func (a *Auth) startMailJob(c *gin.Context, kind string, fn func(ctx context.Con
 func (a *Auth) mailRecipient(ctx context.Context, email string) (u User, found bool) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
 	defer cancel()
-	u, err := a.store.UserByEmail(ctx, email)
+	u, err := a.userByEmail(ctx, email)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return User{}, false

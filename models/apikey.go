@@ -10,7 +10,7 @@ type APIKey struct {
 	Name            string     `gorm:"size:255;not null"`
 	CreatedByUserID string     `gorm:"size:36;not null;index:idx_auth_api_keys_org_creator,priority:2;index:idx_auth_api_keys_creator"`
 	KeyPrefix       string     `gorm:"size:32;not null"`
-	KeyHash         string     `gorm:"size:64;not null;uniqueIndex:idx_auth_api_keys_hash"`
+	KeyHash         string     `gorm:"size:64;not null;uniqueIndex:idx_auth_api_keys_hash" fastauth:"exact"`
 	CreatedAt       time.Time  `gorm:"precision:6;not null;autoCreateTime:false;index:idx_auth_api_keys_org_created,priority:2"`
 	LastUsedAt      *time.Time `gorm:"precision:6"`
 	ExpiresAt       *time.Time `gorm:"precision:6"`

@@ -6,9 +6,9 @@ import "time"
 type Invite struct {
 	ID               string     `gorm:"primaryKey;size:36"`
 	OrganizationID   string     `gorm:"size:36;not null;index:idx_auth_invites_org"`
-	Email            string     `gorm:"size:320;not null"`
-	Role             string     `gorm:"size:16;not null"`
-	TokenHash        string     `gorm:"size:64;not null;uniqueIndex:idx_auth_invites_token_hash"`
+	Email            string     `gorm:"size:320;not null" fastauth:"exact"`
+	Role             string     `gorm:"size:16;not null" fastauth:"exact"`
+	TokenHash        string     `gorm:"size:64;not null;uniqueIndex:idx_auth_invites_token_hash" fastauth:"exact"`
 	InvitedByUserID  string     `gorm:"size:36;not null;index:idx_auth_invites_invited_by"`
 	CreatedAt        time.Time  `gorm:"precision:6;not null;autoCreateTime:false"`
 	ExpiresAt        time.Time  `gorm:"precision:6;not null"`
@@ -19,7 +19,7 @@ type Invite struct {
 	// pending and NULL once it is revoked, accepted or replaced. Its unique
 	// index is the portable "one pending invite per (organization, email)":
 	// MySQL has no partial indexes, and NULLs never collide.
-	ActiveKey *string `gorm:"size:400;uniqueIndex:idx_auth_invites_active_key"`
+	ActiveKey *string `gorm:"size:400;uniqueIndex:idx_auth_invites_active_key" fastauth:"exact"`
 
 	Organization *Organization `gorm:"foreignKey:OrganizationID;constraint:OnDelete:CASCADE"`
 	InvitedBy    *User         `gorm:"foreignKey:InvitedByUserID;constraint:OnDelete:CASCADE"`

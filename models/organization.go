@@ -6,7 +6,7 @@ import "time"
 // shared organization.
 type Organization struct {
 	ID   string `gorm:"primaryKey;size:36"`
-	Kind string `gorm:"size:16;not null"`
+	Kind string `gorm:"size:16;not null" fastauth:"exact"`
 	Name string `gorm:"size:255;not null"`
 	// Version is bumped by every roster mutation; the update that bumps it
 	// is also what serializes those mutations per organization.
@@ -23,7 +23,7 @@ func (Organization) TableName() string { return "auth_organizations" }
 type Membership struct {
 	OrganizationID string    `gorm:"primaryKey;size:36"`
 	UserID         string    `gorm:"primaryKey;size:36;index:idx_auth_memberships_user"`
-	Role           string    `gorm:"size:16;not null"`
+	Role           string    `gorm:"size:16;not null" fastauth:"exact"`
 	CreatedAt      time.Time `gorm:"precision:6;not null;autoCreateTime:false"`
 
 	Organization *Organization `gorm:"foreignKey:OrganizationID;constraint:OnDelete:CASCADE"`

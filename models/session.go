@@ -24,7 +24,7 @@ func (Session) TableName() string { return "auth_sessions" }
 type RefreshToken struct {
 	ID         string     `gorm:"primaryKey;size:36"`
 	SessionID  string     `gorm:"size:36;not null;index:idx_auth_refresh_tokens_session"`
-	TokenHash  string     `gorm:"size:64;not null;uniqueIndex:idx_auth_refresh_tokens_hash"`
+	TokenHash  string     `gorm:"size:64;not null;uniqueIndex:idx_auth_refresh_tokens_hash" fastauth:"exact"`
 	CreatedAt  time.Time  `gorm:"precision:6;not null;autoCreateTime:false"`
 	ExpiresAt  time.Time  `gorm:"precision:6;not null"`
 	ConsumedAt *time.Time `gorm:"precision:6"`

@@ -6,7 +6,7 @@ import "time"
 type User struct {
 	ID string `gorm:"primaryKey;size:36"`
 	// Email is the normalized (trimmed, lowercased) address, unique.
-	Email            string     `gorm:"size:320;not null;uniqueIndex:idx_auth_users_email"`
+	Email            string     `gorm:"size:320;not null;uniqueIndex:idx_auth_users_email" fastauth:"exact"`
 	PasswordHash     string     `gorm:"size:512;not null"`
 	EmailConfirmedAt *time.Time `gorm:"precision:6"`
 	// ActiveOrganizationID is NULL for the personal workspace.

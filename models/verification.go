@@ -8,8 +8,8 @@ import "time"
 type VerificationToken struct {
 	ID         string     `gorm:"primaryKey;size:36"`
 	UserID     string     `gorm:"size:36;not null;index:idx_auth_verification_tokens_user_kind,priority:1"`
-	Kind       string     `gorm:"size:32;not null;index:idx_auth_verification_tokens_user_kind,priority:2"`
-	TokenHash  string     `gorm:"size:64;not null;uniqueIndex:idx_auth_verification_tokens_hash"`
+	Kind       string     `gorm:"size:32;not null;index:idx_auth_verification_tokens_user_kind,priority:2" fastauth:"exact"`
+	TokenHash  string     `gorm:"size:64;not null;uniqueIndex:idx_auth_verification_tokens_hash" fastauth:"exact"`
 	CreatedAt  time.Time  `gorm:"precision:6;not null;autoCreateTime:false"`
 	ExpiresAt  time.Time  `gorm:"precision:6;not null"`
 	ConsumedAt *time.Time `gorm:"precision:6"`

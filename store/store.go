@@ -124,7 +124,9 @@ func (s *Store) tuneSQLite() error {
 	return nil
 }
 
-// AutoMigrate creates or upgrades the auth_* tables and their indexes.
+// AutoMigrate creates or upgrades the auth_* tables and their indexes. On
+// MySQL/MariaDB it also gives the columns compared byte for byte (emails,
+// hashes) the binary collation, converting tables of earlier versions.
 // Running it on an up-to-date schema changes nothing.
 func (s *Store) AutoMigrate(ctx context.Context) error {
 	db, err := s.migrationDB()
@@ -132,6 +134,9 @@ func (s *Store) AutoMigrate(ctx context.Context) error {
 		return s.wrap("auto migrate", err)
 	}
 	if err := db.WithContext(ctx).AutoMigrate(models.All()...); err != nil {
+		return s.wrap("auto migrate", err)
+	}
+	if err := s.migrateCollations(ctx, db); err != nil {
 		return s.wrap("auto migrate", err)
 	}
 	return nil
