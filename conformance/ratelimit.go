@@ -41,6 +41,10 @@ func rateLimitScenarios() []scenario {
 		{name: "Lockout/NeverPermanent", config: lockoutOnly, run: lockoutNeverPermanent},
 		{name: "Lockout/UnknownEmailSameAnswer", config: lockoutOnly, run: lockoutUnknownEmail},
 		{name: "Lockout/NormalizedEmail", config: lockoutOnly, run: lockoutNormalizedEmail},
+		{name: "Lockout/ConcurrentGuessesReserveAttempts", config: lockoutOnly, run: lockoutConcurrentGuesses},
+		{name: "Lockout/ClearedByPasswordReset", config: func(c *ginauth.Config) {
+			c.RateLimit = ginauth.RateLimitConfig{PerIP: ginauth.Off, PerEmail: ginauth.RateRule{Limit: ginauth.Off}}
+		}, run: lockoutClearedByPasswordReset},
 		{name: "MailPerAddress/PasswordForgotSilent", config: perIP(100), run: mailPerAddressForgot},
 		{name: "MailPerAddress/InviteMailSilent", config: perIP(100), run: mailPerAddressInvite},
 		{name: "MailPerAddress/EmailConfirmSendSilent", config: func(c *ginauth.Config) {

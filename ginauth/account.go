@@ -158,7 +158,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		abort(c, http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
 		return
 	}
-	if wait, locked := a.signInLocked(c.Request.Context(), email); locked {
+	if wait, locked := a.reserveSignIn(c.Request.Context(), email); locked {
 		abortRateLimited(c, wait)
 		return
 	}
@@ -172,7 +172,6 @@ func (a *Auth) signIn(c *gin.Context) {
 			a.hashFailure(c, err)
 			return
 		}
-		a.signInFailed(c.Request.Context(), email)
 		abortInvalidCredentials(c)
 		return
 	case err != nil:
@@ -185,11 +184,10 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.hashFailure(c, err)
 		return
 	case !ok:
-		a.signInFailed(c.Request.Context(), email)
 		abortInvalidCredentials(c)
 		return
 	}
-	a.signInSucceeded(c.Request.Context(), email)
+	a.resetLockout(c.Request.Context(), email)
 	if a.cfg.RequireEmailConfirmation && u.EmailConfirmedAt == nil {
 		abort(c, http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address before signing in")
 		return

@@ -26,11 +26,13 @@ import (
 type RateLimiter interface {
 	// Allow takes one token from the bucket key under rule at now.
 	Allow(ctx context.Context, key string, rule RateRule, now time.Time) (RateDecision, error)
-	// LockoutStatus returns how long key stays locked at now (0: not locked).
-	LockoutStatus(ctx context.Context, key string, now time.Time) (time.Duration, error)
-	// RecordFailure counts a failure of key at now and returns the cool-down
-	// it started (0 while under the policy's threshold).
-	RecordFailure(ctx context.Context, key string, policy LockoutPolicy, now time.Time) (time.Duration, error)
+	// ReserveAttempt atomically checks key's lockout at now and, unless it
+	// is locked, counts one sign-in attempt as a failure (starting a lock
+	// when the count reaches the policy's threshold). It returns how long
+	// key stays locked: 0 means the attempt is reserved and may be made; a
+	// locked key counts nothing. Check and count must be one atomic step,
+	// so that of concurrent attempts at most the threshold get through.
+	ReserveAttempt(ctx context.Context, key string, policy LockoutPolicy, now time.Time) (time.Duration, error)
 	// ResetLockout forgets key's failures.
 	ResetLockout(ctx context.Context, key string) error
 }
@@ -46,7 +48,8 @@ type RateDecision = ratelimit.Decision
 // LockoutPolicy is the sign-in lockout: after Threshold consecutive
 // failures the account is locked for Cooldown; each further failure locks
 // it again for twice as long, up to MaxCooldown; a success resets it; a
-// record without failure for Forget is dropped.
+// record without failure for Forget is dropped. An attempt counts as a
+// failure from the moment it is reserved, before the password is checked.
 type LockoutPolicy = ratelimit.LockoutPolicy
 
 // NewMemoryRateLimiter returns an in-process RateLimiter holding at most
@@ -199,17 +202,20 @@ func (a *Auth) allowEmail(ctx context.Context, route, email string) (retryAfter 
 	return a.allow(ctx, "mail|"+route+"|"+a.emailKey(email), rl.PerEmail)
 }
 
-// signInLocked reports whether sign-in for the normalized email is locked
-// out and for how long. The sign-in handler calls it before any lookup or
-// password work and answers a lock with abortRateLimited, whether or not
-// the account exists.
-func (a *Auth) signInLocked(ctx context.Context, email string) (retryAfter time.Duration, locked bool) {
+// reserveSignIn reserves a sign-in attempt for the normalized email and
+// reports whether sign-in is locked out instead, and for how long. The
+// sign-in handler calls it before any lookup or password work and answers a
+// lock with abortRateLimited, whether or not the account exists. A reserved
+// attempt counts as a failure (a wrong password and an unknown email
+// alike) until resetLockout forgets it, so of concurrent guesses at most
+// the threshold are ever evaluated.
+func (a *Auth) reserveSignIn(ctx context.Context, email string) (retryAfter time.Duration, locked bool) {
 	if !a.lockoutEnabled() {
 		return 0, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
 	defer cancel()
-	d, err := a.cfg.RateLimit.Limiter.LockoutStatus(ctx, a.lockoutKey(email), a.now())
+	d, err := a.cfg.RateLimit.Limiter.ReserveAttempt(ctx, a.lockoutKey(email), a.cfg.RateLimit.Lockout, a.now())
 	if err != nil {
 		a.limiterFailure(ctx, err)
 		return 0, false
@@ -217,22 +223,9 @@ func (a *Auth) signInLocked(ctx context.Context, email string) (retryAfter time.
 	return d, d > 0
 }
 
-// signInFailed counts a failed sign-in for the normalized email: a wrong
-// password or an unknown email alike.
-func (a *Auth) signInFailed(ctx context.Context, email string) {
-	if !a.lockoutEnabled() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
-	defer cancel()
-	if _, err := a.cfg.RateLimit.Limiter.RecordFailure(ctx, a.lockoutKey(email), a.cfg.RateLimit.Lockout, a.now()); err != nil {
-		a.limiterFailure(ctx, err)
-	}
-}
-
-// signInSucceeded resets the lockout record of the normalized email after
-// its password verified.
-func (a *Auth) signInSucceeded(ctx context.Context, email string) {
+// resetLockout forgets the sign-in failures of the normalized email: after
+// its password verified, and after a password reset.
+func (a *Auth) resetLockout(ctx context.Context, email string) {
 	if !a.lockoutEnabled() {
 		return
 	}

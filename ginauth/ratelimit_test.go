@@ -342,52 +342,51 @@ func TestLockoutHooks(t *testing.T) {
 	clock := newTestClock()
 	a := limitedAuth(t, clock, nil)
 	ctx := context.Background()
-	locked := func(email string) time.Duration {
+	// attempt reserves a sign-in attempt and returns how long the email is
+	// locked instead (0: reserved).
+	attempt := func(a *Auth, email string) time.Duration {
 		t.Helper()
-		d, ok := a.signInLocked(ctx, email)
+		d, ok := a.reserveSignIn(ctx, email)
 		if ok != (d > 0) {
-			t.Fatalf("signInLocked(%s) = %s, %v", email, d, ok)
+			t.Fatalf("reserveSignIn(%s) = %s, %v", email, d, ok)
 		}
 		return d
 	}
 	// Existing or not, the email is what is locked: same answers for both.
 	for _, email := range []string{"ada@example.com", "nobody@example.com"} {
 		for i := range 10 {
-			if d := locked(email); d != 0 {
-				t.Fatalf("%s locked after %d failures", email, i)
+			if d := attempt(a, email); d != 0 {
+				t.Fatalf("%s locked after %d attempts", email, i)
 			}
-			a.signInFailed(ctx, email)
 		}
-		if d := locked(email); d != time.Minute {
-			t.Fatalf("%s: locked for %s after 10 failures, want 1m", email, d)
+		if d := attempt(a, email); d != time.Minute {
+			t.Fatalf("%s: locked for %s after 10 attempts, want 1m", email, d)
 		}
 	}
-	if d := locked("other@example.com"); d != 0 {
+	if d := attempt(a, "other@example.com"); d != 0 {
 		t.Fatal("lockout leaked to another email")
 	}
 	clock.Advance(time.Minute)
-	if d := locked("ada@example.com"); d != 0 {
+	if d := attempt(a, "ada@example.com"); d != 0 {
 		t.Fatalf("still locked after the cool-down: %s", d)
 	}
-	a.signInFailed(ctx, "ada@example.com")
-	if d := locked("ada@example.com"); d != 2*time.Minute {
-		t.Fatalf("11th failure: locked for %s, want 2m", d)
+	if d := attempt(a, "ada@example.com"); d != 2*time.Minute {
+		t.Fatalf("after the 11th attempt: locked for %s, want 2m", d)
 	}
 	clock.Advance(2 * time.Minute)
-	a.signInSucceeded(ctx, "ada@example.com")
+	a.resetLockout(ctx, "ada@example.com")
 	for range 9 {
-		a.signInFailed(ctx, "ada@example.com")
+		attempt(a, "ada@example.com")
 	}
-	if d := locked("ada@example.com"); d != 0 {
-		t.Fatalf("success did not reset the count: locked for %s", d)
+	if d := attempt(a, "ada@example.com"); d != 0 {
+		t.Fatalf("the reset did not clear the count: locked for %s", d)
 	}
 	// Disabled limits never lock.
 	off := limitedAuth(t, clock, func(c *Config) { c.RateLimit.Lockout.Threshold = -1 })
 	for range 20 {
-		off.signInFailed(ctx, "ada@example.com")
-	}
-	if _, ok := off.signInLocked(ctx, "ada@example.com"); ok {
-		t.Fatal("lockout with Threshold < 0")
+		if d := attempt(off, "ada@example.com"); d != 0 {
+			t.Fatal("lockout with Threshold < 0")
+		}
 	}
 }
 
@@ -419,10 +418,9 @@ func TestRateLimitFailsOpen(t *testing.T) {
 	}
 	ctx := context.Background()
 	for range 11 {
-		a.signInFailed(ctx, "ada@example.com")
-	}
-	if _, ok := a.signInLocked(ctx, "ada@example.com"); ok {
-		t.Fatal("locked with the limiter down")
+		if _, ok := a.reserveSignIn(ctx, "ada@example.com"); ok {
+			t.Fatal("locked with the limiter down")
+		}
 	}
 	if _, ok := a.allowEmail(ctx, routePasswordForgot, "ada@example.com"); !ok {
 		t.Fatal("mail refused with the limiter down")
@@ -464,10 +462,10 @@ func TestRateLimitSharedThroughRedis(t *testing.T) {
 	a1, a2 := limitedAuth(t, clock, adjust), limitedAuth(t, clock, adjust)
 	ctx := context.Background()
 	for range 5 {
-		a1.signInFailed(ctx, "ada@example.com")
-		a2.signInFailed(ctx, "ada@example.com")
+		a1.reserveSignIn(ctx, "ada@example.com")
+		a2.reserveSignIn(ctx, "ada@example.com")
 	}
-	if d, ok := a2.signInLocked(ctx, "ada@example.com"); !ok || d != time.Minute {
+	if d, ok := a2.reserveSignIn(ctx, "ada@example.com"); !ok || d != time.Minute {
 		t.Fatalf("shared lockout: %s %v", d, ok)
 	}
 }

@@ -230,6 +230,9 @@ func (a *Auth) resetPassword(c *gin.Context) {
 		a.verificationFailure(c, err)
 		return
 	}
+	// The owner of the mailbox proved themself: a lockout of the account
+	// (perhaps an attacker's guessing) must not keep them out.
+	a.resetLockout(c.Request.Context(), u.Email)
 	if p, ok := PrincipalFrom(c); ok && p.Kind == PrincipalSession && p.UserID == u.ID {
 		a.clearAuthCookies(c)
 	}

@@ -2,7 +2,6 @@ package redislimit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -41,11 +40,13 @@ redis.call('SET', KEYS[1], string.format('%d', nxt), 'PX', string.format('%d', t
 return {1, '0'}
 `)
 
-// failScript records a failure: KEYS[1] lockout hash {f failures, u locked
-// until, e forget at}; ARGV now,
-// threshold, cooldown, max cooldown, forget (µs except threshold). It
-// mirrors internal/ratelimit: Memory.RecordFailure and cooldown.
-var failScript = redis.NewScript(`
+// reserveScript reserves a sign-in attempt: KEYS[1] lockout hash {f
+// failures, u locked until, e forget at}; ARGV now, threshold, cooldown,
+// max cooldown, forget (µs except threshold). A locked key returns the time
+// left and changes nothing; otherwise the attempt counts as a failure and
+// '0' is returned. It mirrors internal/ratelimit: Memory.ReserveAttempt
+// and cooldown.
+var reserveScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
 local threshold = tonumber(ARGV[2])
 local cd = tonumber(ARGV[3])
@@ -53,27 +54,24 @@ local ceiling = tonumber(ARGV[4])
 local forget = tonumber(ARGV[5])
 local e = tonumber(redis.call('HGET', KEYS[1], 'e') or '0')
 if e <= now then redis.call('DEL', KEYS[1]) end
-local f = redis.call('HINCRBY', KEYS[1], 'f', 1)
 local untl = tonumber(redis.call('HGET', KEYS[1], 'u') or '0')
-if f < threshold then
-  cd = 0
-else
+if untl > now then return string.format('%d', untl - now) end
+local f = redis.call('HINCRBY', KEYS[1], 'f', 1)
+if f >= threshold then
   local i = threshold
   while i < f and cd < ceiling do
     cd = cd * 2
     i = i + 1
   end
   if cd > ceiling then cd = ceiling end
-  if now + cd > untl then
-    untl = now + cd
-    redis.call('HSET', KEYS[1], 'u', string.format('%d', untl))
-  end
+  untl = now + cd
+  redis.call('HSET', KEYS[1], 'u', string.format('%d', untl))
 end
 local base = untl
 if base < now then base = now end
 redis.call('HSET', KEYS[1], 'e', string.format('%d', base + forget))
 redis.call('PEXPIRE', KEYS[1], string.format('%d', math.floor((base + forget - now) / 1000) + 1))
-return string.format('%d', cd)
+return '0'
 `)
 
 // Allow implements ginauth.RateLimiter.
@@ -102,32 +100,17 @@ func (r *Limiter) Allow(ctx context.Context, key string, rule ratelimit.Rule, no
 	return ratelimit.Decision{RetryAfter: ratelimit.Dur(retry)}, nil
 }
 
-// LockoutStatus implements ginauth.RateLimiter.
-func (r *Limiter) LockoutStatus(ctx context.Context, key string, now time.Time) (time.Duration, error) {
-	until, err := r.client.HGet(ctx, r.prefix+"l:"+key, "u").Int64()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return 0, nil
-	case err != nil:
-		return 0, fmt.Errorf("ratelimit: redis lockout status: %w", err)
-	}
-	if left := until - ratelimit.Micros(now); left > 0 {
-		return ratelimit.Dur(left), nil
-	}
-	return 0, nil
-}
-
-// RecordFailure implements ginauth.RateLimiter.
-func (r *Limiter) RecordFailure(ctx context.Context, key string, p ratelimit.LockoutPolicy, now time.Time) (time.Duration, error) {
+// ReserveAttempt implements ginauth.RateLimiter.
+func (r *Limiter) ReserveAttempt(ctx context.Context, key string, p ratelimit.LockoutPolicy, now time.Time) (time.Duration, error) {
 	if err := p.Validate(); err != nil {
 		return 0, err
 	}
-	cd, err := failScript.Run(ctx, r.client, []string{r.prefix + "l:" + key},
+	left, err := reserveScript.Run(ctx, r.client, []string{r.prefix + "l:" + key},
 		ratelimit.Micros(now), p.Threshold, p.Cooldown.Microseconds(), p.MaxCooldown.Microseconds(), p.Forget.Microseconds()).Int64()
 	if err != nil {
-		return 0, fmt.Errorf("ratelimit: redis record failure: %w", err)
+		return 0, fmt.Errorf("ratelimit: redis reserve attempt: %w", err)
 	}
-	return ratelimit.Dur(cd), nil
+	return ratelimit.Dur(left), nil
 }
 
 // ResetLockout implements ginauth.RateLimiter.

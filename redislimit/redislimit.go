@@ -5,7 +5,7 @@
 //	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
 //	cfg.RateLimit.Limiter = redislimit.New(rdb, "")
 //
-// Each operation is one atomic Lua script (or one HGET / DEL) on one key,
+// Each operation is one atomic Lua script (or one DEL) on one key,
 // so it works on Redis Cluster too. Every key carries a TTL after which its
 // state equals "absent"; nothing needs cleaning up. Instances compute time
 // from their own clocks (the injected Config.Now), which are assumed to be

@@ -64,18 +64,18 @@ func TestLimiter(t *testing.T) {
 		t.Fatalf("third request: %+v %v, want refused for 30s", d, err)
 	}
 	policy := ginauth.LockoutPolicy{Threshold: 2, Cooldown: time.Minute, MaxCooldown: time.Hour, Forget: time.Hour}
-	for range 2 {
-		if _, err := l.RecordFailure(ctx, "acct", policy, now); err != nil {
-			t.Fatal(err)
+	for i := range 2 {
+		if d, err := l.ReserveAttempt(ctx, "acct", policy, now); err != nil || d != 0 {
+			t.Fatalf("attempt %d: locked for %s, %v; want reserved", i, d, err)
 		}
 	}
-	if d, err := l.LockoutStatus(ctx, "acct", now); err != nil || d != time.Minute {
+	if d, err := l.ReserveAttempt(ctx, "acct", policy, now); err != nil || d != time.Minute {
 		t.Fatalf("locked for %s, %v; want 1m", d, err)
 	}
 	if err := l.ResetLockout(ctx, "acct"); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := l.LockoutStatus(ctx, "acct", now); err != nil || d != 0 {
+	if d, err := l.ReserveAttempt(ctx, "acct", policy, now); err != nil || d != 0 {
 		t.Fatalf("after reset locked for %s, %v", d, err)
 	}
 	if n, err := c.Exists(ctx, prefix+"b:k").Result(); err != nil || n != 1 {
@@ -110,7 +110,7 @@ func TestKeysExpire(t *testing.T) {
 		t.Fatal(err)
 	}
 	policy := ginauth.LockoutPolicy{Threshold: 10, Cooldown: time.Minute, MaxCooldown: time.Hour, Forget: 24 * time.Hour}
-	if _, err := l.RecordFailure(ctx, "ttl", policy, time.Now()); err != nil {
+	if _, err := l.ReserveAttempt(ctx, "ttl", policy, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{prefix + "b:ttl", prefix + "l:ttl"} {

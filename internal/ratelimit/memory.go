@@ -85,21 +85,8 @@ func (m *Memory) Allow(ctx context.Context, key string, rule Rule, now time.Time
 	return Decision{Allowed: true}, nil
 }
 
-// LockoutStatus implements Limiter.
-func (m *Memory) LockoutStatus(ctx context.Context, key string, now time.Time) (time.Duration, error) {
-	n := micros(now)
-	s := m.shard(key)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.locks[key]
-	if !ok || r.lockedUntil <= n {
-		return 0, nil
-	}
-	return dur(r.lockedUntil - n), nil
-}
-
-// RecordFailure implements Limiter.
-func (m *Memory) RecordFailure(ctx context.Context, key string, p LockoutPolicy, now time.Time) (time.Duration, error) {
+// ReserveAttempt implements Limiter.
+func (m *Memory) ReserveAttempt(ctx context.Context, key string, p LockoutPolicy, now time.Time) (time.Duration, error) {
 	if err := p.Validate(); err != nil {
 		return 0, err
 	}
@@ -111,17 +98,19 @@ func (m *Memory) RecordFailure(ctx context.Context, key string, p LockoutPolicy,
 	if seen && r.expires <= n {
 		r = lockRecord{}
 	}
+	if r.lockedUntil > n {
+		return dur(r.lockedUntil - n), nil
+	}
 	r.failures++
-	cd := cooldown(p, r.failures)
-	if cd > 0 {
-		r.lockedUntil = max(r.lockedUntil, n+cd)
+	if cd := cooldown(p, r.failures); cd > 0 {
+		r.lockedUntil = n + cd
 	}
 	r.expires = max(r.lockedUntil, n) + p.Forget.Microseconds()
 	s.locks[key] = r
 	if !seen {
 		s.grew(n)
 	}
-	return dur(cd), nil
+	return 0, nil
 }
 
 // ResetLockout implements Limiter.

@@ -40,6 +40,11 @@ type Decision struct {
 // failure (made once the lock has passed) locks it again for twice the
 // previous cool-down, up to MaxCooldown. A success resets it. A record with
 // no failure for Forget is dropped, so no lock is ever permanent.
+//
+// Attempts are counted when they are reserved, before the password is
+// checked (ReserveAttempt), so that concurrent guesses cannot all pass a
+// check made before any of them is counted; the caller resets the record
+// when the password was right.
 type LockoutPolicy struct {
 	Threshold   int
 	Cooldown    time.Duration
@@ -55,11 +60,12 @@ var ErrInvalidRule = errors.New("ratelimit: invalid rule")
 type Limiter interface {
 	// Allow takes one token from the bucket key under rule at now.
 	Allow(ctx context.Context, key string, rule Rule, now time.Time) (Decision, error)
-	// LockoutStatus returns how long key stays locked at now (0: not locked).
-	LockoutStatus(ctx context.Context, key string, now time.Time) (time.Duration, error)
-	// RecordFailure counts a failure of key at now and returns the cool-down
-	// it started (0 while under the threshold).
-	RecordFailure(ctx context.Context, key string, policy LockoutPolicy, now time.Time) (time.Duration, error)
+	// ReserveAttempt atomically checks key's lockout at now and, unless it
+	// is locked, counts one attempt as a failure (starting a lock when the
+	// count reaches the policy's threshold). It returns how long key stays
+	// locked: 0 means the attempt is reserved and may be made; a locked key
+	// counts nothing.
+	ReserveAttempt(ctx context.Context, key string, policy LockoutPolicy, now time.Time) (time.Duration, error)
 	// ResetLockout forgets key's failures (a success).
 	ResetLockout(ctx context.Context, key string) error
 }

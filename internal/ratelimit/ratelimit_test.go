@@ -149,8 +149,8 @@ func TestInvalidRules(t *testing.T) {
 			}
 		}
 		for _, p := range []LockoutPolicy{{0, time.Minute, time.Hour, time.Hour}, {10, 0, time.Hour, time.Hour}, {10, time.Hour, time.Minute, time.Hour}, {10, time.Minute, time.Hour, 0}} {
-			if _, err := l.RecordFailure(ctx, "k", p, t0); !errors.Is(err, ErrInvalidRule) {
-				t.Errorf("RecordFailure(%+v): err %v, want ErrInvalidRule", p, err)
+			if _, err := l.ReserveAttempt(ctx, "k", p, t0); !errors.Is(err, ErrInvalidRule) {
+				t.Errorf("ReserveAttempt(%+v): err %v, want ErrInvalidRule", p, err)
 			}
 		}
 	})
@@ -203,63 +203,75 @@ func TestLockout(t *testing.T) {
 	t.Parallel()
 	forEach(t, func(t *testing.T, l Limiter) {
 		ctx, key := context.Background(), "lock:"+randomHex(t)
-		status := func(at time.Duration) time.Duration {
+		// attempt reserves an attempt at +at and expects it to be refused
+		// with locked time left (0: reserved).
+		attempt := func(at, locked time.Duration) {
 			t.Helper()
-			d, err := l.LockoutStatus(ctx, key, t0.Add(at))
+			d, err := l.ReserveAttempt(ctx, key, policy, t0.Add(at))
 			if err != nil {
 				t.Fatal(err)
 			}
-			return d
-		}
-		fail := func(at, want time.Duration) {
-			t.Helper()
-			cd, err := l.RecordFailure(ctx, key, policy, t0.Add(at))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if cd != want {
-				t.Fatalf("failure at +%s: cool-down %s, want %s", at, cd, want)
+			if d != locked {
+				t.Fatalf("attempt at +%s: locked for %s, want %s", at, d, locked)
 			}
 		}
-		if s := status(0); s != 0 {
-			t.Fatalf("fresh key locked for %s", s)
+		for i := range 10 {
+			attempt(time.Duration(i)*time.Second, 0) // the 10th is reserved and starts the lock
 		}
-		for i := range 9 {
-			fail(time.Duration(i)*time.Second, 0)
-		}
-		if s := status(9 * time.Second); s != 0 {
-			t.Fatalf("locked after 9 failures (%s)", s)
-		}
-		fail(10*time.Second, time.Minute) // 10th: locked 1 min
-		if s := status(10 * time.Second); s != time.Minute {
-			t.Fatalf("after 10 failures locked for %s, want 1m", s)
-		}
-		if s := status(40 * time.Second); s != 30*time.Second {
-			t.Fatalf("30 s later locked for %s, want 30s", s)
-		}
-		if s := status(70 * time.Second); s != 0 {
-			t.Fatalf("cool-down over but locked for %s", s)
-		}
-		fail(70*time.Second, 2*time.Minute) // 11th: doubled
-		if s := status(70 * time.Second); s != 2*time.Minute {
-			t.Fatalf("after 11 failures locked for %s, want 2m", s)
-		}
-		at := 70*time.Second + 2*time.Minute
+		attempt(9*time.Second, time.Minute)
+		attempt(39*time.Second, 30*time.Second)
+		attempt(39*time.Second, 30*time.Second) // refused attempts count nothing
+		attempt(69*time.Second, 0)              // 11th: reserved, locks for twice as long
+		attempt(69*time.Second, 2*time.Minute)
+		at := 69*time.Second + 2*time.Minute
 		for _, want := range []time.Duration{4, 8, 16, 32, 60, 60, 60} {
-			fail(at, want*time.Minute)
+			attempt(at, 0)
+			attempt(at, want*time.Minute)
 			at += want * time.Minute
-			if s := status(at); s != 0 {
-				t.Fatalf("still locked at +%s", at)
-			}
 		}
-		// Success resets: the next lock needs 10 failures again and lasts 1 min.
+		// Success resets: the next lock needs 10 attempts again and lasts 1 min.
 		if err := l.ResetLockout(ctx, key); err != nil {
 			t.Fatal(err)
 		}
-		for i := range 9 {
-			fail(at+time.Duration(i), 0)
+		for range 10 {
+			attempt(at, 0)
 		}
-		fail(at+10, time.Minute)
+		attempt(at, time.Minute)
+	})
+}
+
+// TestConcurrentReserve: N concurrent attempts on one key with threshold
+// 10: exactly 10 are reserved, whatever the interleaving, and the rest see
+// the lock. A check followed by a separate count would let them all pass.
+func TestConcurrentReserve(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, l Limiter) {
+		const n = 40
+		key := "reserve:" + randomHex(t)
+		var reserved, locked atomic.Int64
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range n {
+			wg.Go(func() {
+				<-start
+				d, err := l.ReserveAttempt(context.Background(), key, policy, t0)
+				switch {
+				case err != nil:
+					t.Error(err)
+				case d == 0:
+					reserved.Add(1)
+				case d == time.Minute:
+					locked.Add(1)
+				default:
+					t.Errorf("locked for %s, want 1m", d)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		if r, lk := reserved.Load(), locked.Load(); r != int64(policy.Threshold) || lk != n-int64(policy.Threshold) {
+			t.Fatalf("%d concurrent attempts: %d reserved, %d locked; want %d and %d", n, r, lk, policy.Threshold, n-policy.Threshold)
+		}
 	})
 }
 
@@ -271,13 +283,18 @@ func TestLockoutForgets(t *testing.T) {
 		ctx, key := context.Background(), "forget:"+randomHex(t)
 		p := LockoutPolicy{Threshold: 3, Cooldown: time.Minute, MaxCooldown: time.Hour, Forget: time.Hour}
 		for range 2 {
-			if _, err := l.RecordFailure(ctx, key, p, t0); err != nil {
+			if _, err := l.ReserveAttempt(ctx, key, p, t0); err != nil {
 				t.Fatal(err)
 			}
 		}
-		// 2 failures, then an hour of quiet: the third failure counts as the first.
-		if cd, _ := l.RecordFailure(ctx, key, p, t0.Add(time.Hour+time.Second)); cd != 0 {
-			t.Fatalf("failures not forgotten: cool-down %s", cd)
+		// 2 failures, then an hour of quiet: the third attempt counts as the
+		// first, so it starts no lock.
+		later := t0.Add(time.Hour + time.Second)
+		if _, err := l.ReserveAttempt(ctx, key, p, later); err != nil {
+			t.Fatal(err)
+		}
+		if d, _ := l.ReserveAttempt(ctx, key, p, later); d != 0 {
+			t.Fatalf("failures not forgotten: locked for %s", d)
 		}
 	})
 }
@@ -293,11 +310,8 @@ func TestRedisUnavailable(t *testing.T) {
 	if _, err := r.Allow(ctx, "k", Rule{1, time.Minute}, t0); err == nil {
 		t.Error("Allow: no error")
 	}
-	if _, err := r.LockoutStatus(ctx, "k", t0); err == nil {
-		t.Error("LockoutStatus: no error")
-	}
-	if _, err := r.RecordFailure(ctx, "k", policy, t0); err == nil {
-		t.Error("RecordFailure: no error")
+	if _, err := r.ReserveAttempt(ctx, "k", policy, t0); err == nil {
+		t.Error("ReserveAttempt: no error")
 	}
 	if err := r.ResetLockout(ctx, "k"); err == nil {
 		t.Error("ResetLockout: no error")
@@ -325,7 +339,7 @@ func TestMemoryBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := m.RecordFailure(ctx, "acct", policy, later); err != nil {
+	if _, err := m.ReserveAttempt(ctx, "acct", policy, later); err != nil {
 		t.Fatal(err)
 	}
 	if n := m.Len(); n > memoryShards*100 {
