@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fastauth/fastauth/ginauth"
 )
 
 // apiKeyScenarios lists the scenarios of this domain: API keys.
@@ -31,6 +33,10 @@ func apiKeyScenarios() []scenario {
 		{name: "DeletePermissions", run: apiKeyDeletePermissions},
 		{name: "LastUsedRecorded", run: apiKeyLastUsed},
 		{name: "LastUsedAtMostOncePerInterval", run: apiKeyLastUsedThrottled},
+		{name: "Create/NeedsActiveSession", run: apiKeyCreateNeedsActiveSession},
+		{name: "Create/RefusedForAPIKeys", run: apiKeyCreateRefusedForAPIKeys},
+		{name: "RevokedByPasswordReset", run: apiKeyRevokedByPasswordReset},
+		{name: "KeptByPasswordResetWhenConfigured", config: func(c *ginauth.Config) { c.KeepAPIKeysOnPasswordReset = true }, run: apiKeyKeptByPasswordResetWhenConfigured},
 	}
 }
 
@@ -413,7 +419,9 @@ func apiKeyNoActiveOrgChange(t *testing.T, h *Harness) {
 	if w := bot.whoami(t); w.OrganizationID != org {
 		t.Fatalf("key acts in %s, want its organization %s", w.OrganizationID, org)
 	}
-	bot.Post(h.Path("/api-keys"), map[string]string{"name": "child"}).Expect(t, http.StatusCreated)
+	if p := apiKeyPage(t, h, bot, ""); p.Total != 1 || p.Items[0].ID != k.ID {
+		t.Fatalf("the key lists %+v, want its own organization's keys", p.Items)
+	}
 	var out AuthResponse
 	c.Refresh().Expect(t, http.StatusOK).Decode(t, &out)
 	if out.Organization.ID != me.Organization.ID {

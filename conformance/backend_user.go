@@ -133,7 +133,7 @@ func bkChangePassword(t *testing.T, b ginauth.Backend) {
 	if got.RevokedAt != nil {
 		t.Errorf("kept session revoked at %v", *got.RevokedAt)
 	}
-	_, err = b.ResetPassword(ctx, reset.TokenHash, "reset-hash", now)
+	_, _, err = b.ResetPassword(ctx, reset.TokenHash, "reset-hash", true, now)
 	bkIs(t, "ResetPassword with a token issued before the change", err, ginauth.ErrNotFound)
 	_, err = b.ConfirmEmail(ctx, confirm.TokenHash, now)
 	bkNoErr(t, "ConfirmEmail (other kind is not voided)", err)

@@ -15,6 +15,7 @@ func backendVerificationCases() []backendCase {
 		{"NewTokenVoidsPreviousOfSameKind", bkVerificationVoids},
 		{"ExpiredOrUnknownToken", bkVerificationExpired},
 		{"ResetPassword", bkResetPassword},
+		{"ResetPasswordDeletesTheUsersAPIKeys", bkResetPasswordAPIKeys},
 		{"ConsumeConcurrentOneWinner", bkVerificationRace},
 	}
 }
@@ -54,7 +55,7 @@ func bkVerificationKinds(t *testing.T, b ginauth.Backend) {
 	reset := bkVerification(t, b, a.User, ginauth.ResetPassword, bkEpoch)
 	_, err := b.ConfirmEmail(ctx, reset.TokenHash, bkEpoch)
 	bkIs(t, "ConfirmEmail with a password_reset token", err, ginauth.ErrNotFound)
-	_, err = b.ResetPassword(ctx, confirm.TokenHash, "new-hash", bkEpoch)
+	_, _, err = b.ResetPassword(ctx, confirm.TokenHash, "new-hash", true, bkEpoch)
 	bkIs(t, "ResetPassword with an email_confirm token", err, ginauth.ErrNotFound)
 	u, _ := b.UserByID(ctx, a.User.ID)
 	if u.EmailConfirmedAt != nil || u.PasswordHash != a.User.PasswordHash || u.CredentialVersion != 0 {
@@ -63,7 +64,7 @@ func bkVerificationKinds(t *testing.T, b ginauth.Backend) {
 	// Both tokens are still good for their own kind.
 	_, err = b.ConfirmEmail(ctx, confirm.TokenHash, bkEpoch)
 	bkNoErr(t, "ConfirmEmail", err)
-	_, err = b.ResetPassword(ctx, reset.TokenHash, "new-hash", bkEpoch)
+	_, _, err = b.ResetPassword(ctx, reset.TokenHash, "new-hash", true, bkEpoch)
 	bkNoErr(t, "ResetPassword", err)
 }
 
@@ -83,7 +84,7 @@ func bkVerificationVoids(t *testing.T, b ginauth.Backend) {
 	bkNoErr(t, "ConfirmEmail with the new token", err)
 	_, err = b.ConfirmEmail(ctx, otherConfirm.TokenHash, now)
 	bkNoErr(t, "ConfirmEmail of another user", err)
-	_, err = b.ResetPassword(ctx, reset.TokenHash, "new-hash", now)
+	_, _, err = b.ResetPassword(ctx, reset.TokenHash, "new-hash", true, now)
 	bkNoErr(t, "ResetPassword (another kind is not voided)", err)
 }
 
@@ -94,11 +95,11 @@ func bkVerificationExpired(t *testing.T, b ginauth.Backend) {
 	reset := bkVerification(t, b, a.User, ginauth.ResetPassword, bkEpoch)
 	_, err := b.ConfirmEmail(ctx, confirm.TokenHash, confirm.ExpiresAt)
 	bkIs(t, "ConfirmEmail at expiry", err, ginauth.ErrNotFound)
-	_, err = b.ResetPassword(ctx, reset.TokenHash, "x", reset.ExpiresAt)
+	_, _, err = b.ResetPassword(ctx, reset.TokenHash, "x", true, reset.ExpiresAt)
 	bkIs(t, "ResetPassword at expiry", err, ginauth.ErrNotFound)
 	_, err = b.ConfirmEmail(ctx, bkHash(t), bkEpoch)
 	bkIs(t, "ConfirmEmail unknown", err, ginauth.ErrNotFound)
-	_, err = b.ResetPassword(ctx, bkHash(t), "x", bkEpoch)
+	_, _, err = b.ResetPassword(ctx, bkHash(t), "x", true, bkEpoch)
 	bkIs(t, "ResetPassword unknown", err, ginauth.ErrNotFound)
 	if u, _ := b.UserByID(ctx, a.User.ID); u.EmailConfirmedAt != nil || u.PasswordHash != a.User.PasswordHash {
 		t.Errorf("expired tokens changed the user: %+v", u)
@@ -112,7 +113,7 @@ func bkResetPassword(t *testing.T, b ginauth.Backend) {
 	s2, _ := bkSession(t, b, a.User, bkEpoch)
 	reset := bkVerification(t, b, a.User, ginauth.ResetPassword, bkEpoch)
 	now := bkEpoch.Add(time.Minute)
-	u, err := b.ResetPassword(ctx, reset.TokenHash, "reset-hash", now)
+	u, _, err := b.ResetPassword(ctx, reset.TokenHash, "reset-hash", true, now)
 	bkNoErr(t, "ResetPassword", err)
 	if u.ID != a.User.ID || u.PasswordHash != "reset-hash" || u.CredentialVersion != 1 {
 		t.Errorf("ResetPassword user = %+v, want the new hash and version 1", u)
@@ -122,11 +123,46 @@ func bkResetPassword(t *testing.T, b ginauth.Backend) {
 		bkNoErr(t, "SessionByID", err)
 		bkTimePtr(t, "RevokedAt", got.RevokedAt, &now)
 	}
-	_, err = b.ResetPassword(ctx, reset.TokenHash, "again", now)
+	_, _, err = b.ResetPassword(ctx, reset.TokenHash, "again", true, now)
 	bkIs(t, "ResetPassword twice", err, ginauth.ErrNotFound)
 	// A sign-in that verified the old password cannot create a session.
 	s, first := bkNewSession(t, a.User, now)
 	bkIs(t, "CreateSession with the pre-reset version", b.CreateSession(ctx, s, first, 0, false, now), ginauth.ErrConflict)
+}
+
+func bkResetPasswordAPIKeys(t *testing.T, b ginauth.Backend) {
+	ctx := t.Context()
+	a := bkUser(t, b, bkEpoch)
+	other := bkUser(t, b, bkEpoch)
+	org := bkOrg(t, b, a.User, bkEpoch)
+	bkJoin(t, b, org, a.User, other.User, ginauth.RoleMember, bkEpoch)
+	mine := []ginauth.APIKey{bkAPIKey(t, b, a.Workspace, a.User, "personal", bkEpoch), bkAPIKey(t, b, org, a.User, "shared", bkEpoch)}
+	theirs := bkAPIKey(t, b, org, other.User, "theirs", bkEpoch)
+
+	// Keeping the keys.
+	reset := bkVerification(t, b, a.User, ginauth.ResetPassword, bkEpoch)
+	_, n, err := b.ResetPassword(ctx, reset.TokenHash, "hash-1", false, bkEpoch)
+	bkNoErr(t, "ResetPassword keeping keys", err)
+	if n != 0 {
+		t.Errorf("ResetPassword keeping keys deleted %d", n)
+	}
+	for _, k := range append(mine, theirs) {
+		_, err := b.APIKeyByHash(ctx, k.KeyHash)
+		bkNoErr(t, "APIKeyByHash after a reset keeping keys", err)
+	}
+	// Deleting them: the user's keys in every organization, no one else's.
+	reset = bkVerification(t, b, a.User, ginauth.ResetPassword, bkEpoch)
+	u, n, err := b.ResetPassword(ctx, reset.TokenHash, "hash-2", true, bkEpoch)
+	bkNoErr(t, "ResetPassword deleting keys", err)
+	if n != 2 || u.PasswordHash != "hash-2" {
+		t.Errorf("ResetPassword deleting keys: %d deleted, hash %q; want 2 and hash-2", n, u.PasswordHash)
+	}
+	for _, k := range mine {
+		_, err := b.APIKeyByHash(ctx, k.KeyHash)
+		bkIs(t, "APIKeyByHash of a key of the reset user", err, ginauth.ErrNotFound)
+	}
+	_, err = b.APIKeyByHash(ctx, theirs.KeyHash)
+	bkNoErr(t, "APIKeyByHash of another member's key", err)
 }
 
 func bkVerificationRace(t *testing.T, b ginauth.Backend) {
@@ -134,7 +170,7 @@ func bkVerificationRace(t *testing.T, b ginauth.Backend) {
 	a := bkUser(t, b, bkEpoch)
 	reset := bkVerification(t, b, a.User, ginauth.ResetPassword, bkEpoch)
 	errs := bkConcurrently(bkRaceN, func(i int) error {
-		_, err := b.ResetPassword(ctx, reset.TokenHash, "hash", bkEpoch)
+		_, _, err := b.ResetPassword(ctx, reset.TokenHash, "hash", true, bkEpoch)
 		return err
 	})
 	ok, notFound := bkCount(t, "ResetPassword", errs, ginauth.ErrNotFound)

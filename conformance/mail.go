@@ -423,8 +423,8 @@ func resetChangesPassword(t *testing.T, h *Harness) {
 	h.expectCleared(t, first, r)
 	var body map[string]any
 	r.Decode(t, &body)
-	if _, ok := body["status"]; !ok || len(body) != 1 {
-		t.Fatalf("reset body %s, want {\"status\":...}", r.Body)
+	if body["status"] != "password_reset" || body["api_keys_revoked"] != 0.0 || len(body) != 2 {
+		t.Fatalf("reset body %s, want {\"status\":\"password_reset\",\"api_keys_revoked\":0}", r.Body)
 	}
 	for i, tok := range tokens {
 		if got := h.withRefresh(tok).Refresh(); got.Status != http.StatusUnauthorized {

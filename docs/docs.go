@@ -100,12 +100,9 @@ const docTemplate = `{
                 "security": [
                     {
                         "CookieAuth": []
-                    },
-                    {
-                        "BearerAuth": []
                     }
                 ],
-                "description": "The key (\"sk-\" and 64 hex characters) is returned once, here; only its SHA-256 is stored. It acts as its creator with the creator's current role in this organization.",
+                "description": "The key (\"sk-\" and 64 hex characters) is returned once, here; only its SHA-256 is stored. It acts as its creator with the creator's current role in this organization. Browser sessions only, and only while the session is active: API keys get 403, an access token of a signed-out or revoked session 401. A password reset deletes the user's keys unless the server keeps them (Config.KeepAPIKeysOnPasswordReset).",
                 "consumes": [
                     "application/json"
                 ],
@@ -141,13 +138,13 @@ const docTemplate = `{
                         }
                     },
                     "401": {
-                        "description": "Unauthorized",
+                        "description": "invalid_token (also when the session has ended), token_expired",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
                     "403": {
-                        "description": "Forbidden",
+                        "description": "forbidden (API keys; no longer a member of the active organization)",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -1533,6 +1530,7 @@ const docTemplate = `{
         },
         "/password/reset": {
             "post": {
+                "description": "Revokes every session of the account, ends a sign-in lockout of it and deletes the API keys it created (api_keys_revoked says how many; 0 when the server keeps them).",
                 "consumes": [
                     "application/json"
                 ],
@@ -1558,7 +1556,7 @@ const docTemplate = `{
                     "200": {
                         "description": "status password_reset; every session revoked",
                         "schema": {
-                            "$ref": "#/definitions/StatusResponse"
+                            "$ref": "#/definitions/ResetPasswordResponse"
                         }
                     },
                     "400": {
@@ -2558,6 +2556,24 @@ const docTemplate = `{
                 "token": {
                     "type": "string",
                     "example": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                }
+            }
+        },
+        "ResetPasswordResponse": {
+            "type": "object",
+            "required": [
+                "api_keys_revoked",
+                "status"
+            ],
+            "properties": {
+                "api_keys_revoked": {
+                    "description": "APIKeysRevoked is how many API keys of the account the reset\ndeleted (0 when the server keeps them).",
+                    "type": "integer",
+                    "example": 2
+                },
+                "status": {
+                    "type": "string",
+                    "example": "password_reset"
                 }
             }
         },

@@ -61,7 +61,7 @@ func apiKeyBody(k APIKey) APIKeyBody {
 // active organization (an API key's own organization for a key).
 func (a *Auth) mountAPIKeyRoutes(g *gin.RouterGroup) {
 	k := g.Group("/api-keys", RequireUser())
-	k.POST("", a.createAPIKey)
+	k.POST("", a.requireSession, a.createAPIKey)
 	k.GET("", a.listAPIKeys)
 	k.DELETE("/:id", a.deleteAPIKey)
 }
@@ -88,23 +88,25 @@ func (a *Auth) activeScope(c *gin.Context) (*Principal, Membership, bool) {
 	return p, m, true
 }
 
-// createAPIKey creates an API key in the active organization.
+// createAPIKey creates an API key in the active organization. Only a
+// browser session that is still active in the store may (requireSession):
+// an access token outliving its session, or an API key, must not mint a
+// lasting credential.
 //
 //	@Summary	Create an API key in the active organization
-//	@Description	The key ("sk-" and 64 hex characters) is returned once, here; only its SHA-256 is stored. It acts as its creator with the creator's current role in this organization.
+//	@Description	The key ("sk-" and 64 hex characters) is returned once, here; only its SHA-256 is stored. It acts as its creator with the creator's current role in this organization. Browser sessions only, and only while the session is active: API keys get 403, an access token of a signed-out or revoked session 401. A password reset deletes the user's keys unless the server keeps them (Config.KeepAPIKeysOnPasswordReset).
 //	@Tags		api-keys
 //	@Accept		json
 //	@Produce	json
 //	@Param		body	body		CreateAPIKeyRequest	true	"name (1 to 100 characters) and optional future expires_at"
 //	@Success	201		{object}	CreatedAPIKeyBody
 //	@Failure	400		{object}	ErrorBody
-//	@Failure	401		{object}	ErrorBody
-//	@Failure	403		{object}	ErrorBody
+//	@Failure	401		{object}	ErrorBody	"invalid_token (also when the session has ended), token_expired"
+//	@Failure	403		{object}	ErrorBody	"forbidden (API keys; no longer a member of the active organization)"
 //	@Failure	503	{object}	ErrorBody	"store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
 //	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
-//	@Security	BearerAuth
 //	@Router		/api-keys [post]
 func (a *Auth) createAPIKey(c *gin.Context) {
 	p, m, ok := a.activeScope(c)

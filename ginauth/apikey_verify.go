@@ -270,6 +270,19 @@ func (v *apiKeyVerifier) evictMember(organizationID, userID string) {
 	}
 }
 
+// evictUser forgets every cached key userID created, in any organization
+// (after a password reset deleted them).
+func (v *apiKeyVerifier) evictUser(userID string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.gen++
+	for h, e := range v.cache {
+		if e.principal.UserID == userID {
+			v.dropLocked(h)
+		}
+	}
+}
+
 // recordUse notes that key id was used at now. It schedules a last_used_at
 // write unless one was scheduled (or, per lastWritten from the store,
 // made) less than APIKeyTouchInterval before now.

@@ -182,8 +182,10 @@ type VerificationStore interface {
 	// ErrNotFound and changes nothing.
 	ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Time) (User, error)
 	// ResetPassword consumes the unconsumed, unexpired password_reset token
-	// with that hash, stores newHash, increments the credential version and
-	// revokes every session of the user, atomically. Any other token gives
+	// with that hash, stores newHash, increments the credential version,
+	// revokes every session of the user and, with deleteAPIKeys, deletes
+	// every API key the user created (in any organization), atomically. It
+	// returns the user and how many keys it deleted. Any other token gives
 	// ErrNotFound and changes nothing.
-	ResetPassword(ctx context.Context, tokenHash []byte, newHash string, now time.Time) (User, error)
+	ResetPassword(ctx context.Context, tokenHash []byte, newHash string, deleteAPIKeys bool, now time.Time) (User, int, error)
 }

@@ -99,6 +99,12 @@ type Config struct {
 	// APIKeyTouchInterval is the least time between two last_used_at
 	// writes of one key. Default 1 minute.
 	APIKeyTouchInterval time.Duration
+	// KeepAPIKeysOnPasswordReset keeps the API keys a user created when
+	// they reset their password. By default a reset deletes them: the reset
+	// is how an account is recovered after a compromise, and keys made
+	// during it would otherwise outlive it. (A password change, which needs
+	// the current password and an active session, keeps them.)
+	KeepAPIKeysOnPasswordReset bool
 
 	// TrustedOrigins are origins (scheme://host[:port]) allowed to make
 	// unsafe cookie-authenticated cross-origin requests.

@@ -138,6 +138,7 @@ var cookieOnly = map[string]bool{
 	"POST /password/change":              true,
 	"POST /organizations/current":        true,
 	"POST /organizations/invites/accept": true,
+	"POST /api-keys":                     true,
 }
 
 // TestOpenAPIErrorsAndSecurity checks the shape every operation shares:
@@ -211,8 +212,9 @@ var documentedTypes = map[string]any{
 	"CreatedInviteBody": ginauth.CreatedInviteBody{}, "CredentialsRequest": ginauth.CredentialsRequest{}, "EmailRequest": ginauth.EmailRequest{},
 	"ErrorBody": ginauth.ErrorBody{}, "InviteBody": ginauth.InviteBody{}, "OrganizationBody": ginauth.OrganizationBody{},
 	"OrganizationMemberBody": ginauth.OrganizationMemberBody{}, "RenameOrganizationRequest": ginauth.RenameOrganizationRequest{},
-	"ResetPasswordRequest": ginauth.ResetPasswordRequest{}, "RevokedSessionsResponse": ginauth.RevokedSessionsResponse{},
-	"SessionBody": ginauth.SessionBody{}, "SessionResponse": ginauth.SessionResponse{}, "StatusResponse": ginauth.StatusResponse{},
+	"ResetPasswordRequest": ginauth.ResetPasswordRequest{}, "ResetPasswordResponse": ginauth.ResetPasswordResponse{},
+	"RevokedSessionsResponse": ginauth.RevokedSessionsResponse{}, "SessionBody": ginauth.SessionBody{},
+	"SessionResponse": ginauth.SessionResponse{}, "StatusResponse": ginauth.StatusResponse{},
 	"SwitchOrganizationRequest": ginauth.SwitchOrganizationRequest{}, "TokenRequest": ginauth.TokenRequest{}, "UserBody": ginauth.UserBody{},
 }
 

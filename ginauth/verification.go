@@ -27,6 +27,14 @@ type ResetPasswordRequest struct {
 	Password string `json:"password" example:"correct-horse-43"`
 }
 
+// ResetPasswordResponse is the body of a successful password reset.
+type ResetPasswordResponse struct {
+	Status string `json:"status" example:"password_reset"`
+	// APIKeysRevoked is how many API keys of the account the reset
+	// deleted (0 when the server keeps them).
+	APIKeysRevoked int `json:"api_keys_revoked" example:"2"`
+}
+
 // ConfirmEmailResponse is the body of a successful email confirmation.
 type ConfirmEmailResponse struct {
 	Status string   `json:"status" example:"confirmed"`
@@ -185,16 +193,18 @@ func (a *Auth) forgotPassword(c *gin.Context) {
 	c.JSON(http.StatusOK, StatusResponse{Status: statusSent})
 }
 
-// resetPassword sets a new password with a password-reset token and
-// revokes every session of the account. The caller's own auth cookies, when
-// they belong to that account, are cleared.
+// resetPassword sets a new password with a password-reset token, revokes
+// every session of the account and, unless
+// Config.KeepAPIKeysOnPasswordReset, deletes its API keys. The caller's own
+// auth cookies, when they belong to that account, are cleared.
 //
 //	@Summary	Reset the password with a mailed token
+//	@Description	Revokes every session of the account, ends a sign-in lockout of it and deletes the API keys it created (api_keys_revoked says how many; 0 when the server keeps them).
 //	@Tags		password
 //	@Accept		json
 //	@Produce	json
 //	@Param		body	body		ResetPasswordRequest	true	"token and new password"
-//	@Success	200		{object}	StatusResponse			"status password_reset; every session revoked"
+//	@Success	200		{object}	ResetPasswordResponse	"status password_reset; every session revoked"
 //	@Failure	400		{object}	ErrorBody				"weak_password, invalid_request"
 //	@Failure	401		{object}	ErrorBody				"invalid_token"
 //	@Failure	429		{object}	ErrorBody				"rate_limited (per client IP)"
@@ -222,7 +232,7 @@ func (a *Auth) resetPassword(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	u, err := a.store.ResetPassword(ctx, hashSecret(req.Token), hash, a.now())
+	u, revoked, err := a.store.ResetPassword(ctx, hashSecret(req.Token), hash, !a.cfg.KeepAPIKeysOnPasswordReset, a.now())
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			err = errVerificationToken
@@ -230,13 +240,16 @@ func (a *Auth) resetPassword(c *gin.Context) {
 		a.verificationFailure(c, err)
 		return
 	}
+	if revoked > 0 {
+		a.keys.evictUser(u.ID)
+	}
 	// The owner of the mailbox proved themself: a lockout of the account
 	// (perhaps an attacker's guessing) must not keep them out.
 	a.resetLockout(c.Request.Context(), u.Email)
 	if p, ok := PrincipalFrom(c); ok && p.Kind == PrincipalSession && p.UserID == u.ID {
 		a.clearAuthCookies(c)
 	}
-	c.JSON(http.StatusOK, StatusResponse{Status: statusPasswordReset})
+	c.JSON(http.StatusOK, ResetPasswordResponse{Status: statusPasswordReset, APIKeysRevoked: revoked})
 }
 
 // consumeConfirmToken consumes an email_confirm token and returns the

@@ -86,9 +86,10 @@ func (s *Store) ConfirmEmail(ctx context.Context, tokenHash []byte, now time.Tim
 }
 
 // ResetPassword implements ginauth.VerificationStore.
-func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, newHash string, now time.Time) (ginauth.User, error) {
+func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, newHash string, deleteAPIKeys bool, now time.Time) (ginauth.User, int, error) {
 	now = ts(now)
 	var u models.User
+	var deleted int64
 	err := s.tx(ctx, "reset password", func(tx *gorm.DB) error {
 		userID, err := consumeVerificationToken(tx, tokenHash, ginauth.ResetPassword, now)
 		if err != nil {
@@ -108,10 +109,17 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, newHash str
 		if err := voidVerificationTokens(tx, userID, ginauth.ResetPassword, now); err != nil {
 			return err
 		}
+		if deleteAPIKeys {
+			res := tx.Where("created_by_user_id = ?", userID).Delete(&models.APIKey{})
+			if res.Error != nil {
+				return res.Error
+			}
+			deleted = res.RowsAffected
+		}
 		return first(tx.Where("id = ?", userID), &u)
 	})
 	if err != nil {
-		return ginauth.User{}, err
+		return ginauth.User{}, 0, err
 	}
-	return userFromModel(u), nil
+	return userFromModel(u), int(deleted), nil
 }

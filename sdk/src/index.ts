@@ -14,6 +14,7 @@ import type {
   CreatedInviteBody,
   InviteBody,
   OrganizationMemberBody,
+  ResetPasswordResponse,
   RevokedSessionsResponse,
   Role,
   SessionBody,
@@ -187,8 +188,12 @@ export function createFastauth(options: FastauthOptions) {
         ),
       /** POST /password/forgot: mails a reset link; always succeeds. */
       forgot: (email: string): Promise<StatusResponse> => unwrap(api.postPasswordForgot({ ...c, body: { email } })),
-      /** POST /password/reset: sets a new password with the mailed token; revokes all sessions. */
-      reset: (token: string, password: string): Promise<StatusResponse> =>
+      /**
+       * POST /password/reset: sets a new password with the mailed token;
+       * revokes all sessions and (unless the server keeps them) the
+       * account's API keys, counted in `api_keys_revoked`.
+       */
+      reset: (token: string, password: string): Promise<ResetPasswordResponse> =>
         tell(unwrap(api.postPasswordReset({ ...c, body: { token, password } })), changed),
     },
 

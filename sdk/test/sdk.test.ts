@@ -128,7 +128,8 @@ describe('account', () => {
     const mails = await waitForMails(address, 'password_reset');
     expect(mails.length).toBe(1);
     await expectError(sdk.password.reset('not-a-token', 'brand-new-pass-3'), 401, 'invalid_token');
-    await sdk.password.reset(mails[0]!.token, 'brand-new-pass-3');
+    const reset = await sdk.password.reset(mails[0]!.token, 'brand-new-pass-3');
+    expect(reset).toEqual({ status: 'password_reset', api_keys_revoked: 0 });
     await sdk.signIn(address, 'brand-new-pass-3');
   });
 
@@ -300,8 +301,9 @@ describe('API keys', () => {
     const machine = createFastauth({ baseUrl: server.authUrl, apiKey: created.key });
     expect((await machine.me()).user.id).toBe(res.user.id);
     expect((await machine.organizations.list()).length).toBeGreaterThanOrEqual(1);
-    // Browser-session routes refuse keys.
+    // Browser-session routes refuse keys; a key cannot create keys.
     await expectError(machine.sessions.list(), 403, 'forbidden');
+    await expectError(machine.apiKeys.create('successor'), 403, 'forbidden');
 
     const deleted = await sdk.apiKeys.delete(created.id);
     expect(deleted.id).toBe(created.id);

@@ -36,14 +36,14 @@ export const getApiKeys = <ThrowOnError extends boolean = false>(options?: Optio
 /**
  * Create an API key in the active organization
  *
- * The key ("sk-" and 64 hex characters) is returned once, here; only its SHA-256 is stored. It acts as its creator with the creator's current role in this organization.
+ * The key ("sk-" and 64 hex characters) is returned once, here; only its SHA-256 is stored. It acts as its creator with the creator's current role in this organization. Browser sessions only, and only while the session is active: API keys get 403, an access token of a signed-out or revoked session 401. A password reset deletes the user's keys unless the server keeps them (Config.KeepAPIKeysOnPasswordReset).
  */
 export const postApiKeys = <ThrowOnError extends boolean = false>(options: Options<PostApiKeysData, ThrowOnError>) => (options.client ?? client).post<PostApiKeysResponses, PostApiKeysErrors, ThrowOnError>({
     security: [{
             in: 'cookie',
             name: 'access_token',
             type: 'apiKey'
-        }, { name: 'Authorization', type: 'apiKey' }],
+        }],
     url: '/api-keys',
     ...options,
     headers: {
@@ -353,6 +353,8 @@ export const postPasswordForgot = <ThrowOnError extends boolean = false>(options
 
 /**
  * Reset the password with a mailed token
+ *
+ * Revokes every session of the account, ends a sign-in lockout of it and deletes the API keys it created (api_keys_revoked says how many; 0 when the server keeps them).
  */
 export const postPasswordReset = <ThrowOnError extends boolean = false>(options: Options<PostPasswordResetData, ThrowOnError>) => (options.client ?? client).post<PostPasswordResetResponses, PostPasswordResetErrors, ThrowOnError>({
     url: '/password/reset',

@@ -150,6 +150,15 @@ export type ResetPasswordRequest = {
     token: string;
 };
 
+export type ResetPasswordResponse = {
+    /**
+     * APIKeysRevoked is how many API keys of the account the reset
+     * deleted (0 when the server keeps them).
+     */
+    api_keys_revoked: number;
+    status: string;
+};
+
 export type RevokedSessionsResponse = {
     revoked: number;
 };
@@ -263,11 +272,11 @@ export type PostApiKeysErrors = {
      */
     400: ErrorBody;
     /**
-     * Unauthorized
+     * invalid_token (also when the session has ended), token_expired
      */
     401: ErrorBody;
     /**
-     * Forbidden
+     * forbidden (API keys; no longer a member of the active organization)
      */
     403: ErrorBody;
     /**
@@ -1251,7 +1260,7 @@ export type PostPasswordResetResponses = {
     /**
      * status password_reset; every session revoked
      */
-    200: StatusResponse;
+    200: ResetPasswordResponse;
 };
 
 export type PostPasswordResetResponse = PostPasswordResetResponses[keyof PostPasswordResetResponses];

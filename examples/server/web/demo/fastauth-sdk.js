@@ -810,7 +810,7 @@ var postApiKeys = (options) => (options.client ?? client).post({
     in: "cookie",
     name: "access_token",
     type: "apiKey"
-  }, { name: "Authorization", type: "apiKey" }],
+  }],
   url: "/api-keys",
   ...options,
   headers: {
@@ -1426,7 +1426,11 @@ function createFastauth(options) {
       ),
       /** POST /password/forgot: mails a reset link; always succeeds. */
       forgot: (email) => unwrap(postPasswordForgot({ ...c, body: { email } })),
-      /** POST /password/reset: sets a new password with the mailed token; revokes all sessions. */
+      /**
+       * POST /password/reset: sets a new password with the mailed token;
+       * revokes all sessions and (unless the server keeps them) the
+       * account's API keys, counted in `api_keys_revoked`.
+       */
       reset: (token, password) => tell(unwrap(postPasswordReset({ ...c, body: { token, password } })), changed)
     },
     email: {
