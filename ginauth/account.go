@@ -286,6 +286,10 @@ func (a *Auth) refresh(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
+	// The token is consumed: hand the device its successor now, before any
+	// later step can fail, so that a retry (after a 503, say) presents the
+	// successor instead of replaying the consumed token.
+	a.setRefreshCookie(c, plain, s.ExpiresAt)
 	u, err := a.store.UserByID(ctx, s.UserID)
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -296,9 +300,6 @@ func (a *Auth) refresh(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	// The token was consumed: hand the device its successor in every case,
-	// so that it does not look like a replay later.
-	a.setRefreshCookie(c, plain, s.ExpiresAt)
 	if a.cfg.RequireEmailConfirmation && u.EmailConfirmedAt == nil {
 		abort(c, http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address first")
 		return
