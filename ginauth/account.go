@@ -162,9 +162,12 @@ func (a *Auth) signIn(c *gin.Context) {
 		abortRateLimited(c, wait)
 		return
 	}
+	// Each store call gets a deadline of its own, started when the call is:
+	// the wait for a hashing slot (up to HashQueueTimeout) must not eat
+	// into it.
 	ctx, cancel := a.storeCtx(c)
-	defer cancel()
 	u, err := a.userByEmail(ctx, email)
+	cancel()
 	switch {
 	case errors.Is(err, ErrNotFound):
 		// Spend the work of a real verify so that timing tells nothing.
@@ -193,13 +196,17 @@ func (a *Auth) signIn(c *gin.Context) {
 		return
 	}
 	if rehash {
-		a.upgradeHash(ctx, c, u, req.Password)
+		a.upgradeHash(c, u, req.Password)
 	}
+	ctx, cancel = a.storeCtx(c)
 	active, err := a.activeMembership(ctx, u)
+	cancel()
 	if err != nil {
 		a.storeFailure(c, err)
 		return
 	}
+	ctx, cancel = a.storeCtx(c)
+	defer cancel()
 	if err := a.startSession(ctx, c, u, active, a.cfg.SingleSession); err != nil {
 		if errors.Is(err, ErrConflict) {
 			// The password changed while this sign-in verified the old one.
@@ -228,11 +235,13 @@ func (a *Auth) userByEmail(ctx context.Context, email string) (User, error) {
 }
 
 // upgradeHash replaces a hash made with outdated parameters; a failure is
-// only logged.
-func (a *Auth) upgradeHash(ctx context.Context, c *gin.Context, u User, password string) {
+// only logged. The store deadline starts after the hashing.
+func (a *Auth) upgradeHash(c *gin.Context, u User, password string) {
 	newHash, err := a.hasher.hash(c.Request.Context(), password)
 	if err == nil {
+		ctx, cancel := a.storeCtx(c)
 		err = a.store.UpgradePasswordHash(ctx, u.ID, u.PasswordHash, newHash)
+		cancel()
 	}
 	if err != nil {
 		a.log.WarnContext(c.Request.Context(), "fastauth: password hash upgrade failed", "user_id", u.ID, "err", err)
@@ -525,9 +534,10 @@ func (a *Auth) changePassword(c *gin.Context) {
 		return
 	}
 	s, _ := currentSession(c)
+	// Store deadlines start per call, after the hashing (see signIn).
 	ctx, cancel := a.storeCtx(c)
-	defer cancel()
 	u, err := a.store.UserByID(ctx, s.UserID)
+	cancel()
 	switch {
 	case errors.Is(err, ErrNotFound):
 		abort(c, http.StatusUnauthorized, CodeInvalidToken, "the account no longer exists")
@@ -550,6 +560,8 @@ func (a *Auth) changePassword(c *gin.Context) {
 		a.hashFailure(c, err)
 		return
 	}
+	ctx, cancel = a.storeCtx(c)
+	defer cancel()
 	if err := a.store.ChangePassword(ctx, u.ID, u.CredentialVersion, newHash, s.ID, a.now()); err != nil {
 		if errors.Is(err, ErrConflict) {
 			abort(c, http.StatusConflict, CodeConflict, "the password was changed concurrently; retry")

@@ -113,7 +113,9 @@ type Config struct {
 	// Default 64 KiB.
 	MaxBodyBytes int64
 	// StoreTimeout bounds every store call; past it the request gets 503
-	// store_unavailable. Default 5 seconds.
+	// store_unavailable. The deadline starts with the call: the wait for a
+	// password-hashing slot (HashQueueTimeout) and the hashing never count
+	// against it. Default 5 seconds.
 	StoreTimeout time.Duration
 	// RateLimit configures request limits.
 	RateLimit RateLimitConfig
