@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,6 +49,44 @@ type passwordHasher struct {
 	// from marking the heap every few hashes. The pool drops them when
 	// hashing stops for two collections.
 	memory sync.Pool
+	// cost holds how long the latest argon2id computations with the
+	// configured parameters took (real time). A verify against a hash with
+	// other parameters is padded to their median, so that after the
+	// parameters are raised an account whose hash is still the old, cheaper
+	// one does not answer faster than an unknown email (whose dummy verify
+	// runs at the configured cost).
+	cost costWindow
+}
+
+// costWindow keeps the durations of the latest computations at the
+// configured cost. Its median tracks the machine's current speed and load
+// and, unlike a mean, ignores the outliers (a GC pause, the cold first
+// run) that a padded verify would otherwise always pay on top.
+type costWindow struct {
+	mu   sync.Mutex
+	last [32]time.Duration
+	n    int // computations observed (the window holds min(n, 32))
+}
+
+// observe records the duration of one computation at the configured cost.
+func (w *costWindow) observe(d time.Duration) {
+	w.mu.Lock()
+	w.last[w.n%len(w.last)] = d
+	w.n++
+	w.mu.Unlock()
+}
+
+// median is the median of the recorded durations (0 before any).
+func (w *costWindow) median() time.Duration {
+	var buf [len(w.last)]time.Duration
+	w.mu.Lock()
+	ds := buf[:copy(buf[:], w.last[:min(w.n, len(w.last))])]
+	w.mu.Unlock()
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2]
 }
 
 // newPasswordHasher builds the hasher of cfg (defaults applied, validated)
@@ -105,8 +144,25 @@ func (h *passwordHasher) compute(password []byte) string {
 	p := h.params
 	salt := make([]byte, p.SaltLength)
 	_, _ = rand.Read(salt) // never fails
+	start := time.Now()
 	key := h.key(password, salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
+	h.cost.observe(time.Since(start))
 	return encodePHC(phc{memory: p.Memory, iterations: p.Iterations, parallelism: p.Parallelism, salt: salt, key: key})
+}
+
+// pad waits (real time) until a verify whose computation took elapsed has
+// taken as long as one at the configured cost, or until ctx ends.
+func (h *passwordHasher) pad(ctx context.Context, elapsed time.Duration) {
+	wait := h.cost.median() - elapsed
+	if wait <= 0 {
+		return
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // key computes argon2id in pooled working memory. Memory grown past the
@@ -135,12 +191,22 @@ func (h *passwordHasher) verify(ctx context.Context, password, encoded string) (
 	if err := h.acquire(ctx); err != nil {
 		return false, false, err
 	}
-	defer h.release()
+	start := time.Now()
 	key := h.key([]byte(password), stored.salt, stored.iterations, stored.memory, stored.parallelism, uint32(len(stored.key)))
+	elapsed := time.Since(start)
+	h.release()
+	rehash = h.needsRehash(stored)
+	if rehash {
+		// Outdated parameters: take as long as the configured cost would,
+		// right or wrong password, without holding the slot.
+		h.pad(ctx, elapsed)
+	} else {
+		h.cost.observe(elapsed)
+	}
 	if subtle.ConstantTimeCompare(key, stored.key) != 1 {
 		return false, false, nil
 	}
-	return true, h.needsRehash(stored), nil
+	return true, rehash, nil
 }
 
 // verifyDummy spends the work of one verify against the dummy hash, for a

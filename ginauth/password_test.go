@@ -61,6 +61,59 @@ func TestPasswordHashVerify(t *testing.T) {
 	}
 }
 
+// TestPasswordVerifyPadsOutdatedHash: a verify against a hash made with
+// other (outdated) parameters takes at least the median time of the
+// latest computations at the configured cost, right or wrong password,
+// and frees its hashing slot before the padding; a verify at the
+// configured cost is not padded.
+func TestPasswordVerifyPadsOutdatedHash(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	enc, err := testHasher(testArgon2, 1, time.Second).hash(ctx, "pw-1234567")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raised := testArgon2
+	raised.Iterations = 2
+	h := testHasher(raised, 1, time.Second)
+	const cost = 150 * time.Millisecond
+	for range 40 {
+		h.cost.observe(cost) // as if every configured computation took 150 ms
+	}
+	for _, pw := range []string{"pw-1234567", "wrong-pw-1"} {
+		start := time.Now()
+		ok, rehash, err := h.verify(ctx, pw, enc)
+		if took := time.Since(start); err != nil || took < cost {
+			t.Fatalf("verify(%q) of an outdated hash took %s (err %v), want at least %s", pw, took, err, cost)
+		}
+		if ok != (pw == "pw-1234567") || rehash != ok {
+			t.Fatalf("verify(%q) = %v, %v", pw, ok, rehash)
+		}
+		if len(h.slots) != 0 {
+			t.Fatal("the padding held the hashing slot")
+		}
+	}
+	current, err := h.hash(ctx, "pw-1234567")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if ok, _, err := h.verify(ctx, "pw-1234567", current); !ok || err != nil {
+		t.Fatalf("verify at the configured cost: %v %v", ok, err)
+	}
+	if took := time.Since(start); took >= cost {
+		t.Fatalf("a verify at the configured cost was padded (%s)", took)
+	}
+	// The window's median ignores outliers.
+	var w costWindow
+	for _, d := range []time.Duration{10, 10, 10, 10, 1000} {
+		w.observe(d * time.Millisecond)
+	}
+	if m := w.median(); m != 10*time.Millisecond {
+		t.Fatalf("median %s, want 10ms", m)
+	}
+}
+
 func TestPasswordNeedsRehash(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
