@@ -117,7 +117,7 @@ func bkNewAccount(t *testing.T, email string, now time.Time) (ginauth.User, gina
 func bkUser(t *testing.T, b ginauth.Backend, now time.Time) bkAccount {
 	t.Helper()
 	u, ws, m := bkNewAccount(t, bkEmail(t), now)
-	if err := b.CreateUser(t.Context(), u, ws, m); err != nil {
+	if err := b.CreateUser(t.Context(), u, ws, m, nil); err != nil {
 		t.Fatalf("CreateUser: %v", err)
 	}
 	return bkAccount{User: u, Workspace: ws}

@@ -21,7 +21,7 @@ func backendAddressCases() []backendCase {
 func bkUserByEmailExact(t *testing.T, b ginauth.Backend) {
 	ctx := t.Context()
 	u, ws, m := bkNewAccount(t, "ada@example.com", bkEpoch)
-	bkNoErr(t, "CreateUser", b.CreateUser(ctx, u, ws, m))
+	bkNoErr(t, "CreateUser", b.CreateUser(ctx, u, ws, m, nil))
 	for _, addr := range append(lookAlikes, "ADA@example.com", "ada@EXAMPLE.com") {
 		got, err := b.UserByEmail(ctx, addr)
 		if err == nil {
@@ -42,7 +42,7 @@ func bkLookAlikeUsers(t *testing.T, b ginauth.Backend) {
 	ids := map[string]string{}
 	for _, addr := range append([]string{"bob@exämple.com", "bob@example.com"}, append(lookAlikes, "ada@example.com")...) {
 		u, ws, m := bkNewAccount(t, addr, bkEpoch)
-		bkNoErr(t, "CreateUser("+addr+")", b.CreateUser(ctx, u, ws, m))
+		bkNoErr(t, "CreateUser("+addr+")", b.CreateUser(ctx, u, ws, m, nil))
 		ids[addr] = u.ID
 	}
 	for addr, id := range ids {

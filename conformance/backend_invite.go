@@ -160,7 +160,7 @@ func bkAcceptInvite(t *testing.T, b ginauth.Backend) {
 	inv := bkInvite(t, b, org, owner.User, email, ginauth.RoleAdmin, bkEpoch)
 	// The account is created after the invite.
 	u, ws, m := bkNewAccount(t, email, bkEpoch.Add(time.Minute))
-	bkNoErr(t, "CreateUser", b.CreateUser(ctx, u, ws, m))
+	bkNoErr(t, "CreateUser", b.CreateUser(ctx, u, ws, m, nil))
 
 	now := bkEpoch.Add(time.Hour)
 	got, mem, err := b.AcceptInvite(ctx, inv.TokenHash, u.ID, now)

@@ -12,6 +12,8 @@ func backendUserCases() []backendCase {
 		{"CreateUserRoundTrip", bkCreateUserRoundTrip},
 		{"CreateUserDuplicateEmailWritesNothing", bkCreateUserDuplicate},
 		{"CreateUserConcurrentSameEmail", bkCreateUserRace},
+		{"CreateUserWithFirstSession", bkCreateUserWithSession},
+		{"CreateUserFailingAtTheLastStepWritesNothing", bkCreateUserAtomic},
 		{"UnknownUser", bkUnknownUser},
 		{"ChangePassword", bkChangePassword},
 		{"ChangePasswordStaleVersion", bkChangePasswordStale},
@@ -26,7 +28,7 @@ func bkCreateUserRoundTrip(t *testing.T, b ginauth.Backend) {
 	confirmed := bkEpoch.Add(-time.Minute)
 	u, ws, m := bkNewAccount(t, bkEmail(t), bkEpoch)
 	u.EmailConfirmedAt = &confirmed
-	bkNoErr(t, "CreateUser", b.CreateUser(ctx, u, ws, m))
+	bkNoErr(t, "CreateUser", b.CreateUser(ctx, u, ws, m, nil))
 
 	for name, get := range map[string]func() (ginauth.User, error){
 		"UserByID":    func() (ginauth.User, error) { return b.UserByID(ctx, u.ID) },
@@ -64,7 +66,7 @@ func bkCreateUserDuplicate(t *testing.T, b ginauth.Backend) {
 	ctx := t.Context()
 	a := bkUser(t, b, bkEpoch)
 	u, ws, m := bkNewAccount(t, a.User.Email, bkEpoch)
-	bkIs(t, "CreateUser with a taken email", b.CreateUser(ctx, u, ws, m), ginauth.ErrDuplicateEmail)
+	bkIs(t, "CreateUser with a taken email", b.CreateUser(ctx, u, ws, m, nil), ginauth.ErrDuplicateEmail)
 	_, err := b.UserByID(ctx, u.ID)
 	bkIs(t, "UserByID of the refused user", err, ginauth.ErrNotFound)
 	_, err = b.OrganizationByID(ctx, ws.ID)
@@ -83,7 +85,7 @@ func bkCreateUserRace(t *testing.T, b ginauth.Backend) {
 	errs := bkConcurrently(bkRaceN, func(i int) error {
 		u, ws, m := bkNewAccount(t, email, bkEpoch)
 		ids[i] = u.ID
-		return b.CreateUser(ctx, u, ws, m)
+		return b.CreateUser(ctx, u, ws, m, nil)
 	})
 	ok, dup := bkCount(t, "CreateUser", errs, ginauth.ErrDuplicateEmail)
 	if ok != 1 || dup != bkRaceN-1 {
@@ -96,6 +98,52 @@ func bkCreateUserRace(t *testing.T, b ginauth.Backend) {
 			t.Errorf("UserByEmail = %s, want the winner %s", got.ID, ids[i])
 		}
 	}
+}
+
+func bkCreateUserWithSession(t *testing.T, b ginauth.Backend) {
+	ctx := t.Context()
+	u, ws, m := bkNewAccount(t, bkEmail(t), bkEpoch)
+	s, rt := bkNewSession(t, u, bkEpoch)
+	bkNoErr(t, "CreateUser", b.CreateUser(ctx, u, ws, m, &ginauth.NewSession{Session: s, RefreshToken: rt}))
+	got, err := b.SessionByID(ctx, s.ID)
+	bkNoErr(t, "SessionByID", err)
+	if got.UserID != u.ID || got.UserAgent != s.UserAgent || got.IP != s.IP || got.RevokedAt != nil {
+		t.Errorf("first session = %+v, want %+v", got, s)
+	}
+	bkTime(t, "ExpiresAt", got.ExpiresAt, s.ExpiresAt)
+	list, err := b.ListSessions(ctx, u.ID, bkEpoch)
+	bkNoErr(t, "ListSessions", err)
+	if len(list) != 1 || list[0].ID != s.ID {
+		t.Errorf("ListSessions = %+v, want the first session", list)
+	}
+	now := bkEpoch.Add(time.Minute)
+	rotated, err := b.RotateRefreshToken(ctx, rt.TokenHash, bkNextToken(t, now), now)
+	bkNoErr(t, "RotateRefreshToken of the first token", err)
+	if rotated.ID != s.ID {
+		t.Errorf("rotation in session %s, want %s", rotated.ID, s.ID)
+	}
+	// A sign-in after sign-up checks the credential version as usual.
+	bkSession(t, b, u, now)
+}
+
+func bkCreateUserAtomic(t *testing.T, b ginauth.Backend) {
+	ctx := t.Context()
+	a := bkUser(t, b, bkEpoch)
+	_, taken := bkSession(t, b, a.User, bkEpoch)
+	u, ws, m := bkNewAccount(t, bkEmail(t), bkEpoch)
+	s, rt := bkNewSession(t, u, bkEpoch)
+	rt.TokenHash = taken // the refresh token, written last, collides
+	if err := b.CreateUser(ctx, u, ws, m, &ginauth.NewSession{Session: s, RefreshToken: rt}); err == nil {
+		t.Fatal("CreateUser with a colliding refresh token hash succeeded")
+	}
+	_, err := b.UserByEmail(ctx, u.Email)
+	bkIs(t, "UserByEmail after a failed CreateUser", err, ginauth.ErrNotFound)
+	_, err = b.OrganizationByID(ctx, ws.ID)
+	bkIs(t, "OrganizationByID after a failed CreateUser", err, ginauth.ErrNotFound)
+	_, err = b.SessionByID(ctx, s.ID)
+	bkIs(t, "SessionByID after a failed CreateUser", err, ginauth.ErrNotFound)
+	rt.TokenHash = bkHash(t)
+	bkNoErr(t, "CreateUser again", b.CreateUser(ctx, u, ws, m, &ginauth.NewSession{Session: s, RefreshToken: rt}))
 }
 
 func bkUnknownUser(t *testing.T, b ginauth.Backend) {

@@ -111,9 +111,21 @@ func (a *Auth) signUp(c *gin.Context) {
 	u := User{ID: userID, Email: email, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
 	ws := Organization{ID: orgID, Kind: KindPersonal, Name: personalWorkspaceName, CreatedAt: now, UpdatedAt: now}
 	owner := Membership{OrganizationID: orgID, UserID: userID, Role: RoleOwner, CreatedAt: now}
+	// The first session is written with the account, in one transaction,
+	// unless email confirmation withholds it.
+	var first *NewSession
+	var refreshToken string
+	if !a.cfg.RequireEmailConfirmation {
+		s, plain, err := a.newSession(c, u, now)
+		if err != nil {
+			a.internalError(c, err)
+			return
+		}
+		first, refreshToken = &s, plain
+	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	if err := a.store.CreateUser(ctx, u, ws, owner); err != nil {
+	if err := a.store.CreateUser(ctx, u, ws, owner, first); err != nil {
 		if errors.Is(err, ErrDuplicateEmail) {
 			abort(c, http.StatusConflict, CodeUserAlreadyExists, "an account with this email already exists")
 			return
@@ -122,10 +134,10 @@ func (a *Auth) signUp(c *gin.Context) {
 		return
 	}
 	active := MembershipDetail{Membership: owner, Organization: ws}
-	if a.cfg.RequireEmailConfirmation {
+	if first == nil {
 		a.sendConfirmationMail(c.Request.Context(), u)
-	} else if err := a.startSession(ctx, c, u, active, false); err != nil {
-		a.storeFailure(c, err)
+	} else if err := a.setSessionCookies(c, u, active, first.Session, refreshToken); err != nil {
+		a.internalError(c, err)
 		return
 	}
 	a.afterSignUp(c.Request.Context(), u)
@@ -577,25 +589,42 @@ func (a *Auth) changePassword(c *gin.Context) {
 // sets both cookies. With revokeOthers the user's other sessions end. It
 // returns ErrConflict (wrapped) when u's credential version is outdated.
 func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool) error {
+	now := a.now()
+	s, plain, err := a.newSession(c, u, now)
+	if err != nil {
+		return err
+	}
+	if err := a.store.CreateSession(ctx, s.Session, s.RefreshToken, u.CredentialVersion, revokeOthers, now); err != nil {
+		return fmt.Errorf("ginauth: create session: %w", err)
+	}
+	return a.setSessionCookies(c, u, active, s.Session, plain)
+}
+
+// newSession builds (without storing) a session of u for the requesting
+// device, starting at now, with its first refresh token, whose plaintext
+// it returns.
+func (a *Auth) newSession(c *gin.Context, u User, now time.Time) (NewSession, string, error) {
 	sid, err1 := newID()
 	rtID, err2 := newID()
 	plain, hash, err3 := newSecret("")
 	if err := errors.Join(err1, err2, err3); err != nil {
-		return err
+		return NewSession{}, "", err
 	}
-	now := a.now()
 	s := Session{
 		ID: sid, UserID: u.ID, CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(a.cfg.RefreshTokenTTL),
 		UserAgent: truncateUTF8(c.Request.UserAgent(), maxUserAgentBytes), IP: c.ClientIP(),
 	}
 	rt := RefreshToken{ID: rtID, SessionID: sid, TokenHash: hash, CreatedAt: now, ExpiresAt: s.ExpiresAt}
-	if err := a.store.CreateSession(ctx, s, rt, u.CredentialVersion, revokeOthers, now); err != nil {
-		return fmt.Errorf("ginauth: create session: %w", err)
-	}
-	if err := a.setAccessCookie(c, u, active, sid, s.ExpiresAt); err != nil {
+	return NewSession{Session: s, RefreshToken: rt}, plain, nil
+}
+
+// setSessionCookies sets the access cookie of u in active within the
+// stored session s and the refresh cookie carrying refreshToken.
+func (a *Auth) setSessionCookies(c *gin.Context, u User, active MembershipDetail, s Session, refreshToken string) error {
+	if err := a.setAccessCookie(c, u, active, s.ID, s.ExpiresAt); err != nil {
 		return err
 	}
-	a.setRefreshCookie(c, plain, s.ExpiresAt)
+	a.setRefreshCookie(c, refreshToken, s.ExpiresAt)
 	return nil
 }
 

@@ -26,10 +26,13 @@ type Backend interface {
 
 // UserStore persists accounts.
 type UserStore interface {
-	// CreateUser inserts the user, its personal workspace and the owner
-	// membership of that workspace in one transaction. A user whose email
-	// is taken gives ErrDuplicateEmail and writes nothing.
-	CreateUser(ctx context.Context, u User, workspace Organization, owner Membership) error
+	// CreateUser inserts the user, its personal workspace, the owner
+	// membership of that workspace and, when first is not nil, the user's
+	// first session with its first refresh token (as CreateSession would),
+	// in one transaction: a failure at any step writes nothing, so there is
+	// never an account without its first session. A user whose email is
+	// taken gives ErrDuplicateEmail.
+	CreateUser(ctx context.Context, u User, workspace Organization, owner Membership, first *NewSession) error
 	// UserByID returns the user with that id or ErrNotFound.
 	UserByID(ctx context.Context, id string) (User, error)
 	// UserByEmail returns the user with that normalized email or ErrNotFound.

@@ -120,6 +120,13 @@ type RefreshToken struct {
 	ConsumedAt *time.Time
 }
 
+// NewSession is a session with its first refresh token, as sign-up creates
+// it together with the account (UserStore.CreateUser).
+type NewSession struct {
+	Session      Session
+	RefreshToken RefreshToken
+}
+
 // Invite asks an email address to join an organization with a role.
 type Invite struct {
 	ID               string

@@ -75,7 +75,7 @@ func TestMySQLCollationMigration(t *testing.T) {
 	newAccount := func(id int, email string) error {
 		u := ginauth.User{ID: uuidOf(id, 1), Email: email, PasswordHash: "h", CreatedAt: now, UpdatedAt: now}
 		ws := ginauth.Organization{ID: uuidOf(id, 2), Kind: ginauth.KindPersonal, Name: "Personal", CreatedAt: now, UpdatedAt: now}
-		return st.CreateUser(ctx, u, ws, ginauth.Membership{OrganizationID: ws.ID, UserID: u.ID, Role: ginauth.RoleOwner, CreatedAt: now})
+		return st.CreateUser(ctx, u, ws, ginauth.Membership{OrganizationID: ws.ID, UserID: u.ID, Role: ginauth.RoleOwner, CreatedAt: now}, nil)
 	}
 	if err := newAccount(1, "ada@example.com"); err != nil {
 		t.Fatal(err)

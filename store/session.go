@@ -59,9 +59,10 @@ func revokeSessions(tx *gorm.DB, userID, keepSessionID string, now time.Time) *g
 	return q.UpdateColumn("revoked_at", ts(now))
 }
 
-// CreateSession implements ginauth.SessionStore.
-func (s *Store) CreateSession(ctx context.Context, sess ginauth.Session, first ginauth.RefreshToken, credentialVersion int64, revokeOthers bool, now time.Time) error {
-	now = ts(now)
+// newSessionModels are the rows of a new session and its first refresh
+// token, with the token's session and expiry and the session's last use
+// defaulted from the session.
+func newSessionModels(sess ginauth.Session, first ginauth.RefreshToken) (*models.Session, *models.RefreshToken) {
 	if first.SessionID == "" {
 		first.SessionID = sess.ID
 	}
@@ -71,6 +72,21 @@ func (s *Store) CreateSession(ctx context.Context, sess ginauth.Session, first g
 	if sess.LastUsedAt.IsZero() {
 		sess.LastUsedAt = sess.CreatedAt
 	}
+	return &models.Session{
+		ID:         sess.ID,
+		UserID:     sess.UserID,
+		CreatedAt:  ts(sess.CreatedAt),
+		LastUsedAt: ts(sess.LastUsedAt),
+		ExpiresAt:  ts(sess.ExpiresAt),
+		RevokedAt:  tsPtr(sess.RevokedAt),
+		UserAgent:  sess.UserAgent,
+		IP:         sess.IP,
+	}, refreshTokenModel(first)
+}
+
+// CreateSession implements ginauth.SessionStore.
+func (s *Store) CreateSession(ctx context.Context, sess ginauth.Session, first ginauth.RefreshToken, credentialVersion int64, revokeOthers bool, now time.Time) error {
+	now = ts(now)
 	return s.tx(ctx, "create session", func(tx *gorm.DB) error {
 		// The credential-version check: a conditional update that always
 		// changes a value (MySQL counts changed rows) and locks the user
@@ -89,19 +105,11 @@ func (s *Store) CreateSession(ctx context.Context, sess ginauth.Session, first g
 				return err
 			}
 		}
-		if err := tx.Create(&models.Session{
-			ID:         sess.ID,
-			UserID:     sess.UserID,
-			CreatedAt:  ts(sess.CreatedAt),
-			LastUsedAt: ts(sess.LastUsedAt),
-			ExpiresAt:  ts(sess.ExpiresAt),
-			RevokedAt:  tsPtr(sess.RevokedAt),
-			UserAgent:  sess.UserAgent,
-			IP:         sess.IP,
-		}).Error; err != nil {
+		sessRow, firstRow := newSessionModels(sess, first)
+		if err := tx.Create(sessRow).Error; err != nil {
 			return err
 		}
-		return tx.Create(refreshTokenModel(first)).Error
+		return tx.Create(firstRow).Error
 	})
 }
 

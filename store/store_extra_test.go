@@ -44,7 +44,7 @@ func seed(t *testing.T, b ginauth.Backend) ginauth.APIKey {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	u := ginauth.User{ID: "0190a000-0000-7000-8000-000000000001", Email: "seed@example.com", PasswordHash: "h", CreatedAt: now, UpdatedAt: now}
 	ws := ginauth.Organization{ID: "0190a000-0000-7000-8000-000000000002", Kind: ginauth.KindPersonal, Name: "Personal", CreatedAt: now, UpdatedAt: now}
-	if err := b.CreateUser(ctx, u, ws, ginauth.Membership{OrganizationID: ws.ID, UserID: u.ID, Role: ginauth.RoleOwner, CreatedAt: now}); err != nil {
+	if err := b.CreateUser(ctx, u, ws, ginauth.Membership{OrganizationID: ws.ID, UserID: u.ID, Role: ginauth.RoleOwner, CreatedAt: now}, nil); err != nil {
 		t.Fatal(err)
 	}
 	k := ginauth.APIKey{ID: "0190a000-0000-7000-8000-000000000003", OrganizationID: ws.ID, Name: "k", CreatedByUserID: u.ID,

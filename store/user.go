@@ -25,7 +25,7 @@ func userFromModel(m models.User) ginauth.User {
 }
 
 // CreateUser implements ginauth.UserStore.
-func (s *Store) CreateUser(ctx context.Context, u ginauth.User, workspace ginauth.Organization, owner ginauth.Membership) error {
+func (s *Store) CreateUser(ctx context.Context, u ginauth.User, workspace ginauth.Organization, owner ginauth.Membership, first *ginauth.NewSession) error {
 	if owner.OrganizationID == "" {
 		owner.OrganizationID = workspace.ID
 	}
@@ -34,6 +34,10 @@ func (s *Store) CreateUser(ctx context.Context, u ginauth.User, workspace ginaut
 	}
 	if owner.Role == "" {
 		owner.Role = ginauth.RoleOwner
+	}
+	var signIns int64
+	if first != nil {
+		signIns = 1 // what CreateSession's credential-version check counts
 	}
 	return s.tx(ctx, "create user", func(tx *gorm.DB) error {
 		// The user goes first so a duplicate email fails before anything
@@ -44,6 +48,7 @@ func (s *Store) CreateUser(ctx context.Context, u ginauth.User, workspace ginaut
 			PasswordHash:      u.PasswordHash,
 			EmailConfirmedAt:  tsPtr(u.EmailConfirmedAt),
 			CredentialVersion: u.CredentialVersion,
+			SignInCount:       signIns,
 			CreatedAt:         ts(u.CreatedAt),
 			UpdatedAt:         ts(u.UpdatedAt),
 		}).Error; err != nil {
@@ -56,10 +61,19 @@ func (s *Store) CreateUser(ctx context.Context, u ginauth.User, workspace ginaut
 			return err
 		}
 		if u.ActiveOrganizationID != "" {
-			return tx.Model(&models.User{}).Where("id = ?", u.ID).
-				UpdateColumn("active_organization_id", u.ActiveOrganizationID).Error
+			if err := tx.Model(&models.User{}).Where("id = ?", u.ID).
+				UpdateColumn("active_organization_id", u.ActiveOrganizationID).Error; err != nil {
+				return err
+			}
 		}
-		return nil
+		if first == nil {
+			return nil
+		}
+		sess, rt := newSessionModels(first.Session, first.RefreshToken)
+		if err := tx.Create(sess).Error; err != nil {
+			return err
+		}
+		return tx.Create(rt).Error
 	})
 }
 

@@ -222,7 +222,8 @@ func signUpBurst(t *testing.T, base string, srv dbServer) []string {
 }
 
 // nothingHalfWritten checks the tables directly: every user has its
-// personal workspace with an owner membership, and nothing is orphaned.
+// personal workspace with an owner membership and its first session (the
+// server requires no email confirmation), and nothing is orphaned.
 func nothingHalfWritten(t *testing.T, db *gorm.DB) {
 	t.Helper()
 	for _, q := range []struct{ what, sql string }{
@@ -241,6 +242,10 @@ func nothingHalfWritten(t *testing.T, db *gorm.DB) {
 			WHERE u.id IS NULL OR o.id IS NULL`},
 		{"sessions of a missing user", `SELECT COUNT(*) FROM auth_sessions s LEFT JOIN auth_users u ON u.id = s.user_id
 			WHERE u.id IS NULL`},
+		{"users without a session", `SELECT COUNT(*) FROM auth_users u WHERE NOT EXISTS (
+			SELECT 1 FROM auth_sessions s WHERE s.user_id = u.id)`},
+		{"sessions without a refresh token", `SELECT COUNT(*) FROM auth_sessions s WHERE NOT EXISTS (
+			SELECT 1 FROM auth_refresh_tokens r WHERE r.session_id = s.id)`},
 	} {
 		var n int64
 		if err := db.Raw(q.sql).Scan(&n).Error; err != nil {

@@ -68,7 +68,7 @@ var benchNow = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 func signUp(ctx context.Context, st *store.Store, i int) (ginauth.User, ginauth.Organization, error) {
 	u := ginauth.User{ID: uuid.NewString(), Email: fmt.Sprintf("user%d@example.com", i), PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", CreatedAt: benchNow, UpdatedAt: benchNow}
 	ws := ginauth.Organization{ID: uuid.NewString(), Kind: ginauth.KindPersonal, Name: "Personal", CreatedAt: benchNow, UpdatedAt: benchNow}
-	err := st.CreateUser(ctx, u, ws, ginauth.Membership{Role: ginauth.RoleOwner, CreatedAt: benchNow})
+	err := st.CreateUser(ctx, u, ws, ginauth.Membership{Role: ginauth.RoleOwner, CreatedAt: benchNow}, nil)
 	return u, ws, err
 }
 
