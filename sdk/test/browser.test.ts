@@ -181,6 +181,7 @@ describe('useSession (@fastauth/sdk/react) in headless Chromium', () => {
     await context.clearCookies();
     const { page, authRequests } = await openReactPage();
     await waitStatus(page, 'signedOut');
+    await page.waitForTimeout(300); // nothing else follows
     expect(authRequests).toEqual(['GET /auth/session']); // one request, no refresh, no 401
 
     const address = email('react');
@@ -191,6 +192,7 @@ describe('useSession (@fastauth/sdk/react) in headless Chromium', () => {
     // A new page of the signed-in browser: still one request.
     const second = await openReactPage();
     await waitStatus(second.page, 'signedIn');
+    await second.page.waitForTimeout(300);
     expect(second.authRequests).toEqual(['GET /auth/session']);
 
     // After expiry the browser still sends the expired cookie: token_expired,
@@ -198,7 +200,11 @@ describe('useSession (@fastauth/sdk/react) in headless Chromium', () => {
     await pastExpiry();
     const third = await openReactPage();
     await waitStatus(third.page, 'signedIn');
-    expect(third.authRequests).toEqual(['GET /auth/session', 'POST /auth/refresh', 'GET /auth/session']);
+    // The refresh answer already signs the store in; the retried question
+    // follows it, so wait for it rather than race it.
+    await expect
+      .poll(() => third.authRequests, { timeout: 10_000 })
+      .toEqual(['GET /auth/session', 'POST /auth/refresh', 'GET /auth/session']);
 
     // Sign out in one page: the other learns it at its next call.
     await third.page.evaluate(() => (window as unknown as { fastauth: Fastauth }).fastauth.signOut());
