@@ -153,12 +153,19 @@ openapi-check: ## fail if docs/ is not what `make openapi` generates
 # duration-bounded run with a spurious "context deadline exceeded").
 FUZZTIME ?= 2000x
 FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzListQuery FuzzRoutes
+# Fuzz targets of other packages, as package:target.
+FUZZ_PKG_TARGETS := ./internal/signingkey:FuzzParsePEM
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME executions each (default 2000x)
 	@for f in $(FUZZ_TARGETS); do \
 		echo "fuzz: $$f ($(FUZZTIME))"; \
 		$(GO) test ./ginauth -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+	@for pt in $(FUZZ_PKG_TARGETS); do \
+		p=$${pt%%:*}; f=$${pt#*:}; \
+		echo "fuzz: $$p $$f ($(FUZZTIME))"; \
+		$(GO) test $$p -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
 .PHONY: sdk
