@@ -114,14 +114,18 @@ OTHER_DIALECTS := github.com/mattn/go-sqlite3|github.com/glebarez/|modernc.org/|
 STORAGE := $(OTHER_DIALECTS)|gorm.io/|github.com/jackc/pgx
 
 .PHONY: deps-check
-deps-check: ## a PostgreSQL-only service builds with CGO_ENABLED=0 and links no other driver; ginauth links no storage or Redis
+deps-check: ## a PostgreSQL-only service builds with CGO_ENABLED=0 and links no other driver; ginauth links no storage or Redis; tokenverify no storage, ginauth or (but ginverify) Gin
 	@CGO_ENABLED=0 $(GO) build -o /dev/null ./examples/postgres
 	@bad=$$(CGO_ENABLED=0 $(GO) list -deps ./examples/postgres | grep -E '^($(OTHER_DIALECTS))' || true); \
 	if [ -n "$$bad" ]; then echo "deps-check: examples/postgres links packages of other dialects or Redis:"; echo "$$bad"; exit 1; fi
 	@bad=$$($(GO) list -deps ./ginauth | grep -E '^($(STORAGE))' || true); \
 	if [ -n "$$bad" ]; then echo "deps-check: ginauth links storage or Redis packages:"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./tokenverify/... | grep -E '^($(STORAGE)|github.com/fastauth/fastauth/(ginauth|store))' || true); \
+	if [ -n "$$bad" ]; then echo "deps-check: tokenverify links storage packages or the fastauth server:"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./tokenverify | grep -E '^github.com/gin-gonic/' || true); \
+	if [ -n "$$bad" ]; then echo "deps-check: tokenverify (net/http) links Gin:"; echo "$$bad"; exit 1; fi
 	@CGO_ENABLED=0 $(GO) build -o /dev/null ./examples/server
-	@echo "deps-check: examples/postgres builds without cgo and links pgx alone; ginauth links no storage; examples/server (SQLite) builds without cgo"
+	@echo "deps-check: examples/postgres builds without cgo and links pgx alone; ginauth links no storage; tokenverify links neither storage nor ginauth (nor Gin outside ginverify); examples/server (SQLite) builds without cgo"
 
 .PHONY: staticcheck
 staticcheck: ## staticcheck ./... (pinned version)
@@ -154,7 +158,7 @@ openapi-check: ## fail if docs/ is not what `make openapi` generates
 FUZZTIME ?= 2000x
 FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzListQuery FuzzRoutes
 # Fuzz targets of other packages, as package:target.
-FUZZ_PKG_TARGETS := ./internal/signingkey:FuzzParsePEM
+FUZZ_PKG_TARGETS := ./internal/signingkey:FuzzParsePEM ./tokenverify:FuzzVerify ./tokenverify:FuzzParseJWKS
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME executions each (default 2000x)
