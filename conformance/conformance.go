@@ -45,6 +45,7 @@ func groups() []group {
 	return []group{
 		{"Accounts", accountScenarios()},
 		{"Sessions", sessionScenarios()},
+		{"SessionAssurance", assuranceScenarios()},
 		{"SessionCheck", sessionCheckScenarios()},
 		{"Tokens", tokenScenarios()},
 		{"Guards", guardScenarios()},

@@ -2119,6 +2119,14 @@ const docTemplate = `{
                 "organization": {
                     "$ref": "#/definitions/ActiveOrgBody"
                 },
+                "session": {
+                    "description": "Session is how the session was established; absent when there is\nnone (an API key on /me, a sign-up awaiting email confirmation).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/SessionAssuranceBody"
+                        }
+                    ]
+                },
                 "user": {
                     "$ref": "#/definitions/UserBody"
                 }
@@ -2601,6 +2609,32 @@ const docTemplate = `{
                 "RoleAdmin",
                 "RoleOwner"
             ]
+        },
+        "SessionAssuranceBody": {
+            "type": "object",
+            "required": [
+                "aal",
+                "amr"
+            ],
+            "properties": {
+                "aal": {
+                    "type": "integer",
+                    "enum": [
+                        1,
+                        2
+                    ],
+                    "example": 1
+                },
+                "amr": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "password"
+                    ]
+                }
+            }
         },
         "SessionBody": {
             "type": "object",

@@ -141,7 +141,11 @@ func (a *Auth) signUp(c *gin.Context) {
 		return
 	}
 	a.afterSignUp(c.Request.Context(), u)
-	c.JSON(http.StatusOK, authResponse(u, active))
+	var sess Session
+	if first != nil {
+		sess = first.Session
+	}
+	c.JSON(http.StatusOK, authResponse(u, active, sess))
 }
 
 // signIn verifies a password and starts a new session.
@@ -219,7 +223,8 @@ func (a *Auth) signIn(c *gin.Context) {
 	}
 	ctx, cancel = a.storeCtx(c)
 	defer cancel()
-	if err := a.startSession(ctx, c, u, active, a.cfg.SingleSession); err != nil {
+	sess, err := a.startSession(ctx, c, u, active, a.cfg.SingleSession)
+	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			// The password changed while this sign-in verified the old one.
 			abortInvalidCredentials(c)
@@ -229,7 +234,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		return
 	}
 	a.afterSignIn(c.Request.Context(), u)
-	c.JSON(http.StatusOK, authResponse(u, active))
+	c.JSON(http.StatusOK, authResponse(u, active, sess))
 }
 
 // userByEmail looks up the account of a normalized email. A store whose
@@ -330,11 +335,11 @@ func (a *Auth) refresh(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	if err := a.setAccessCookie(c, u, active, s.ID, s.ExpiresAt); err != nil {
+	if err := a.setAccessCookie(c, u, active, s); err != nil {
 		a.internalError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, authResponse(u, active))
+	c.JSON(http.StatusOK, authResponse(u, active, s))
 }
 
 // refreshReused answers the presentation of a consumed refresh token: within
@@ -506,7 +511,11 @@ func (a *Auth) principalResponse(c *gin.Context, p *Principal) (AuthResponse, er
 	if err != nil {
 		return AuthResponse{}, err
 	}
-	return authResponse(u, active), nil
+	var sess Session
+	if p.Kind == PrincipalSession {
+		sess = Session{ID: p.SessionID, AAL: p.AAL, AMR: p.AMR, AuthTime: p.AuthTime}
+	}
+	return authResponse(u, active, sess), nil
 }
 
 // changePassword sets a new password after checking the current one and
@@ -587,22 +596,23 @@ func (a *Auth) changePassword(c *gin.Context) {
 
 // startSession creates a session with its first refresh token for u and
 // sets both cookies. With revokeOthers the user's other sessions end. It
-// returns ErrConflict (wrapped) when u's credential version is outdated.
-func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool) error {
+// returns the session, or ErrConflict (wrapped) when u's credential version
+// is outdated.
+func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool) (Session, error) {
 	now := a.now()
 	s, plain, err := a.newSession(c, u, now)
 	if err != nil {
-		return err
+		return Session{}, err
 	}
 	if err := a.store.CreateSession(ctx, s.Session, s.RefreshToken, u.CredentialVersion, revokeOthers, now); err != nil {
-		return fmt.Errorf("ginauth: create session: %w", err)
+		return Session{}, fmt.Errorf("ginauth: create session: %w", err)
 	}
-	return a.setSessionCookies(c, u, active, s.Session, plain)
+	return s.Session, a.setSessionCookies(c, u, active, s.Session, plain)
 }
 
-// newSession builds (without storing) a session of u for the requesting
-// device, starting at now, with its first refresh token, whose plaintext
-// it returns.
+// newSession builds (without storing) a password session of u (aal 1,
+// amr [password]) for the requesting device, starting at now, with its
+// first refresh token, whose plaintext it returns.
 func (a *Auth) newSession(c *gin.Context, u User, now time.Time) (NewSession, string, error) {
 	sid, err1 := newID()
 	rtID, err2 := newID()
@@ -610,10 +620,10 @@ func (a *Auth) newSession(c *gin.Context, u User, now time.Time) (NewSession, st
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return NewSession{}, "", err
 	}
-	s := Session{
+	s := passwordSession(Session{
 		ID: sid, UserID: u.ID, CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(a.cfg.RefreshTokenTTL),
 		UserAgent: truncateUTF8(c.Request.UserAgent(), maxUserAgentBytes), IP: c.ClientIP(),
-	}
+	}, now)
 	rt := RefreshToken{ID: rtID, SessionID: sid, TokenHash: hash, CreatedAt: now, ExpiresAt: s.ExpiresAt}
 	return NewSession{Session: s, RefreshToken: rt}, plain, nil
 }
@@ -621,7 +631,7 @@ func (a *Auth) newSession(c *gin.Context, u User, now time.Time) (NewSession, st
 // setSessionCookies sets the access cookie of u in active within the
 // stored session s and the refresh cookie carrying refreshToken.
 func (a *Auth) setSessionCookies(c *gin.Context, u User, active MembershipDetail, s Session, refreshToken string) error {
-	if err := a.setAccessCookie(c, u, active, s.ID, s.ExpiresAt); err != nil {
+	if err := a.setAccessCookie(c, u, active, s); err != nil {
 		return err
 	}
 	a.setRefreshCookie(c, refreshToken, s.ExpiresAt)

@@ -317,10 +317,10 @@ func (a *Auth) acceptInvite(c *gin.Context) {
 	u.ActiveOrganizationID = org.ID
 	active := MembershipDetail{Membership: m, Organization: org}
 	s, _ := currentSession(c)
-	if err := a.setAccessCookie(c, u, active, p.SessionID, s.ExpiresAt); err != nil {
+	if err := a.setAccessCookie(c, u, active, s); err != nil {
 		a.storeFailure(c, err)
 		return
 	}
 	a.afterInviteAccepted(c.Request.Context(), u, inv)
-	c.JSON(http.StatusOK, authResponse(u, active))
+	c.JSON(http.StatusOK, authResponse(u, active, s))
 }

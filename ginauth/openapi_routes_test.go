@@ -214,7 +214,7 @@ var documentedTypes = map[string]any{
 	"OrganizationMemberBody": ginauth.OrganizationMemberBody{}, "RenameOrganizationRequest": ginauth.RenameOrganizationRequest{},
 	"ResetPasswordRequest": ginauth.ResetPasswordRequest{}, "ResetPasswordResponse": ginauth.ResetPasswordResponse{},
 	"RevokedSessionsResponse": ginauth.RevokedSessionsResponse{}, "SessionBody": ginauth.SessionBody{},
-	"SessionResponse": ginauth.SessionResponse{}, "StatusResponse": ginauth.StatusResponse{},
+	"SessionAssuranceBody": ginauth.SessionAssuranceBody{}, "SessionResponse": ginauth.SessionResponse{}, "StatusResponse": ginauth.StatusResponse{},
 	"SwitchOrganizationRequest": ginauth.SwitchOrganizationRequest{}, "TokenRequest": ginauth.TokenRequest{}, "UserBody": ginauth.UserBody{},
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -47,6 +48,12 @@ type accessClaims struct {
 	OrganizationID   string           `json:"org"`
 	OrganizationRole Role             `json:"org_role"`
 	Role             string           `json:"role"`
+	// AAL, AMR and AuthTime are the session's assurance (Session). Tokens
+	// signed before they existed carry none of them and read as aal 1,
+	// amr [password] (what their sessions read as) with no auth time.
+	AAL      int              `json:"aal,omitempty"`
+	AMR      []string         `json:"amr,omitempty"`
+	AuthTime *jwt.NumericDate `json:"auth_time,omitempty"`
 }
 
 // GetExpirationTime implements jwt.Claims.
@@ -82,7 +89,33 @@ func (c *accessClaims) principal() *Principal {
 		OrganizationID:   c.OrganizationID,
 		OrganizationRole: c.OrganizationRole,
 		SessionID:        c.SessionID,
+		AAL:              c.AAL,
+		AMR:              c.AMR,
+		AuthTime:         c.authTime(),
 	}
+}
+
+// authTime is the auth_time claim, zero when absent.
+func (c *accessClaims) authTime() time.Time {
+	if c.AuthTime == nil {
+		return time.Time{}
+	}
+	return c.AuthTime.UTC()
+}
+
+// checkAssurance checks the aal, amr and auth_time claims: all absent (a
+// token of before they existed, which then reads as aal 1 and amr
+// [password]) or aal 1 or 2 with at least one method, none empty, and an
+// auth time.
+func (c *accessClaims) checkAssurance() error {
+	if c.AAL == 0 && c.AMR == nil && c.AuthTime == nil {
+		c.AAL, c.AMR = aalSingle, []string{MethodPassword}
+		return nil
+	}
+	if c.AAL < aalSingle || c.AAL > aalMulti || len(c.AMR) == 0 || c.AuthTime == nil || slices.Contains(c.AMR, "") {
+		return fmt.Errorf("%w: malformed aal, amr or auth_time claims", errTokenRejected)
+	}
+	return nil
 }
 
 // tokenSigner mints and verifies access tokens. The current secret signs;
@@ -166,21 +199,30 @@ func (s *tokenSigner) lookupKey(t *jwt.Token) (any, error) {
 	return nil, errTokenInvalid
 }
 
-// sign mints an access token for the user u in session sessionID with the
-// active organization, and returns it with its lifetime.
-func (s *tokenSigner) sign(u User, active MembershipDetail, sessionID string) (string, error) {
+// sign mints an access token for the user u in the session sess (its id
+// and assurance) with the active organization.
+func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (string, error) {
 	now := s.now()
+	if sess.AAL == 0 || len(sess.AMR) == 0 {
+		sess = passwordSession(sess, sess.AuthTime)
+	}
+	if sess.AuthTime.IsZero() {
+		sess.AuthTime = now
+	}
 	claims := &accessClaims{
 		Issuer:           s.issuer,
 		Audience:         s.audience,
 		IssuedAt:         jwt.NewNumericDate(now),
 		ExpiresAt:        jwt.NewNumericDate(now.Add(s.ttl)),
 		Subject:          u.ID,
-		SessionID:        sessionID,
+		SessionID:        sess.ID,
 		Email:            u.Email,
 		OrganizationID:   active.Organization.ID,
 		OrganizationRole: active.Role,
 		Role:             authenticatedRole,
+		AAL:              sess.AAL,
+		AMR:              sess.AMR,
+		AuthTime:         jwt.NewNumericDate(sess.AuthTime),
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
 	t.Header["kid"] = s.kid
@@ -222,6 +264,9 @@ func (s *tokenSigner) verify(token string) (accessClaims, error) {
 	if c.Subject == "" || c.SessionID == "" || c.Role != authenticatedRole ||
 		c.OrganizationID == "" || !c.OrganizationRole.Valid() {
 		return accessClaims{}, fmt.Errorf("%w: missing or malformed fastauth claims", errTokenRejected)
+	}
+	if err := c.checkAssurance(); err != nil {
+		return accessClaims{}, err
 	}
 	s.cache.add(token, c)
 	return c, nil

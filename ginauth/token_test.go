@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -53,7 +54,14 @@ var (
 		Organization: Organization{ID: "0193a1b2-0000-7000-8000-0000000000aa", Kind: KindShared, Name: "Acme"},
 	}
 	testSID = "0193a1b2-0000-7000-8000-0000000000ff"
+	// testAuthTime is the auth time of testSession.
+	testAuthTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 )
+
+// testSession is a password session (aal 1, amr [password]) with id sid.
+func testSession(sid string) Session {
+	return Session{ID: sid, AAL: 1, AMR: []string{MethodPassword}, AuthTime: testAuthTime}
+}
 
 // validClaims are the claims sign would produce at now.
 func validClaims(now time.Time) jwt.MapClaims {
@@ -62,6 +70,7 @@ func validClaims(now time.Time) jwt.MapClaims {
 		"iat": now.Unix(), "exp": now.Add(15 * time.Minute).Unix(),
 		"sub": testUser.ID, "sid": testSID, "email": testUser.Email,
 		"org": testActive.Organization.ID, "org_role": "admin", "role": "authenticated",
+		"aal": 1, "amr": []string{"password"}, "auth_time": testAuthTime.Unix(),
 	}
 }
 
@@ -100,7 +109,7 @@ func TestTokenSignVerifyRoundTrip(t *testing.T) {
 	t.Parallel()
 	clock := newTestClock()
 	s := testSigner(t, clock, testSecret(0))
-	tok, err := s.sign(testUser, testActive, testSID)
+	tok, err := s.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +118,11 @@ func TestTokenSignVerifyRoundTrip(t *testing.T) {
 		t.Fatalf("verify: %v", err)
 	}
 	p := c.principal()
-	want := Principal{Kind: PrincipalSession, UserID: testUser.ID, Email: testUser.Email, OrganizationID: testActive.Organization.ID, OrganizationRole: RoleAdmin, SessionID: testSID}
-	if *p != want {
+	want := Principal{
+		Kind: PrincipalSession, UserID: testUser.ID, Email: testUser.Email, OrganizationID: testActive.Organization.ID, OrganizationRole: RoleAdmin, SessionID: testSID,
+		AAL: 1, AMR: []string{MethodPassword}, AuthTime: testAuthTime,
+	}
+	if !reflect.DeepEqual(*p, want) {
 		t.Fatalf("principal = %+v, want %+v", *p, want)
 	}
 	parsed, _, err := jwt.NewParser().ParseUnverified(tok, jwt.MapClaims{})
@@ -121,7 +133,7 @@ func TestTokenSignVerifyRoundTrip(t *testing.T) {
 		t.Fatalf("header = %v", parsed.Header)
 	}
 	claims := parsed.Claims.(jwt.MapClaims)
-	for _, k := range []string{"iss", "aud", "exp", "iat", "sub", "sid", "email", "org", "org_role", "role"} {
+	for _, k := range []string{"iss", "aud", "exp", "iat", "sub", "sid", "email", "org", "org_role", "role", "aal", "amr", "auth_time"} {
 		if _, ok := claims[k]; !ok {
 			t.Errorf("claim %q missing", k)
 		}
@@ -136,7 +148,7 @@ func TestTokenStaysSmall(t *testing.T) {
 	s := testSigner(t, newTestClock(), testSecret(0))
 	u := testUser
 	u.Email = strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".com"
-	tok, err := s.sign(u, testActive, testSID)
+	tok, err := s.sign(u, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +238,7 @@ func TestTokenExpiresWithInjectedClock(t *testing.T) {
 	t.Parallel()
 	clock := newTestClock()
 	s := testSigner(t, clock, testSecret(0))
-	tok, err := s.sign(testUser, testActive, testSID)
+	tok, err := s.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,11 +260,11 @@ func TestTokenSecretRotation(t *testing.T) {
 	during := testSigner(t, clock, newSecret, oldSecret)
 	after := testSigner(t, clock, newSecret)
 
-	oldTok, err := before.sign(testUser, testActive, testSID)
+	oldTok, err := before.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
-	newTok, err := during.sign(testUser, testActive, testSID)
+	newTok, err := during.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +303,7 @@ func BenchmarkTokenVerify(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok, err := s.sign(testUser, testActive, testSID)
+	tok, err := s.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -36,6 +36,11 @@ export type ActiveOrgBody = {
 export type AuthResponse = {
     auth_role: string;
     organization: ActiveOrgBody;
+    /**
+     * Session is how the session was established; absent when there is
+     * none (an API key on /me, a sign-up awaiting email confirmation).
+     */
+    session?: SessionAssuranceBody;
     user: UserBody;
 };
 
@@ -164,6 +169,11 @@ export type RevokedSessionsResponse = {
 };
 
 export type Role = 'member' | 'admin' | 'owner';
+
+export type SessionAssuranceBody = {
+    aal: 1 | 2;
+    amr: Array<string>;
+};
 
 export type SessionBody = {
     created_at: string;
