@@ -3,6 +3,7 @@ package ginauth
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -57,6 +58,9 @@ var (
 	// testAuthTime is the auth time of testSession.
 	testAuthTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 )
+
+// hs256 is the HS256 accessSigner of s.
+func (s *tokenSigner) hs256() *hs256Signer { return s.signer.(*hs256Signer) }
 
 // testSession is a password session (aal 1, amr [password]) with id sid.
 func testSession(sid string) Session {
@@ -313,4 +317,58 @@ func BenchmarkTokenVerify(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestHS256SignerIsTheAccessSigner: the HS256 signer names its algorithm
+// and current kid, publishes no public key, verifies what it signs with
+// the same claims, and holds every token to the claim rules itself (the
+// kernel only adds the fastauth claims and the cache).
+func TestHS256SignerIsTheAccessSigner(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock()
+	s := testSigner(t, clock, testSecret(0), testSecret(1))
+	var signer accessSigner = s.signer
+	if signer.alg() != "HS256" || signer.kid() != keyID(testSecret(0)) || signer.publicKeys() != nil {
+		t.Fatalf("alg %q kid %q public keys %v", signer.alg(), signer.kid(), signer.publicKeys())
+	}
+	now := clock.Now()
+	in := accessClaims{
+		Issuer: "fastauth", Audience: "fastauth", IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)),
+		Subject: testUser.ID, SessionID: testSID, Email: testUser.Email, OrganizationID: testActive.Organization.ID,
+		OrganizationRole: RoleAdmin, Role: authenticatedRole, AAL: 2, AMR: []string{MethodPassword, MethodTOTP}, AuthTime: jwt.NewNumericDate(now),
+	}
+	tok, err := signer.sign(&in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := signer.verify(tok)
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	if got, want := mustJSON(t, out), mustJSON(t, in); got != want {
+		t.Fatalf("verify = %s, want %s", got, want)
+	}
+	clock.Advance(time.Minute)
+	if _, err := signer.verify(tok); !errors.Is(err, errTokenExpired) {
+		t.Fatalf("verify after exp = %v, want expired", err)
+	}
+	other := in
+	other.Audience = "someone-else"
+	tok, err = signer.sign(&other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := signer.verify(tok); !errors.Is(err, errTokenRejected) {
+		t.Fatalf("verify of another audience = %v, want rejected", err)
+	}
+}
+
+// mustJSON is v in JSON (times as NumericDates, whatever their location).
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -18,8 +18,8 @@ import (
 // reaches the verdict, and the claims, that golang-jwt reaches.
 func sameAsJWT(t *testing.T, s *tokenSigner, token string, mustHandle bool) string {
 	t.Helper()
-	own, handled, ownErr := s.verifyOwn(token)
-	ref, refErr := s.verifyJWT(token)
+	own, handled, ownErr := s.hs256().verifyOwn(token)
+	ref, refErr := s.hs256().verifyJWT(token)
 	if !handled {
 		if mustHandle {
 			t.Fatalf("verifyOwn did not handle %q", token)
@@ -185,7 +185,7 @@ func TestVerifyOwnLeavesOtherHeadersToGolangJWT(t *testing.T) {
 		"garbage":               "a.b.c",
 		"our header, oversized": signRaw(strings.Split(forge(t, jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), valid), ".")[0], `{"pad":"`+strings.Repeat("x", maxOwnTokenLen)+`"}`, testSecret(0)),
 	} {
-		if _, handled, _ := s.verifyOwn(tok); handled {
+		if _, handled, _ := s.hs256().verifyOwn(tok); handled {
 			t.Errorf("%s: handled by verifyOwn", name)
 		}
 		if _, err := s.verify(tok); !errors.Is(err, errTokenInvalid) {
