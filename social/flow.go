@@ -115,7 +115,7 @@ func (s *flowSealer) open(provider, value string, now time.Time) (Flow, error) {
 	if value == "" || len(value) > maxFlowCookie {
 		return Flow{}, ErrInvalidFlow
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(value)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(value)
 	ns := s.aead.NonceSize()
 	if err != nil || len(raw) < 1+ns+s.aead.Overhead() || raw[0] != flowVersion {
 		return Flow{}, ErrInvalidFlow

@@ -31,9 +31,11 @@ const (
 	maxDisplayName   = 200
 )
 
-// validSubject reports whether sub can be stored as a subject.
+// validSubject reports whether sub can be stored as a subject: not empty,
+// at most 255 bytes, no control characters, no white space at either end
+// (MySQL's binary collations ignore trailing spaces).
 func validSubject(sub string) bool {
-	if sub == "" || len(sub) > maxSubjectLength {
+	if sub == "" || len(sub) > maxSubjectLength || sub != strings.TrimSpace(sub) {
 		return false
 	}
 	for _, r := range sub {
