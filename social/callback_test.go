@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fastauth/fastauth/conformance"
 	"github.com/fastauth/fastauth/internal/oidctest"
 	"github.com/fastauth/fastauth/social"
 )
@@ -117,7 +118,7 @@ func TestIDTokenRefusals(t *testing.T) {
 // flow still valid) the provider's one-hour token has expired.
 func TestIDTokenExpiryOnClock(t *testing.T) {
 	t.Parallel()
-	clk := &clock{now: time.Now().Add(55 * time.Minute)}
+	clk := conformance.NewClock(time.Now().Add(55 * time.Minute))
 	p := oidctest.Start(t, oidctest.Config{User: alice, Algorithm: oidctest.ES256})
 	s := newStrategy(t, clk, social.ProviderConfig{Name: "acme", Issuer: p.Issuer(), ClientID: p.ClientID(), ClientSecret: p.ClientSecret()})
 	st, err := s.Start(t.Context(), "acme", social.StartRequest{})

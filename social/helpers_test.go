@@ -4,33 +4,19 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/fastauth/fastauth/conformance"
 	"github.com/fastauth/fastauth/internal/oidctest"
 	"github.com/fastauth/fastauth/social"
 )
 
-// clock is a settable clock shared by the strategy and the providers.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// newClock returns a fake clock at the present second.
+func newClock() *clock { return conformance.NewClock(time.Now().UTC().Truncate(time.Second)) }
 
-func newClock() *clock { return &clock{now: time.Now().UTC().Truncate(time.Second)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// clock is the fake clock the strategy and the providers share.
+type clock = conformance.Clock
 
 // flowKey is the tests' flow cookie key.
 var flowKey = []byte("0123456789abcdef0123456789abcdef")
