@@ -2,6 +2,7 @@ package social
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -126,4 +127,34 @@ func Decide(ctx context.Context, l Lookup, p Profile, linkUserID string) (Decisi
 	default:
 		return Decision{}, ErrAccountExists
 	}
+}
+
+// NewLookup returns the Lookup of the module: linked users from the
+// module's Store, accounts from accountByEmail (the kernel's users, found
+// false when there is none).
+func NewLookup(st Store, accountByEmail func(ctx context.Context, email string) (Account, bool, error)) Lookup {
+	return storeLookup{st: st, accounts: accountByEmail}
+}
+
+// storeLookup is the Lookup NewLookup returns.
+type storeLookup struct {
+	st       Store
+	accounts func(ctx context.Context, email string) (Account, bool, error)
+}
+
+// LinkedUser reads the identity of (provider, subject).
+func (l storeLookup) LinkedUser(ctx context.Context, provider, subject string) (string, bool, error) {
+	id, err := l.st.IdentityBySubject(ctx, provider, subject)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return "", false, nil
+	case err != nil:
+		return "", false, err
+	}
+	return id.UserID, true, nil
+}
+
+// AccountByEmail asks the accounts function.
+func (l storeLookup) AccountByEmail(ctx context.Context, email string) (Account, bool, error) {
+	return l.accounts(ctx, email)
 }
