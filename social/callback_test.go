@@ -305,6 +305,12 @@ func TestLinkFlow(t *testing.T) {
 	if f.LinkUserID != "user-1" || f.RedirectTo != "https://app.example/settings" {
 		t.Fatalf("flow %+v", f)
 	}
+	if f.CheckLink("user-1") != nil || !errors.Is(f.CheckLink("user-2"), social.ErrLinkMismatch) || !errors.Is(f.CheckLink(""), social.ErrLinkMismatch) {
+		t.Fatal("CheckLink of a link flow")
+	}
+	if (social.Flow{}).CheckLink("") != nil || (social.Flow{}).CheckLink("user-2") != nil {
+		t.Fatal("CheckLink of a sign-in flow")
+	}
 }
 
 func TestUnknownProviderAndBadRequests(t *testing.T) {

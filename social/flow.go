@@ -157,3 +157,14 @@ func FlowCookie(value string, expires time.Time, now time.Time, path string, sec
 	c.MaxAge = max(1, int(expires.Sub(now)/time.Second))
 	return c
 }
+
+// CheckLink checks, at the callback of a link flow, that the browser is
+// still signed in as the user who started it: currentUserID is the
+// session's user ("" when signed out). It gives ErrLinkMismatch otherwise,
+// and nil for a sign-in flow.
+func (f Flow) CheckLink(currentUserID string) error {
+	if f.LinkUserID != "" && f.LinkUserID != currentUserID {
+		return ErrLinkMismatch
+	}
+	return nil
+}
