@@ -48,6 +48,7 @@ func groups() []group {
 		{"SessionAssurance", assuranceScenarios()},
 		{"SessionCheck", sessionCheckScenarios()},
 		{"Tokens", tokenScenarios()},
+		{"JWKS", jwksScenarios()},
 		{"Guards", guardScenarios()},
 		{"Races", raceScenarios()},
 		{"Organizations", organizationScenarios()},

@@ -21,6 +21,32 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/.well-known/jwks.json": {
+            "get": {
+                "description": "EdDSA and ES256 only (Config.TokenAlgorithm): other services verify access tokens with these keys, chosen by the token's kid. Cacheable for 5 minutes. Under HS256 (a shared secret) there is nothing to publish: 404 route_not_found.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tokens"
+                ],
+                "summary": "The public keys that verify access tokens (JWK Set)",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/JWKSetBody"
+                        }
+                    },
+                    "404": {
+                        "description": "route_not_found (HS256)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api-keys": {
             "get": {
                 "security": [
@@ -2450,6 +2476,69 @@ const docTemplate = `{
                             "$ref": "#/definitions/Role"
                         }
                     ]
+                }
+            }
+        },
+        "JWKBody": {
+            "type": "object",
+            "required": [
+                "alg",
+                "crv",
+                "kid",
+                "kty",
+                "use",
+                "x"
+            ],
+            "properties": {
+                "alg": {
+                    "type": "string",
+                    "enum": [
+                        "EdDSA",
+                        "ES256"
+                    ]
+                },
+                "crv": {
+                    "type": "string",
+                    "enum": [
+                        "Ed25519",
+                        "P-256"
+                    ]
+                },
+                "kid": {
+                    "type": "string"
+                },
+                "kty": {
+                    "type": "string",
+                    "enum": [
+                        "OKP",
+                        "EC"
+                    ]
+                },
+                "use": {
+                    "type": "string",
+                    "enum": [
+                        "sig"
+                    ]
+                },
+                "x": {
+                    "type": "string"
+                },
+                "y": {
+                    "type": "string"
+                }
+            }
+        },
+        "JWKSetBody": {
+            "type": "object",
+            "required": [
+                "keys"
+            ],
+            "properties": {
+                "keys": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/JWKBody"
+                    }
                 }
             }
         },

@@ -64,12 +64,17 @@ type tokenSigner struct {
 	ttl    time.Duration
 	signer accessSigner
 	cache  *tokenCache // verified tokens (tokencache.go)
+	jwks   []byte      // the JWK Set document of the signer's public keys; nil under HS256
 }
 
 // newTokenSigner builds the signer of cfg (defaults applied, validated).
 func newTokenSigner(cfg Config) (*tokenSigner, error) {
 	rules := claimRules{issuer: cfg.Issuer, audience: cfg.Audience, skew: max(cfg.ClockSkew, 0), now: cfg.Now}
-	signer, err := newHS256Signer(cfg.Secret, cfg.PreviousSecrets, rules)
+	signer, err := newAccessSigner(cfg, rules)
+	if err != nil {
+		return nil, err
+	}
+	jwks, err := jwksDocument(signer.publicKeys())
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +83,7 @@ func newTokenSigner(cfg Config) (*tokenSigner, error) {
 		ttl:        cfg.AccessTokenTTL,
 		signer:     signer,
 		cache:      newTokenCache(tokenCacheSize, cfg.Now, rules.skew),
+		jwks:       jwks,
 	}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -49,16 +50,7 @@ func newHS256Signer(secret []byte, previous [][]byte, rules claimRules) (*hs256S
 			h.keys[kid] = append([]byte(nil), prev...)
 		}
 	}
-	h.parser = jwt.NewParser(
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithIssuer(rules.issuer),
-		jwt.WithAudience(rules.audience),
-		jwt.WithTimeFunc(rules.now),
-		// The leeway also extends exp; verifyJWT takes that back.
-		jwt.WithLeeway(rules.skew),
-	)
+	h.parser = claimParser(rules, jwt.SigningMethodHS256.Alg())
 	h.keyFunc = h.lookupKey
 	own, err := newOwnKeys(h.keys)
 	if err != nil {
@@ -119,15 +111,38 @@ func (h *hs256Signer) verify(token string) (accessClaims, error) {
 	return c, err
 }
 
-// verifyJWT verifies token with golang-jwt: the signature (HS256 only,
-// the key named by kid) and the registered claims (exp required, iat and
-// nbf with the skew as leeway, iss, aud), mapped to errTokenExpired,
-// errTokenRejected (golang-jwt validates claims only after the signature
-// verified) or errTokenInvalid. golang-jwt applies its leeway to exp as
-// well; the strict exp check after it takes that leeway back.
+// verifyJWT verifies token with golang-jwt (parseJWT): the signature
+// (HS256 only, the key named by kid) and the registered claims.
 func (h *hs256Signer) verifyJWT(token string) (accessClaims, error) {
+	return parseJWT(h.parser, h.keyFunc, h.rules.now, token)
+}
+
+// claimParser is the golang-jwt parser of access tokens signed with algs:
+// exp required, iat and nbf with the skew as leeway, iss and aud those of
+// rules (parseJWT takes the leeway on exp back).
+func claimParser(rules claimRules, algs ...string) *jwt.Parser {
+	return jwt.NewParser(
+		jwt.WithValidMethods(algs),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithIssuer(rules.issuer),
+		jwt.WithAudience(rules.audience),
+		jwt.WithTimeFunc(rules.now),
+		// The leeway also extends exp; parseJWT takes that back.
+		jwt.WithLeeway(rules.skew),
+	)
+}
+
+// parseJWT verifies token with golang-jwt: the signature (the parser's
+// algorithms, the key keyFunc names) and the registered claims (exp
+// required, iat and nbf with the skew as leeway, iss, aud), mapped to
+// errTokenExpired, errTokenRejected (golang-jwt validates claims only
+// after the signature verified) or errTokenInvalid. golang-jwt applies
+// its leeway to exp as well; the strict exp check after it takes that
+// leeway back.
+func parseJWT(parser *jwt.Parser, keyFunc jwt.Keyfunc, now func() time.Time, token string) (accessClaims, error) {
 	var c accessClaims
-	if _, err := h.parser.ParseWithClaims(token, &c, h.keyFunc); err != nil {
+	if _, err := parser.ParseWithClaims(token, &c, keyFunc); err != nil {
 		switch {
 		case onlyExpired(err):
 			return accessClaims{}, errTokenExpired
@@ -136,7 +151,7 @@ func (h *hs256Signer) verifyJWT(token string) (accessClaims, error) {
 		}
 		return accessClaims{}, fmt.Errorf("%w: %w", errTokenInvalid, err)
 	}
-	if !h.rules.now().Before(c.ExpiresAt.Time) { // exp is required: the parser checked it is there
+	if !now().Before(c.ExpiresAt.Time) { // exp is required: the parser checked it is there
 		return accessClaims{}, errTokenExpired
 	}
 	return c, nil

@@ -128,6 +128,20 @@ export type InviteBody = {
     role: 'owner' | 'admin' | 'member';
 };
 
+export type JwkBody = {
+    alg: 'EdDSA' | 'ES256';
+    crv: 'Ed25519' | 'P-256';
+    kid: string;
+    kty: 'OKP' | 'EC';
+    use: 'sig';
+    x: string;
+    y?: string;
+};
+
+export type JwkSetBody = {
+    keys: Array<JwkBody>;
+};
+
 export type OrganizationBody = {
     created_at: string;
     id: string;
@@ -215,6 +229,31 @@ export type UserBody = {
     email_confirmed_at: string | null;
     id: string;
 };
+
+export type GetWellKnownJwksJsonData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/.well-known/jwks.json';
+};
+
+export type GetWellKnownJwksJsonErrors = {
+    /**
+     * route_not_found (HS256)
+     */
+    404: ErrorBody;
+};
+
+export type GetWellKnownJwksJsonError = GetWellKnownJwksJsonErrors[keyof GetWellKnownJwksJsonErrors];
+
+export type GetWellKnownJwksJsonResponses = {
+    /**
+     * OK
+     */
+    200: JwkSetBody;
+};
+
+export type GetWellKnownJwksJsonResponse = GetWellKnownJwksJsonResponses[keyof GetWellKnownJwksJsonResponses];
 
 export type GetApiKeysData = {
     body?: never;
