@@ -80,7 +80,7 @@ func NewStatusResponse(status Status, passkeys int) StatusResponse {
 
 // NewTOTPSetupResponse is the body of POST /auth/mfa/totp/setup.
 func NewTOTPSetupResponse(s TOTPSetup) TOTPSetupResponse {
-	return TOTPSetupResponse{Secret: s.Secret, OtpauthURL: s.OtpauthURL, QRCode: s.QRCode}
+	return TOTPSetupResponse(s)
 }
 
 // NewRecoveryCodesResponse is the body that shows a new set of codes.
