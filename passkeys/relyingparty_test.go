@@ -37,7 +37,7 @@ type fixture struct {
 
 // newFixture returns a relying party on a fresh SQLite store (the store's
 // own conformance suite covers the dialects).
-func newFixture(t *testing.T, mutate ...func(*passkeys.Config)) *fixture {
+func newFixture(t testing.TB, mutate ...func(*passkeys.Config)) *fixture {
 	t.Helper()
 	st := testdb.Store(t, testdb.SQLite(t))
 	if err := st.Passkeys().Migrate(t.Context()); err != nil {
@@ -55,7 +55,7 @@ func newFixture(t *testing.T, mutate ...func(*passkeys.Config)) *fixture {
 }
 
 // account stores a user and returns it as the ceremonies know it.
-func (f *fixture) account(t *testing.T) passkeys.Account {
+func (f *fixture) account(t testing.TB) passkeys.Account {
 	t.Helper()
 	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -70,7 +70,7 @@ func (f *fixture) account(t *testing.T) passkeys.Account {
 }
 
 // register runs a registration ceremony with authenticator a.
-func (f *fixture) register(t *testing.T, acc passkeys.Account, a *webauthntest.Authenticator, opts ...webauthntest.Option) (passkeys.Credential, error) {
+func (f *fixture) register(t testing.TB, acc passkeys.Account, a *webauthntest.Authenticator, opts ...webauthntest.Option) (passkeys.Credential, error) {
 	t.Helper()
 	o, err := f.rp.BeginRegistration(t.Context(), acc, t0)
 	if err != nil {
@@ -84,7 +84,7 @@ func (f *fixture) register(t *testing.T, acc passkeys.Account, a *webauthntest.A
 }
 
 // mustRegister registers a passkey of acc on a new authenticator.
-func (f *fixture) mustRegister(t *testing.T, acc passkeys.Account, cfg webauthntest.Config) (*webauthntest.Authenticator, passkeys.Credential) {
+func (f *fixture) mustRegister(t testing.TB, acc passkeys.Account, cfg webauthntest.Config) (*webauthntest.Authenticator, passkeys.Credential) {
 	t.Helper()
 	if cfg.Origin == "" {
 		cfg.Origin = origin
