@@ -26,8 +26,7 @@ func TestCounterRuleAgainstGoWebAuthn(t *testing.T) {
 		for _, reported := range values {
 			t.Run(fmt.Sprintf("%d_then_%d", stored, reported), func(t *testing.T) {
 				acc := f.account(t)
-				a, reg := f.mustRegister(t, acc, webauthntest.Config{})
-				_ = a
+				_, reg := f.mustRegister(t, acc, webauthntest.Config{})
 				if stored != 0 {
 					if _, err := f.st.Passkeys().RecordAssertion(t.Context(), reg.ID, stored, false, t0); err != nil {
 						t.Fatal(err)
