@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/go-webauthn/webauthn/protocol"
@@ -85,10 +86,7 @@ func (rp *RelyingParty) FinishRegistration(ctx context.Context, account Account,
 	if err != nil {
 		return Credential{}, fmt.Errorf("passkeys: passkey id: %w", err)
 	}
-	transports := make([]string, 0, len(made.Transport))
-	for _, t := range made.Transport {
-		transports = append(transports, string(t))
-	}
+	transports := knownTransports(made.Transport)
 	c := Credential{
 		ID:                id.String(),
 		UserID:            account.ID,
@@ -107,6 +105,22 @@ func (rp *RelyingParty) FinishRegistration(ctx context.Context, account Account,
 		return Credential{}, fmt.Errorf("passkeys: store passkey: %w", err)
 	}
 	return c, nil
+}
+
+// knownTransports keeps, once each and in order, the transports WebAuthn
+// defines: the list comes from the client, outside what the authenticator
+// signs, so anything else is dropped rather than stored.
+func knownTransports(reported []protocol.AuthenticatorTransport) []string {
+	out := []string{}
+	for _, t := range reported {
+		switch t {
+		case protocol.USB, protocol.NFC, protocol.BLE, protocol.SmartCard, protocol.Hybrid, protocol.Internal:
+			if !slices.Contains(out, string(t)) {
+				out = append(out, string(t))
+			}
+		}
+	}
+	return out
 }
 
 // options stores the ceremony and pairs its id with the options JSON.

@@ -738,3 +738,26 @@ func TestCeremoniesOnEveryDialect(t *testing.T) {
 		})
 	}
 }
+
+// The transports of a registration response are the client's, unsigned:
+// only the ones WebAuthn defines are stored, once each.
+func TestRegistrationTransportsAreFiltered(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	alice := f.account(t)
+	o, _ := f.rp.BeginRegistration(t.Context(), alice, t0)
+	body, err := webauthntest.New(webauthntest.Config{Origin: origin}).Create(o.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	junk := `"transports":["usb","` + strings.Repeat("x", 5000) + `","usb","nfc","internal,evil"]`
+	body = bytes.Replace(body, []byte(`"transports":["hybrid","internal"]`), []byte(junk), 1)
+	got, err := f.rp.FinishRegistration(t.Context(), alice, o.CeremonyID, "", body, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := f.rp.List(t.Context(), alice.ID)
+	if strings.Join(got.Transports, ",") != "usb,nfc" || strings.Join(list[0].Transports, ",") != "usb,nfc" {
+		t.Fatalf("transports %q stored %q, want [usb nfc]", got.Transports, list[0].Transports)
+	}
+}
