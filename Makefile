@@ -158,7 +158,7 @@ openapi-check: ## fail if docs/ is not what `make openapi` generates
 FUZZTIME ?= 2000x
 FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzListQuery FuzzRoutes
 # Fuzz targets of other packages, as package:target.
-FUZZ_PKG_TARGETS := ./internal/signingkey:FuzzParsePEM ./tokenverify:FuzzVerify ./tokenverify:FuzzParseJWKS
+FUZZ_PKG_TARGETS := ./internal/signingkey:FuzzParsePEM ./tokenverify:FuzzVerify ./tokenverify:FuzzParseJWKS ./passkeys:FuzzFinish
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME executions each (default 2000x)
