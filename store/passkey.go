@@ -11,7 +11,6 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-	"gorm.io/gorm/schema"
 
 	"github.com/fastauth/fastauth/models"
 	"github.com/fastauth/fastauth/passkeys"
@@ -58,31 +57,10 @@ func (p passkeyStore) tx(ctx context.Context, op string, fn func(tx *gorm.DB) er
 	return p.wrap(op, p.s.tx(ctx, op, fn))
 }
 
-// Migrate creates or upgrades the passkeys tables (models.Passkeys). On
-// PostgreSQL the time columns are migrated without their precision, as
-// AutoMigrate does for the core tables (see migrationDB).
+// Migrate creates or upgrades the passkeys tables (models.Passkeys) the way
+// AutoMigrate does the core's (see migrateModule).
 func (p passkeyStore) Migrate(ctx context.Context) error {
-	db, err := p.s.migrationDB()
-	if err != nil {
-		return p.wrap("migrate passkeys", err)
-	}
-	if p.s.dialect == dialectPostgres {
-		for _, m := range models.Passkeys() {
-			stmt := &gorm.Statement{DB: db}
-			if err := stmt.Parse(m); err != nil {
-				return p.wrap("migrate passkeys", err)
-			}
-			for _, f := range stmt.Schema.Fields {
-				if f.DataType == schema.Time {
-					f.Precision = 0
-				}
-			}
-		}
-	}
-	if err := db.WithContext(ctx).AutoMigrate(models.Passkeys()...); err != nil {
-		return p.wrap("migrate passkeys", err)
-	}
-	return nil
+	return p.s.migrateModule(ctx, "migrate passkeys", models.Passkeys()...)
 }
 
 // EnsureUserHandle inserts the candidate handle unless the account has one

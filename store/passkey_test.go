@@ -2,18 +2,12 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
-	"fmt"
 	"testing"
-	"time"
 
-	"github.com/google/uuid"
 	"gorm.io/gorm"
 
-	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/passkeys/passkeystest"
-	"github.com/fastauth/fastauth/store"
 )
 
 // passkeyHarness returns a store on a fresh database of open with the core
@@ -36,23 +30,6 @@ func passkeyHarness(open func(t testing.TB) *gorm.DB) func(t *testing.T) passkey
 			},
 		}
 	}
-}
-
-// newAccount stores a user with its personal workspace.
-func newAccount(t *testing.T, st *store.Store) string {
-	t.Helper()
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	u := ginauth.User{ID: uuid.Must(uuid.NewV7()).String(), Email: fmt.Sprintf("pk-%x@example.com", b), PasswordHash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGFzaA", CreatedAt: now, UpdatedAt: now}
-	ws := ginauth.Organization{ID: uuid.Must(uuid.NewV7()).String(), Kind: ginauth.KindPersonal, Name: "Personal", CreatedAt: now, UpdatedAt: now}
-	m := ginauth.Membership{OrganizationID: ws.ID, UserID: u.ID, Role: ginauth.RoleOwner, CreatedAt: now}
-	if err := st.CreateUser(t.Context(), u, ws, m, nil); err != nil {
-		t.Fatalf("CreateUser: %v", err)
-	}
-	return u.ID
 }
 
 // TestPasskeys runs the passkeys.Store conformance suite on every available
