@@ -64,19 +64,21 @@ func testInvalidEvents(t *testing.T, st audit.Store) {
 	ctx := context.Background()
 	good := event(t, audit.TypeMemberAdded, base, newID(t), newID(t), audit.Target{Type: audit.TargetUser, ID: newID(t)})
 	cases := map[string]func(e *audit.Event){
-		"no id":           func(e *audit.Event) { e.ID = "" },
-		"id with a dot":   func(e *audit.Event) { e.ID = "a.b" },
-		"type":            func(e *audit.Event) { e.Type = "Member Added" },
-		"one-word type":   func(e *audit.Event) { e.Type = "member" },
-		"no time":         func(e *audit.Event) { e.OccurredAt = time.Time{} },
-		"no target type":  func(e *audit.Event) { e.Target.Type = "" },
-		"array data":      func(e *audit.Event) { e.Data = json.RawMessage(`[1]`) },
-		"broken data":     func(e *audit.Event) { e.Data = json.RawMessage(`{"a":`) },
-		"long ip":         func(e *audit.Event) { e.IP = strings.Repeat("1", 65) },
-		"huge data":       func(e *audit.Event) { e.Data = json.RawMessage(`{"a":"` + strings.Repeat("x", audit.MaxDataBytes) + `"}`) },
-		"long actor":      func(e *audit.Event) { e.Actor.UserID = strings.Repeat("a", 37) },
-		"long target id":  func(e *audit.Event) { e.Target.ID = strings.Repeat("a", 256) },
-		"long org":        func(e *audit.Event) { e.OrganizationID = strings.Repeat("a", 37) },
+		"no id":          func(e *audit.Event) { e.ID = "" },
+		"id with a dot":  func(e *audit.Event) { e.ID = "a.b" },
+		"type":           func(e *audit.Event) { e.Type = "Member Added" },
+		"one-word type":  func(e *audit.Event) { e.Type = "member" },
+		"no time":        func(e *audit.Event) { e.OccurredAt = time.Time{} },
+		"no target type": func(e *audit.Event) { e.Target.Type = "" },
+		"array data":     func(e *audit.Event) { e.Data = json.RawMessage(`[1]`) },
+		"broken data":    func(e *audit.Event) { e.Data = json.RawMessage(`{"a":`) },
+		"long ip":        func(e *audit.Event) { e.IP = strings.Repeat("1", 65) },
+		"huge data": func(e *audit.Event) {
+			e.Data = json.RawMessage(`{"a":"` + strings.Repeat("x", audit.MaxDataBytes) + `"}`)
+		},
+		"long actor":       func(e *audit.Event) { e.Actor.UserID = strings.Repeat("a", 37) },
+		"long target id":   func(e *audit.Event) { e.Target.ID = strings.Repeat("a", 256) },
+		"long org":         func(e *audit.Event) { e.OrganizationID = strings.Repeat("a", 37) },
 		"long target type": func(e *audit.Event) { e.Target.Type = strings.Repeat("a", 33) },
 	}
 	for name, mutate := range cases {
