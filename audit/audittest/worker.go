@@ -27,6 +27,7 @@ var workerScenarios = []scenario{
 	{"PrivateAddressesRefused", testPrivateRefused},
 	{"UnknownEndpointsLeftAlone", testUnknownEndpoint},
 	{"RunNotifyAndStop", testRunNotifyStop},
+	{"StopFinishesAttemptsInFlight", testStopInFlight},
 }
 
 // observer counts what a Worker reports.
@@ -497,5 +498,39 @@ func testRunNotifyStop(t *testing.T, st audit.Store) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not stop")
+	}
+}
+
+func testStopInFlight(t *testing.T, st audit.Store) {
+	secret := webhook.GenerateSecret()
+	clk := &clock{now: time.Now()}
+	started := make(chan struct{}, 1)
+	r := newReceiver(t, clk, secret, func(int) (int, time.Duration, string) {
+		started <- struct{}{}
+		return http.StatusOK, 300 * time.Millisecond, ""
+	})
+	eps := []audit.Endpoint{endpoint("a", r, secret)}
+	e := record(t, st, eps, memberEvent(t, clk.Now()))
+	w := newWorker(t, audit.WorkerConfig{Store: st, Endpoints: eps, PollInterval: time.Hour, Now: clk.Now})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the attempt did not start")
+	}
+	cancel() // stop while the receiver is still answering
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+	// Run returned only once the attempt in flight was recorded.
+	if d := delivery(t, st, e.ID, "a"); d.Status != audit.StatusDelivered || d.LeaseOwner != "" {
+		t.Fatalf("after a stop during the attempt: %+v", d)
 	}
 }
