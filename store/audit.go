@@ -9,7 +9,6 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-	"gorm.io/gorm/schema"
 
 	"github.com/fastauth/fastauth/audit"
 	"github.com/fastauth/fastauth/models"
@@ -27,31 +26,7 @@ var _ audit.Store = auditStore{}
 
 // Migrate implements audit.Store.
 func (a auditStore) Migrate(ctx context.Context) error {
-	return a.s.wrap("audit migrate", a.s.migrateModule(ctx, &models.AuditEvent{}, &models.WebhookDelivery{}))
-}
-
-// migrateModule runs gorm's AutoMigrate on a module's models, on the
-// migration database of AutoMigrate (see migrationDB: no time precision on
-// PostgreSQL, so repeated migrations issue no ALTER).
-func (s *Store) migrateModule(ctx context.Context, ms ...any) error {
-	db, err := s.migrationDB()
-	if err != nil {
-		return err
-	}
-	if s.dialect == dialectPostgres {
-		for _, m := range ms {
-			stmt := &gorm.Statement{DB: db}
-			if err := stmt.Parse(m); err != nil {
-				return err
-			}
-			for _, f := range stmt.Schema.Fields {
-				if f.DataType == schema.Time {
-					f.Precision = 0
-				}
-			}
-		}
-	}
-	return db.WithContext(ctx).AutoMigrate(ms...)
+	return a.s.migrateModule(ctx, "audit migrate", &models.AuditEvent{}, &models.WebhookDelivery{})
 }
 
 // wrap maps gorm's not-found to audit.ErrNotFound and then does what
