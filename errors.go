@@ -23,6 +23,9 @@ var (
 	ErrRefreshTokenReused = errors.New("fastauth: refresh token reused")
 	// ErrStoreUnavailable: the database could not be reached in time.
 	ErrStoreUnavailable = errors.New("fastauth: store unavailable")
+	// ErrInvalidConfig: a configuration (of the kernel, a mailer or a
+	// module) was refused when it was checked.
+	ErrInvalidConfig = errors.New("fastauth: invalid config")
 )
 
 // ReusedTokenError reports the presentation of an already consumed refresh
