@@ -37,6 +37,7 @@ func backendGroups() []struct {
 		{"APIKeys", backendAPIKeyCases()},
 		{"Verification", backendVerificationCases()},
 		{"Addresses", backendAddressCases()},
+		{"Transactions", backendTransactionCases()},
 	}
 }
 
