@@ -38,6 +38,7 @@ func backendGroups() []struct {
 		{"APIKeys", backendAPIKeyCases()},
 		{"Verification", backendVerificationCases()},
 		{"Addresses", backendAddressCases()},
+		{"Transactions", backendTransactionCases()},
 	}
 }
 

@@ -1,13 +1,14 @@
 package ginauth
 
 import (
+	"github.com/fastauth/fastauth/internal/truncate"
+
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 )
@@ -712,12 +713,4 @@ func retryAfterSeconds(d time.Duration) int {
 }
 
 // truncateUTF8 cuts s to at most n bytes without splitting a character.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
+func truncateUTF8(s string, n int) string { return truncate.UTF8(s, n) }

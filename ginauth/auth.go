@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth/mail"
 )
 
 // Auth is a mounted fastauth instance. It is safe for concurrent use.
@@ -21,6 +23,7 @@ type Auth struct {
 	hasher   *passwordHasher             // password.go
 	keys     *apiKeyVerifier             // apikey_verify.go
 	mailer   Mailer                      // mail.go
+	mails    *mail.Renderer              // mail.go: the templates of every mail kind
 	cop      *http.CrossOriginProtection // middleware.go
 	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
 
@@ -107,6 +110,7 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	a.cop = newCrossOriginProtection(cfg)
 	a.keys = newAPIKeyVerifier(a)
 	a.mailer = cfg.Mailer
+	a.mails = mail.NewRenderer(a.now, cfg.MailTemplates)
 	if a.mailer == nil {
 		a.mailer = NewLogMailer(cfg.Logger)
 	}

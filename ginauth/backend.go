@@ -3,6 +3,8 @@ package ginauth
 import (
 	"context"
 	"time"
+
+	"github.com/fastauth/fastauth"
 )
 
 // Backend is the storage ginauth runs on. It is composed of one small
@@ -15,7 +17,13 @@ import (
 // the other conditions documented on each method with the sentinel errors of
 // this package (wrapped, checked with errors.Is). An unreachable database
 // should be reported wrapped in ErrStoreUnavailable.
+//
+// Transaction (fastauth.Transactor) runs several calls as one
+// transaction, carried by the context: the kernel uses it so that a change
+// and the events it emits commit together, and modules use it to combine
+// their own storage with the kernel's.
 type Backend interface {
+	fastauth.Transactor
 	UserStore
 	SessionStore
 	OrganizationStore

@@ -1,7 +1,8 @@
 package ginauth
 
 import (
-	"errors"
+	"github.com/fastauth/fastauth"
+
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -241,10 +242,9 @@ type RateLimitConfig struct {
 	Disabled bool
 }
 
-// Validation errors returned by Config.Validate (wrapped).
-var (
-	ErrInvalidConfig = errors.New("ginauth: invalid config")
-)
+// ErrInvalidConfig wraps the validation errors of Config.Validate and of
+// the mailers' constructors.
+var ErrInvalidConfig = fastauth.ErrInvalidConfig
 
 // withDefaults returns a copy of c with every zero field set to its default.
 func (c Config) withDefaults() Config {

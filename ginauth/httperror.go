@@ -8,38 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Error codes of the `code` field of every error body. They are stable:
-// clients may switch on them.
-const (
-	CodeInvalidRequest       = "invalid_request"
-	CodeInvalidEmail         = "invalid_email"
-	CodeWeakPassword         = "weak_password"
-	CodeInvalidCredentials   = "invalid_credentials"
-	CodeInvalidToken         = "invalid_token"
-	CodeTokenExpired         = "token_expired"
-	CodeRefreshTokenInvalid  = "refresh_token_invalid"
-	CodeForbidden            = "forbidden"
-	CodeEmailNotConfirmed    = "email_not_confirmed"
-	CodeMFAStepUpRequired    = "mfa_step_up_required"
-	CodeUserNotFound         = "user_not_found"
-	CodeSessionNotFound      = "session_not_found"
-	CodeOrganizationNotFound = "organization_not_found"
-	CodeMemberNotFound       = "member_not_found"
-	CodeInviteNotFound       = "invite_not_found"
-	CodeAPIKeyNotFound       = "api_key_not_found"
-	CodeRouteNotFound        = "route_not_found"
-	CodeMethodNotAllowed     = "method_not_allowed"
-	CodeUserAlreadyExists    = "user_already_exists"
-	CodeConflict             = "conflict"
-	CodeLastOwner            = "last_owner"
-	CodeBodyTooLarge         = "body_too_large"
-	CodeUnsupportedMediaType = "unsupported_media_type"
-	CodeRateLimited          = "rate_limited"
-	CodeInternal             = "internal_error"
-	CodeStoreUnavailable     = "store_unavailable"
-	CodeOverloaded           = "overloaded"
-)
-
 // ErrorBody is the JSON body of every error response.
 type ErrorBody struct {
 	Code    string `json:"code" example:"invalid_credentials"`

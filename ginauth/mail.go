@@ -5,37 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"time"
+
+	"github.com/fastauth/fastauth/mail"
 )
-
-// MailKind says what a mail is for.
-type MailKind string
-
-// The kinds of mail fastauth sends.
-const (
-	MailEmailConfirm       MailKind = "email_confirm"
-	MailPasswordReset      MailKind = "password_reset"
-	MailOrganizationInvite MailKind = "organization_invite"
-)
-
-// Mail is one rendered message.
-type Mail struct {
-	To      string
-	Subject string
-	Kind    MailKind
-	// Link is the URL the recipient follows; Token is the plaintext token
-	// inside it (outbox mailers record it for tests).
-	Link  string
-	Token string
-	// Text and HTML are the two bodies.
-	Text string
-	HTML string
-}
-
-// Mailer delivers mails. Send must be safe for concurrent use. A failing
-// Send is logged and never breaks the request that caused it.
-type Mailer interface {
-	Send(ctx context.Context, m Mail) error
-}
 
 // mailSendTimeout bounds one delivery attempt (a Mailer's own timeout, such
 // as SMTPConfig.Timeout, may be shorter).
@@ -66,21 +38,30 @@ func (a *Auth) acceptInviteLink(token string) string {
 	return a.cfg.AppBaseURL + acceptInvitePagePath + "?token=" + url.QueryEscape(token)
 }
 
-// sendMail renders the mail of kind for data and delivers it within a
-// bounded context that outlives ctx's cancellation (a client hanging up
-// does not abort a delivery under way). Rendering and delivery failures are
-// logged, never returned: a mail problem never breaks the request that
-// caused it.
+// renderMail renders the mail of kind for data with the kernel's renderer.
+func (a *Auth) renderMail(kind MailKind, data MailData) (Mail, error) {
+	return a.mails.Render(kind, mail.Message{To: data.Email, Link: data.Link, Token: data.Token, Data: data})
+}
+
+// sendMail renders the mail of kind for data and delivers it (see deliver).
 func (a *Auth) sendMail(ctx context.Context, kind MailKind, data MailData) {
 	m, err := a.renderMail(kind, data)
 	if err != nil {
 		a.log.ErrorContext(ctx, "fastauth: mail template failed, mail not sent", "kind", kind, "err", err)
 		return
 	}
+	a.deliver(ctx, m)
+}
+
+// deliver sends m within a bounded context that outlives ctx's
+// cancellation (a client hanging up does not abort a delivery under way).
+// Delivery failures are logged, never returned: a mail problem never breaks
+// the request that caused it.
+func (a *Auth) deliver(ctx context.Context, m Mail) {
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), mailSendTimeout)
 	defer cancel()
 	if err := safeSend(sendCtx, a.mailer, m); err != nil {
-		a.log.ErrorContext(ctx, "fastauth: sending mail failed", "kind", kind, "err", err)
+		a.log.ErrorContext(ctx, "fastauth: sending mail failed", "kind", m.Kind, "err", err)
 	}
 }
 

@@ -1,6 +1,8 @@
 package ginauth
 
 import (
+	"github.com/fastauth/fastauth/mail"
+
 	"bytes"
 	"context"
 	"errors"
@@ -66,7 +68,7 @@ func newMailTestAuth(cfg Config, mailer Mailer) (*Auth, *syncBuffer) {
 	cfg.Now = func() time.Time { return mailTestNow }
 	cfg.AppBaseURL = "https://app.example/"
 	cfg = cfg.withDefaults()
-	return &Auth{cfg: cfg, log: cfg.Logger, mailer: mailer}, logs
+	return &Auth{cfg: cfg, log: cfg.Logger, mailer: mailer, mails: mail.NewRenderer(cfg.Now, cfg.MailTemplates)}, logs
 }
 
 func TestBuiltinTemplatesRender(t *testing.T) {
@@ -159,9 +161,9 @@ func TestCustomTemplatesOverrideOnlyWhatIsSet(t *testing.T) {
 	if m.Subject != "Welcome to Acme, ada@example.com" {
 		t.Fatalf("custom subject %q (must be one line)", m.Subject)
 	}
-	builtin, err := (&Auth{cfg: a.cfg}).template(MailEmailConfirm)
-	if err != nil {
-		t.Fatal(err)
+	builtin, ok := mail.Builtin(MailEmailConfirm)
+	if !ok {
+		t.Fatal("no built-in email_confirm templates")
 	}
 	var want bytes.Buffer
 	if err := builtin.Text.Execute(&want, MailData{Kind: MailEmailConfirm, Email: "ada@example.com", Link: "https://app.example/x?token=t", Token: "t"}); err != nil {
@@ -214,7 +216,7 @@ func TestFailingTemplateSendsNothing(t *testing.T) {
 			}
 		})
 	}
-	if _, err := (&Auth{}).template("nonsense"); err == nil {
+	if _, err := mail.NewRenderer(nil, nil).Render("nonsense", mail.Message{}); err == nil {
 		t.Fatal("unknown kind rendered")
 	}
 }
@@ -283,7 +285,7 @@ func TestHumanDuration(t *testing.T) {
 		0:                            "1 second",
 		time.Minute + 29*time.Second: "1 minute",
 	} {
-		if got := humanDuration(d); got != want {
+		if got := mail.HumanDuration(d); got != want {
 			t.Errorf("humanDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
@@ -311,19 +313,15 @@ func TestInviteSubjectQuotesTheName(t *testing.T) {
 		{strings.Repeat("日本語", 33) + "x", `"` + strings.Repeat("日本語", 16) + `日本…"`},
 		{strings.Repeat("\u202e", 60), `"` + strings.Repeat(`\u202e`, 25) + `…"`}, // 160 bytes at most
 	} {
-		got := quoteName(tc.name)
-		if got != tc.want {
-			t.Errorf("quoteName(%q) = %q, want %q", tc.name, got, tc.want)
-		}
-		if len(got) > quotedNameBytes || !utf8.ValidString(got) {
-			t.Errorf("quoteName(%q) = %q: %d bytes or invalid UTF-8", tc.name, got, len(got))
-		}
 		a.sendInviteMail(context.Background(), Invite{Email: "bob@example.com", Role: RoleMember, ExpiresAt: mailTestNow.Add(time.Hour)}, tc.name, "inv_t")
 		sent := rec.sent()
 		if len(sent) == 0 {
 			t.Fatalf("no invite mail for %q; logs: %s", tc.name, logs.String())
 		}
 		m := sent[len(sent)-1]
+		if got := strings.TrimPrefix(m.Subject, "You are invited to join "); len(got) > 160 || !utf8.ValidString(got) {
+			t.Errorf("quoted name %q: %d bytes or invalid UTF-8", got, len(got))
+		}
 		if m.Subject != "You are invited to join "+strings.Join(strings.Fields(tc.want), " ") {
 			t.Errorf("subject %q for the name %q", m.Subject, tc.name)
 		}
@@ -349,10 +347,10 @@ func TestSubjectCutAtCharacterBoundary(t *testing.T) {
 			t.Fatalf("%d mails sent for a %d-byte subject, want 1", len(sent), len(src))
 		}
 		subj := sent[0].Subject
-		if len(subj) > maxSubjectLength || !utf8.ValidString(subj) || !strings.HasSuffix(subj, "…") || !strings.HasPrefix(src, strings.TrimSuffix(subj, "…")) {
+		if len(subj) > 250 || !utf8.ValidString(subj) || !strings.HasSuffix(subj, "…") || !strings.HasPrefix(src, strings.TrimSuffix(subj, "…")) {
 			t.Fatalf("subject of %d bytes cut to %q (%d bytes)", len(src), subj, len(subj))
 		}
-		if len(subj) < maxSubjectLength-len("…")-3 {
+		if len(subj) < 250-len("…")-3 {
 			t.Fatalf("subject cut too short: %d bytes", len(subj))
 		}
 	}

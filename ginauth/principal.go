@@ -1,47 +1,6 @@
 package ginauth
 
-import (
-	"time"
-
-	"github.com/gin-gonic/gin"
-)
-
-// PrincipalKind tells how a request authenticated.
-type PrincipalKind string
-
-// The two kinds of principal.
-const (
-	// PrincipalSession: an access-token cookie of a browser session.
-	PrincipalSession PrincipalKind = "session"
-	// PrincipalAPIKey: an `Authorization: Bearer sk-...` API key.
-	PrincipalAPIKey PrincipalKind = "api_key"
-)
-
-// Principal is the authenticated caller of a request. For a session it is
-// read from the access token (no store access); for an API key it is the
-// key's creator with their current role in the key's organization.
-type Principal struct {
-	Kind             PrincipalKind
-	UserID           string
-	Email            string
-	OrganizationID   string
-	OrganizationRole Role
-	// SessionID is set for PrincipalSession.
-	SessionID string
-	// APIKeyID is set for PrincipalAPIKey.
-	APIKeyID string
-	// AAL is the assurance level of the session (1 or 2, the `aal` claim);
-	// 0 for an API key, which carries none.
-	AAL int
-	// AMR lists the methods that established the session (MethodPassword,
-	// MethodTOTP, ...), in the order they were completed (the `amr`
-	// claim); nil for an API key. It is shared with the token cache:
-	// read it, never modify it.
-	AMR []string
-	// AuthTime is the session's latest authentication, its sign-in or a
-	// later step-up (the `auth_time` claim); zero for an API key.
-	AuthTime time.Time
-}
+import "github.com/gin-gonic/gin"
 
 // principalKey is the gin context key of the *Principal.
 const principalKey = "fastauth.principal"

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fastauth/fastauth"
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 )
@@ -14,11 +15,11 @@ import (
 // with: the values of Session.AMR, Principal.AMR and the `amr` claim.
 // Modules may add methods of their own names (one lowercase word each).
 const (
-	MethodPassword     = "password"
-	MethodTOTP         = "totp"
-	MethodRecoveryCode = "recovery_code"
-	MethodPasskey      = "passkey"
-	MethodOAuth        = "oauth"
+	MethodPassword     = fastauth.MethodPassword
+	MethodTOTP         = fastauth.MethodTOTP
+	MethodRecoveryCode = fastauth.MethodRecoveryCode
+	MethodPasskey      = fastauth.MethodPasskey
+	MethodOAuth        = fastauth.MethodOAuth
 )
 
 // The assurance levels of a session (Session.AAL, Principal.AAL, the

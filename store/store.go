@@ -214,9 +214,35 @@ func (d sharedPool) Apply(c *gorm.Config) error {
 // a serialization conflict.
 const maxAttempts = 6
 
+// txKey is the context key of the store's transaction (*gorm.DB). It
+// names the store, so that a transaction of one store is never used by
+// another.
+type txKey struct{ s *Store }
+
+// txFrom returns the transaction of s that ctx carries, or nil.
+func (s *Store) txFrom(ctx context.Context) *gorm.DB {
+	tx, _ := ctx.Value(txKey{s}).(*gorm.DB)
+	return tx
+}
+
+// Transaction runs fn in a transaction carried by the context it passes
+// to fn: every method of s called with that context joins it (see
+// fastauth.Transactor). Inside an outer transaction it runs as a savepoint.
+func (s *Store) Transaction(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.tx(ctx, "transaction", func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{s}, tx))
+	})
+}
+
 // tx runs fn in a transaction, retrying it when the database aborted it to
 // break a deadlock or a lock wait. The error fn returns is mapped by wrap.
+// When ctx carries a transaction of s, fn runs inside it as a savepoint
+// (rolled back alone on error) and without retries: a deadlock aborts the
+// outer transaction, which the outermost call retries.
 func (s *Store) tx(ctx context.Context, op string, fn func(tx *gorm.DB) error) error {
+	if outer := s.txFrom(ctx); outer != nil {
+		return s.wrap(op, outer.WithContext(ctx).Transaction(fn))
+	}
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		err = s.db.WithContext(ctx).Transaction(fn)
@@ -233,8 +259,14 @@ func (s *Store) tx(ctx context.Context, op string, fn func(tx *gorm.DB) error) e
 	return s.wrap(op, err)
 }
 
-// conn is the store's db bound to ctx, for statements outside transactions.
-func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+// conn is the store's db bound to ctx, for statements outside
+// transactions: the transaction ctx carries (Transaction), else the pool.
+func (s *Store) conn(ctx context.Context) *gorm.DB {
+	if tx := s.txFrom(ctx); tx != nil {
+		return tx.WithContext(ctx)
+	}
+	return s.db.WithContext(ctx)
+}
 
 // forUpdate adds FOR UPDATE on the dialects that have it. SQLite needs none:
 // its write transactions (BEGIN IMMEDIATE) are serialized.

@@ -1,6 +1,8 @@
-package ginauth
+package mail
 
 import (
+	"github.com/fastauth/fastauth"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,12 +23,12 @@ type OutboxMailer struct {
 
 // outboxLine is the JSON form of one mail in the outbox.
 type outboxLine struct {
-	To      string   `json:"to"`
-	Subject string   `json:"subject"`
-	Kind    MailKind `json:"kind"`
-	Link    string   `json:"link"`
-	Token   string   `json:"token"`
-	Text    string   `json:"text"`
+	To      string `json:"to"`
+	Subject string `json:"subject"`
+	Kind    Kind   `json:"kind"`
+	Link    string `json:"link"`
+	Token   string `json:"token"`
+	Text    string `json:"text"`
 }
 
 // NewOutboxMailer returns an OutboxMailer appending to path. It creates the
@@ -34,14 +36,14 @@ type outboxLine struct {
 // appending.
 func NewOutboxMailer(path string) (*OutboxMailer, error) {
 	if path == "" {
-		return nil, fmt.Errorf("%w: outbox path is empty", ErrInvalidConfig)
+		return nil, fmt.Errorf("%w: outbox path is empty", fastauth.ErrInvalidConfig)
 	}
 	f, err := openOutbox(path)
 	if err != nil {
 		return nil, err
 	}
 	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("ginauth: outbox %s: %w", path, err)
+		return nil, fmt.Errorf("mail: outbox %s: %w", path, err)
 	}
 	return &OutboxMailer{path: path}, nil
 }
@@ -53,11 +55,11 @@ func (m *OutboxMailer) Path() string { return m.path }
 func (m *OutboxMailer) Send(ctx context.Context, mail Mail) error {
 	line, err := json.Marshal(outboxLine{To: mail.To, Subject: mail.Subject, Kind: mail.Kind, Link: mail.Link, Token: mail.Token, Text: mail.Text})
 	if err != nil {
-		return fmt.Errorf("ginauth: outbox: %w", err)
+		return fmt.Errorf("mail: outbox: %w", err)
 	}
 	line = append(line, '\n')
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("ginauth: outbox: %w", err)
+		return fmt.Errorf("mail: outbox: %w", err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -68,10 +70,10 @@ func (m *OutboxMailer) Send(ctx context.Context, mail Mail) error {
 	_, werr := f.Write(line)
 	cerr := f.Close()
 	if werr != nil {
-		return fmt.Errorf("ginauth: outbox %s: %w", m.path, werr)
+		return fmt.Errorf("mail: outbox %s: %w", m.path, werr)
 	}
 	if cerr != nil {
-		return fmt.Errorf("ginauth: outbox %s: %w", m.path, cerr)
+		return fmt.Errorf("mail: outbox %s: %w", m.path, cerr)
 	}
 	return nil
 }
@@ -79,7 +81,7 @@ func (m *OutboxMailer) Send(ctx context.Context, mail Mail) error {
 func openOutbox(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("ginauth: outbox: %w", err)
+		return nil, fmt.Errorf("mail: outbox: %w", err)
 	}
 	return f, nil
 }

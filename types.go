@@ -1,37 +1,6 @@
-package ginauth
+package fastauth
 
 import "time"
-
-// Role is a member's role inside an organization. Roles are ordered
-// owner > admin > member.
-type Role string
-
-// The three organization roles.
-const (
-	RoleMember Role = "member"
-	RoleAdmin  Role = "admin"
-	RoleOwner  Role = "owner"
-)
-
-// rank orders roles; an unknown role ranks below every valid one.
-func (r Role) rank() int {
-	switch r {
-	case RoleOwner:
-		return 3
-	case RoleAdmin:
-		return 2
-	case RoleMember:
-		return 1
-	}
-	return 0
-}
-
-// Valid reports whether r is one of the three organization roles.
-func (r Role) Valid() bool { return r.rank() > 0 }
-
-// AtLeast reports whether r is at least as strong as min
-// (owner > admin > member). An invalid role is never at least anything.
-func (r Role) AtLeast(min Role) bool { return r.rank() > 0 && r.rank() >= min.rank() }
 
 // OrganizationKind tells a user's personal workspace from a shared organization.
 type OrganizationKind string
@@ -54,7 +23,7 @@ type User struct {
 	ActiveOrganizationID string
 	// CredentialVersion increases with every password change; a sign-in
 	// only creates a session if the version it verified against is still
-	// current (see SessionStore.CreateSession).
+	// current (see the SessionStore of package ginauth).
 	CredentialVersion int64
 	CreatedAt         time.Time
 	UpdatedAt         time.Time

@@ -1,6 +1,8 @@
-package ginauth
+package mail
 
 import (
+	"github.com/fastauth/fastauth"
+
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -12,7 +14,7 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
-	"net/mail"
+	netmail "net/mail"
 	"net/textproto"
 	"os"
 	"strconv"
@@ -86,14 +88,14 @@ type SMTPConfig struct {
 type SMTPMailer struct {
 	cfg    SMTPConfig
 	addr   string
-	from   *mail.Address
+	from   *netmail.Address
 	domain string // of From, for Message-ID
 }
 
 // NewSMTPMailer validates cfg and returns a mailer. It does not connect.
 func NewSMTPMailer(cfg SMTPConfig) (*SMTPMailer, error) {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: smtp: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%w: smtp: %s", fastauth.ErrInvalidConfig, fmt.Sprintf(format, args...))
 	}
 	if cfg.Host == "" || strings.ContainsAny(cfg.Host, " \r\n/") {
 		return nil, bad("Host %q is not a host name", cfg.Host)
@@ -109,7 +111,7 @@ func NewSMTPMailer(cfg SMTPConfig) (*SMTPMailer, error) {
 	if cfg.Port < 1 || cfg.Port > 65535 {
 		return nil, bad("Port %d out of range", cfg.Port)
 	}
-	from, err := mail.ParseAddress(cfg.From)
+	from, err := netmail.ParseAddress(cfg.From)
 	if err != nil {
 		return nil, bad("From %q: %v", cfg.From, err)
 	}
@@ -158,9 +160,9 @@ func isLoopbackHost(host string) bool {
 
 // Send delivers m to m.To, within ctx and the configured Timeout.
 func (s *SMTPMailer) Send(ctx context.Context, m Mail) error {
-	to, err := mail.ParseAddress(m.To)
+	to, err := netmail.ParseAddress(m.To)
 	if err != nil || to.Name != "" {
-		return fmt.Errorf("ginauth: smtp: bad recipient %q", m.To)
+		return fmt.Errorf("mail: smtp: bad recipient %q", m.To)
 	}
 	msg, err := s.message(to, m)
 	if err != nil {
@@ -176,9 +178,9 @@ func (s *SMTPMailer) Send(ctx context.Context, m Mail) error {
 			ctxErr = context.DeadlineExceeded
 		}
 		if ctxErr != nil && !errors.Is(err, ctxErr) {
-			return fmt.Errorf("ginauth: smtp %s: %w (%w)", s.addr, ctxErr, err)
+			return fmt.Errorf("mail: smtp %s: %w (%w)", s.addr, ctxErr, err)
 		}
-		return fmt.Errorf("ginauth: smtp %s: %w", s.addr, err)
+		return fmt.Errorf("mail: smtp %s: %w", s.addr, err)
 	}
 	return nil
 }
@@ -235,9 +237,9 @@ func (s *SMTPMailer) deliver(ctx context.Context, rcpt string, msg []byte) error
 // message builds the RFC 5322 message: headers and a multipart/alternative
 // body with a quoted-printable text/plain part and, when m.HTML is set, a
 // text/html part. Lines end with CRLF.
-func (s *SMTPMailer) message(to *mail.Address, m Mail) ([]byte, error) {
+func (s *SMTPMailer) message(to *netmail.Address, m Mail) ([]byte, error) {
 	if strings.ContainsAny(m.Subject, "\r\n") {
-		return nil, errors.New("ginauth: smtp: subject contains a line break")
+		return nil, errors.New("mail: smtp: subject contains a line break")
 	}
 	var id [16]byte
 	_, _ = rand.Read(id[:]) // crypto/rand.Read never fails (Go 1.24+)
@@ -266,18 +268,18 @@ func (s *SMTPMailer) message(to *mail.Address, m Mail) ([]byte, error) {
 			"Content-Transfer-Encoding": {"quoted-printable"},
 		})
 		if err != nil {
-			return nil, fmt.Errorf("ginauth: smtp: %w", err)
+			return nil, fmt.Errorf("mail: smtp: %w", err)
 		}
 		qp := quotedprintable.NewWriter(w)
 		if _, err := qp.Write([]byte(p.body)); err != nil {
-			return nil, fmt.Errorf("ginauth: smtp: %w", err)
+			return nil, fmt.Errorf("mail: smtp: %w", err)
 		}
 		if err := qp.Close(); err != nil {
-			return nil, fmt.Errorf("ginauth: smtp: %w", err)
+			return nil, fmt.Errorf("mail: smtp: %w", err)
 		}
 	}
 	if err := mw.Close(); err != nil {
-		return nil, fmt.Errorf("ginauth: smtp: %w", err)
+		return nil, fmt.Errorf("mail: smtp: %w", err)
 	}
 	return buf.Bytes(), nil
 }
