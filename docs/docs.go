@@ -2777,6 +2777,14 @@ const docTemplate = `{
                 "organization": {
                     "$ref": "#/definitions/ActiveOrgBody"
                 },
+                "session": {
+                    "description": "Session is the session's assurance level and methods (absent for an\nAPI key and for anonymous visitors).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/SessionAssuranceBody"
+                        }
+                    ]
+                },
                 "user": {
                     "description": "User is null when nobody is signed in; the other fields are then absent.",
                     "allOf": [

@@ -426,6 +426,9 @@ type SessionResponse struct {
 	User         *UserBody      `json:"user" extensions:"x-nullable"`
 	Organization *ActiveOrgBody `json:"organization,omitempty"`
 	AuthRole     string         `json:"auth_role,omitempty" example:"authenticated"`
+	// Session is the session's assurance level and methods (absent for an
+	// API key and for anonymous visitors).
+	Session *SessionAssuranceBody `json:"session,omitempty"`
 }
 
 // getSession tells a page whether its visitor is signed in, without a 401
@@ -467,7 +470,7 @@ func (a *Auth) getSession(c *gin.Context) {
 	case err != nil:
 		a.storeFailure(c, err)
 	default:
-		c.JSON(http.StatusOK, SessionResponse{User: &resp.User, Organization: &resp.Organization, AuthRole: resp.AuthRole})
+		c.JSON(http.StatusOK, SessionResponse{User: &resp.User, Organization: &resp.Organization, AuthRole: resp.AuthRole, Session: resp.Session})
 	}
 }
 

@@ -207,6 +207,11 @@ export type SessionResponse = {
     auth_role?: string;
     organization?: ActiveOrgBody;
     /**
+     * Session is the session's assurance level and methods (absent for an
+     * API key and for anonymous visitors).
+     */
+    session?: SessionAssuranceBody;
+    /**
      * User is null when nobody is signed in; the other fields are then absent.
      */
     user: UserBody | null;
