@@ -56,6 +56,7 @@ func groups() []group {
 		{"RateLimits", rateLimitScenarios()},
 		{"CrossOrigin", crossOriginScenarios()},
 		{"Addresses", addressScenarios()},
+		{"Events", eventScenarios()},
 	}
 }
 

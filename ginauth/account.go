@@ -1,6 +1,8 @@
 package ginauth
 
 import (
+	"github.com/fastauth/fastauth"
+
 	"github.com/fastauth/fastauth/internal/truncate"
 
 	"context"
@@ -124,9 +126,16 @@ func (a *Auth) signUp(c *gin.Context) {
 		}
 		first, refreshToken = &s, plain
 	}
-	ctx, cancel := a.storeCtx(c)
-	defer cancel()
-	if err := a.store.CreateUser(ctx, u, ws, owner, first); err != nil {
+	err = a.change(c.Request.Context(), func(ctx context.Context) error {
+		if err := a.store.CreateUser(ctx, u, ws, owner, first); err != nil {
+			return err
+		}
+		e := a.event(c, fastauth.EventUserSignedUp, ws.ID, fastauth.Target{Type: fastauth.TargetUser, ID: u.ID})
+		e.Actor.UserID = u.ID
+		e.Payload = hookUser(u)
+		return a.emit(ctx, e)
+	})
+	if err != nil {
 		if errors.Is(err, ErrDuplicateEmail) {
 			abort(c, http.StatusConflict, CodeUserAlreadyExists, "an account with this email already exists")
 			return
@@ -141,7 +150,6 @@ func (a *Auth) signUp(c *gin.Context) {
 		a.internalError(c, err)
 		return
 	}
-	a.afterSignUp(c.Request.Context(), u)
 	c.JSON(http.StatusOK, authResponse(u, active))
 }
 
@@ -188,6 +196,7 @@ func (a *Auth) signIn(c *gin.Context) {
 			a.hashFailure(c, err)
 			return
 		}
+		a.signInFailed(c, "", "unknown_email")
 		abortInvalidCredentials(c)
 		return
 	case err != nil:
@@ -200,6 +209,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.hashFailure(c, err)
 		return
 	case !ok:
+		a.signInFailed(c, u.ID, "wrong_password")
 		abortInvalidCredentials(c)
 		return
 	}
@@ -218,9 +228,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	ctx, cancel = a.storeCtx(c)
-	defer cancel()
-	if err := a.startSession(ctx, c, u, active, a.cfg.SingleSession); err != nil {
+	if err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession); err != nil {
 		if errors.Is(err, ErrConflict) {
 			// The password changed while this sign-in verified the old one.
 			abortInvalidCredentials(c)
@@ -229,8 +237,19 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	a.afterSignIn(c.Request.Context(), u)
 	c.JSON(http.StatusOK, authResponse(u, active))
+}
+
+// signInFailed emits user.sign_in_failed for the account userID (empty
+// when the email has none) with the reason. Nothing changed, so the event
+// is dispatched at once; a failing handler is logged and the answer stays
+// 401.
+func (a *Auth) signInFailed(c *gin.Context, userID, reason string) {
+	e := a.event(c, fastauth.EventUserSignInFailed, "", fastauth.Target{Type: fastauth.TargetUser, ID: userID})
+	e.Data = map[string]any{"reason": reason}
+	if err := a.emit(c.Request.Context(), e); err != nil {
+		a.log.ErrorContext(c.Request.Context(), "fastauth: sign-in failure event", "err", err)
+	}
 }
 
 // userByEmail looks up the account of a normalized email. A store whose
@@ -349,7 +368,15 @@ func (a *Auth) refreshReused(ctx context.Context, c *gin.Context, reused *Reused
 	}
 	a.log.WarnContext(c.Request.Context(), "fastauth: refresh token replayed, revoking session",
 		"session_id", reused.SessionID, "user_id", reused.UserID)
-	if err := a.store.RevokeSession(ctx, reused.UserID, reused.SessionID, now); err != nil && !errors.Is(err, ErrNotFound) {
+	err := a.change(ctx, func(ctx context.Context) error {
+		if err := a.store.RevokeSession(ctx, reused.UserID, reused.SessionID, now); err != nil {
+			return err
+		}
+		e := a.event(c, fastauth.EventSessionReplayDetected, "", fastauth.Target{Type: fastauth.TargetSession, ID: reused.SessionID})
+		e.Data = map[string]any{"user_id": reused.UserID}
+		return a.emit(ctx, e)
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		a.storeFailure(c, err)
 		return
 	}
@@ -381,7 +408,16 @@ func (a *Auth) signOut(c *gin.Context) {
 		userID, sessionID = p.UserID, p.SessionID
 	}
 	if sessionID != "" {
-		if err := a.store.RevokeSession(ctx, userID, sessionID, now); err != nil && !errors.Is(err, ErrNotFound) {
+		err := a.change(ctx, func(ctx context.Context) error {
+			if err := a.store.RevokeSession(ctx, userID, sessionID, now); err != nil {
+				return err
+			}
+			e := a.event(c, fastauth.EventSessionRevoked, "", fastauth.Target{Type: fastauth.TargetSession, ID: sessionID})
+			e.Actor.UserID = userID
+			e.Data = map[string]any{"reason": "sign_out"}
+			return a.emit(ctx, e)
+		})
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			a.log.WarnContext(c.Request.Context(), "fastauth: sign-out could not revoke the session", "session_id", sessionID, "err", err)
 		}
 	}
@@ -573,9 +609,13 @@ func (a *Auth) changePassword(c *gin.Context) {
 		a.hashFailure(c, err)
 		return
 	}
-	ctx, cancel = a.storeCtx(c)
-	defer cancel()
-	if err := a.store.ChangePassword(ctx, u.ID, u.CredentialVersion, newHash, s.ID, a.now()); err != nil {
+	err = a.change(c.Request.Context(), func(ctx context.Context) error {
+		if err := a.store.ChangePassword(ctx, u.ID, u.CredentialVersion, newHash, s.ID, a.now()); err != nil {
+			return err
+		}
+		return a.emit(ctx, a.event(c, fastauth.EventPasswordChanged, "", fastauth.Target{Type: fastauth.TargetUser, ID: u.ID}))
+	})
+	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			abort(c, http.StatusConflict, CodeConflict, "the password was changed concurrently; retry")
 			return
@@ -586,8 +626,8 @@ func (a *Auth) changePassword(c *gin.Context) {
 	c.JSON(http.StatusOK, StatusResponse{Status: "password_changed"})
 }
 
-// startSession creates a session with its first refresh token for u and
-// sets both cookies. With revokeOthers the user's other sessions end. It
+// startSession creates a session with its first refresh token for u,
+// emitting user.signed_in, and sets both cookies. With revokeOthers the user's other sessions end. It
 // returns ErrConflict (wrapped) when u's credential version is outdated.
 func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool) error {
 	now := a.now()
@@ -595,8 +635,18 @@ func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active 
 	if err != nil {
 		return err
 	}
-	if err := a.store.CreateSession(ctx, s.Session, s.RefreshToken, u.CredentialVersion, revokeOthers, now); err != nil {
-		return fmt.Errorf("ginauth: create session: %w", err)
+	err = a.change(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateSession(ctx, s.Session, s.RefreshToken, u.CredentialVersion, revokeOthers, now); err != nil {
+			return fmt.Errorf("ginauth: create session: %w", err)
+		}
+		e := a.event(c, fastauth.EventUserSignedIn, active.Organization.ID, fastauth.Target{Type: fastauth.TargetUser, ID: u.ID})
+		e.Actor.UserID = u.ID
+		e.Data = map[string]any{"session_id": s.Session.ID, "method": fastauth.MethodPassword}
+		e.Payload = hookUser(u)
+		return a.emit(ctx, e)
+	})
+	if err != nil {
+		return err
 	}
 	return a.setSessionCookies(c, u, active, s.Session, plain)
 }

@@ -26,6 +26,7 @@ type Auth struct {
 	mails    *mail.Renderer              // mail.go: the templates of every mail kind
 	cop      *http.CrossOriginProtection // middleware.go
 	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
+	bus      eventBus                    // events.go
 
 	proxiesChecked atomic.Bool // middleware.go: the engine's proxy settings were checked
 }
@@ -111,6 +112,8 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	a.keys = newAPIKeyVerifier(a)
 	a.mailer = cfg.Mailer
 	a.mails = mail.NewRenderer(a.now, cfg.MailTemplates)
+	a.Subscribe(a.hooksHandler) // hooks.go
+	a.Subscribe(a.keys.evictOn) // apikey_verify.go
 	if a.mailer == nil {
 		a.mailer = NewLogMailer(cfg.Logger)
 	}

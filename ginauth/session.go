@@ -1,6 +1,10 @@
 package ginauth
 
 import (
+	"context"
+
+	"github.com/fastauth/fastauth"
+
 	"errors"
 	"net/http"
 	"time"
@@ -95,7 +99,11 @@ func (a *Auth) revokeSession(c *gin.Context) {
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
 	now := a.now()
-	err := a.store.RevokeSession(ctx, cur.UserID, id, now)
+	_, err := changed(ctx, a, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, a.store.RevokeSession(ctx, cur.UserID, id, now)
+	}, func(struct{}) []Event {
+		return []Event{a.event(c, fastauth.EventSessionRevoked, "", target(fastauth.TargetSession, id))}
+	})
 	switch {
 	case errors.Is(err, ErrNotFound):
 		abortSessionNotFound(c)
@@ -130,7 +138,16 @@ func (a *Auth) revokeOtherSessions(c *gin.Context) {
 	cur, _ := currentSession(c)
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	n, err := a.store.RevokeOtherSessions(ctx, cur.UserID, cur.ID, a.now())
+	n, err := changed(ctx, a, func(ctx context.Context) (int, error) {
+		return a.store.RevokeOtherSessions(ctx, cur.UserID, cur.ID, a.now())
+	}, func(n int) []Event {
+		if n == 0 {
+			return nil
+		}
+		e := a.event(c, fastauth.EventSessionRevoked, "", target(fastauth.TargetUser, cur.UserID))
+		e.Data = map[string]any{"reason": "revoke_others", "count": n, "kept_session_id": cur.ID}
+		return []Event{e}
+	})
 	if err != nil {
 		a.storeFailure(c, err)
 		return
