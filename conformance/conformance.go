@@ -57,6 +57,7 @@ func groups() []group {
 		{"CrossOrigin", crossOriginScenarios()},
 		{"Addresses", addressScenarios()},
 		{"Events", eventScenarios()},
+		{"Modules", moduleScenarios()},
 	}
 }
 

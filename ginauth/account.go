@@ -221,6 +221,9 @@ func (a *Auth) signIn(c *gin.Context) {
 	if rehash {
 		a.upgradeHash(c, u, req.Password)
 	}
+	if !a.runSignInGates(c, u) {
+		return
+	}
 	ctx, cancel = a.storeCtx(c)
 	active, err := a.activeMembership(ctx, u)
 	cancel()
@@ -228,7 +231,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	if err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession); err != nil {
+	if err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession, fastauth.MethodPassword); err != nil {
 		if errors.Is(err, ErrConflict) {
 			// The password changed while this sign-in verified the old one.
 			abortInvalidCredentials(c)
@@ -627,9 +630,10 @@ func (a *Auth) changePassword(c *gin.Context) {
 }
 
 // startSession creates a session with its first refresh token for u,
-// emitting user.signed_in, and sets both cookies. With revokeOthers the user's other sessions end. It
+// emitting user.signed_in with the method that authenticated u, and sets
+// both cookies. With revokeOthers the user's other sessions end. It
 // returns ErrConflict (wrapped) when u's credential version is outdated.
-func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool) error {
+func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool, method string) error {
 	now := a.now()
 	s, plain, err := a.newSession(c, u, now)
 	if err != nil {
@@ -641,7 +645,7 @@ func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active 
 		}
 		e := a.event(c, fastauth.EventUserSignedIn, active.Organization.ID, fastauth.Target{Type: fastauth.TargetUser, ID: u.ID})
 		e.Actor.UserID = u.ID
-		e.Data = map[string]any{"session_id": s.Session.ID, "method": fastauth.MethodPassword}
+		e.Data = map[string]any{"session_id": s.Session.ID, "method": method}
 		e.Payload = hookUser(u)
 		return a.emit(ctx, e)
 	})
