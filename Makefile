@@ -77,7 +77,7 @@ test: ## go test -race -count=1 ./... (DB=sqlite to run without database servers
 	@echo "FASTAUTH_TEST_POSTGRES_DSN='$(FASTAUTH_TEST_POSTGRES_DSN)'"
 	@echo "FASTAUTH_TEST_MYSQL_DSN='$(FASTAUTH_TEST_MYSQL_DSN)'"
 	@echo "FASTAUTH_TEST_REDIS_ADDR='$(FASTAUTH_TEST_REDIS_ADDR)'"
-	$(GO) test -race -count=1 $(TESTFLAGS) $(PKG)
+	$(GO) test -race -count=1 -timeout 30m $(TESTFLAGS) $(PKG)
 	$(GO) test -count=1 -tags purego ./internal/argon2id # the portable argon2 path of non-amd64 CPUs
 
 .PHONY: timing-test
@@ -160,7 +160,7 @@ openapi-check: ## fail if docs/ is not what `make openapi` generates
 FUZZTIME ?= 2000x
 FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzListQuery FuzzRoutes
 # Fuzz targets of other packages, as package:target.
-FUZZ_PKG_TARGETS := ./internal/signingkey:FuzzParsePEM ./tokenverify:FuzzVerify ./tokenverify:FuzzParseJWKS
+FUZZ_PKG_TARGETS := ./internal/signingkey:FuzzParsePEM ./tokenverify:FuzzVerify ./tokenverify:FuzzParseJWKS ./passkeys:FuzzFinish ./mfa:FuzzNormalizeRecoveryCode ./mfa:FuzzCodeKind ./social:FuzzParseCallback ./social:FuzzValidateRedirect
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME executions each (default 2000x)

@@ -14,6 +14,7 @@ const (
 	CodeRefreshTokenInvalid  = "refresh_token_invalid"
 	CodeForbidden            = "forbidden"
 	CodeEmailNotConfirmed    = "email_not_confirmed"
+	CodeMFAStepUpRequired    = "mfa_step_up_required"
 	CodeUserNotFound         = "user_not_found"
 	CodeSessionNotFound      = "session_not_found"
 	CodeOrganizationNotFound = "organization_not_found"

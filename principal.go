@@ -1,5 +1,7 @@
 package fastauth
 
+import "time"
+
 // PrincipalKind tells how a request authenticated.
 type PrincipalKind string
 
@@ -24,4 +26,15 @@ type Principal struct {
 	SessionID string
 	// APIKeyID is set for PrincipalAPIKey.
 	APIKeyID string
+	// AAL is the assurance level of the session (1 or 2, the `aal` claim);
+	// 0 for an API key, which carries none.
+	AAL int
+	// AMR lists the methods that established the session (MethodPassword,
+	// MethodTOTP, ...), in the order they were completed (the `amr`
+	// claim); nil for an API key. It is shared with the token cache:
+	// read it, never modify it.
+	AMR []string
+	// AuthTime is the session's latest authentication, its sign-in or a
+	// later step-up (the `auth_time` claim); zero for an API key.
+	AuthTime time.Time
 }

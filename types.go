@@ -71,6 +71,17 @@ type Session struct {
 	RevokedAt  *time.Time
 	UserAgent  string
 	IP         string
+	// AAL is the session's authenticator assurance level: 1 (one factor)
+	// or 2 (a second factor, or a phishing-resistant one). It is the `aal`
+	// claim of the session's access tokens.
+	AAL int
+	// AMR lists the methods that established the session, in the order
+	// they were completed, each once (MethodPassword, MethodTOTP, ...). It
+	// is the `amr` claim of the session's access tokens.
+	AMR []string
+	// AuthTime is the session's latest authentication: its sign-in, or the
+	// latest step-up. It is the `auth_time` claim.
+	AuthTime time.Time
 }
 
 // Active reports whether the session is neither revoked nor expired at now.

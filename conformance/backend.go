@@ -32,6 +32,7 @@ func backendGroups() []struct {
 	}{
 		{"Users", backendUserCases()},
 		{"Sessions", backendSessionCases()},
+		{"SessionAssurance", backendAssuranceCases()},
 		{"Organizations", backendOrganizationCases()},
 		{"Invites", backendInviteCases()},
 		{"APIKeys", backendAPIKeyCases()},

@@ -45,8 +45,10 @@ func groups() []group {
 	return []group{
 		{"Accounts", accountScenarios()},
 		{"Sessions", sessionScenarios()},
+		{"SessionAssurance", assuranceScenarios()},
 		{"SessionCheck", sessionCheckScenarios()},
 		{"Tokens", tokenScenarios()},
+		{"JWKS", jwksScenarios()},
 		{"Guards", guardScenarios()},
 		{"Races", raceScenarios()},
 		{"Organizations", organizationScenarios()},

@@ -86,7 +86,8 @@ func NewHarness(t *testing.T, backend ginauth.Backend, adjust func(*ginauth.Conf
 }
 
 // mountApp adds the demo application routes of the example server
-// (README.md, Example server configuration).
+// (README.md, Example server configuration), and /api/aal2 behind
+// RequireAAL(2).
 func mountApp(r *gin.Engine) {
 	who := func(c *gin.Context) {
 		p, ok := ginauth.PrincipalFrom(c)
@@ -102,6 +103,7 @@ func mountApp(r *gin.Engine) {
 	api.GET("/member", ginauth.RequireRole("member"), who)
 	api.GET("/admin", ginauth.RequireRole("admin"), who)
 	api.GET("/owner", ginauth.RequireRole("owner"), who)
+	api.GET("/aal2", ginauth.RequireAAL(2), who)
 	r.GET("/public", func(c *gin.Context) {
 		_, ok := ginauth.PrincipalFrom(c)
 		c.JSON(http.StatusOK, gin.H{"authenticated": ok})

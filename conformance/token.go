@@ -50,7 +50,7 @@ func accessTokenClaims(t *testing.T, h *Harness) {
 	if kid, _ := header["kid"].(string); kid == "" {
 		t.Fatalf("no kid header: %v", header)
 	}
-	for _, name := range []string{"iss", "aud", "exp", "iat", "sub", "sid", "email", "org", "org_role", "role"} {
+	for _, name := range []string{"iss", "aud", "exp", "iat", "sub", "sid", "email", "org", "org_role", "role", "aal", "amr", "auth_time"} {
 		if _, ok := claims[name]; !ok {
 			t.Fatalf("claim %q missing: %v", name, claims)
 		}

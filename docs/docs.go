@@ -21,6 +21,32 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/.well-known/jwks.json": {
+            "get": {
+                "description": "EdDSA and ES256 only (Config.TokenAlgorithm): other services verify access tokens with these keys, chosen by the token's kid. Cacheable for 5 minutes. Under HS256 (a shared secret) there is nothing to publish: 404 route_not_found.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tokens"
+                ],
+                "summary": "The public keys that verify access tokens (JWK Set)",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/JWKSetBody"
+                        }
+                    },
+                    "404": {
+                        "description": "route_not_found (HS256)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api-keys": {
             "get": {
                 "security": [
@@ -2119,6 +2145,14 @@ const docTemplate = `{
                 "organization": {
                     "$ref": "#/definitions/ActiveOrgBody"
                 },
+                "session": {
+                    "description": "Session is how the session was established; absent when there is\nnone (an API key on /me, a sign-up awaiting email confirmation).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/SessionAssuranceBody"
+                        }
+                    ]
+                },
                 "user": {
                     "$ref": "#/definitions/UserBody"
                 }
@@ -2445,6 +2479,69 @@ const docTemplate = `{
                 }
             }
         },
+        "JWKBody": {
+            "type": "object",
+            "required": [
+                "alg",
+                "crv",
+                "kid",
+                "kty",
+                "use",
+                "x"
+            ],
+            "properties": {
+                "alg": {
+                    "type": "string",
+                    "enum": [
+                        "EdDSA",
+                        "ES256"
+                    ]
+                },
+                "crv": {
+                    "type": "string",
+                    "enum": [
+                        "Ed25519",
+                        "P-256"
+                    ]
+                },
+                "kid": {
+                    "type": "string"
+                },
+                "kty": {
+                    "type": "string",
+                    "enum": [
+                        "OKP",
+                        "EC"
+                    ]
+                },
+                "use": {
+                    "type": "string",
+                    "enum": [
+                        "sig"
+                    ]
+                },
+                "x": {
+                    "type": "string"
+                },
+                "y": {
+                    "type": "string"
+                }
+            }
+        },
+        "JWKSetBody": {
+            "type": "object",
+            "required": [
+                "keys"
+            ],
+            "properties": {
+                "keys": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/JWKBody"
+                    }
+                }
+            }
+        },
         "OrganizationBody": {
             "type": "object",
             "required": [
@@ -2601,6 +2698,32 @@ const docTemplate = `{
                 "RoleAdmin",
                 "RoleOwner"
             ]
+        },
+        "SessionAssuranceBody": {
+            "type": "object",
+            "required": [
+                "aal",
+                "amr"
+            ],
+            "properties": {
+                "aal": {
+                    "type": "integer",
+                    "enum": [
+                        1,
+                        2
+                    ],
+                    "example": 1
+                },
+                "amr": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "password"
+                    ]
+                }
+            }
         },
         "SessionBody": {
             "type": "object",

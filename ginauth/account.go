@@ -150,7 +150,11 @@ func (a *Auth) signUp(c *gin.Context) {
 		a.internalError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, authResponse(u, active))
+	var sess Session
+	if first != nil {
+		sess = first.Session
+	}
+	c.JSON(http.StatusOK, authResponse(u, active, sess))
 }
 
 // signIn verifies a password and starts a new session.
@@ -231,7 +235,8 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	if err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession, fastauth.MethodPassword); err != nil {
+	sess, err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession, fastauth.Authentication{Method: fastauth.MethodPassword, AAL: 1})
+	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			// The password changed while this sign-in verified the old one.
 			abortInvalidCredentials(c)
@@ -240,7 +245,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, authResponse(u, active))
+	c.JSON(http.StatusOK, authResponse(u, active, sess))
 }
 
 // signInFailed emits user.sign_in_failed for the account userID (empty
@@ -353,11 +358,11 @@ func (a *Auth) refresh(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	if err := a.setAccessCookie(c, u, active, s.ID, s.ExpiresAt); err != nil {
+	if err := a.setAccessCookie(c, u, active, s); err != nil {
 		a.internalError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, authResponse(u, active))
+	c.JSON(http.StatusOK, authResponse(u, active, s))
 }
 
 // refreshReused answers the presentation of a consumed refresh token: within
@@ -546,7 +551,11 @@ func (a *Auth) principalResponse(c *gin.Context, p *Principal) (AuthResponse, er
 	if err != nil {
 		return AuthResponse{}, err
 	}
-	return authResponse(u, active), nil
+	var sess Session
+	if p.Kind == PrincipalSession {
+		sess = Session{ID: p.SessionID, AAL: p.AAL, AMR: p.AMR, AuthTime: p.AuthTime}
+	}
+	return authResponse(u, active, sess), nil
 }
 
 // changePassword sets a new password after checking the current one and
@@ -630,14 +639,19 @@ func (a *Auth) changePassword(c *gin.Context) {
 }
 
 // startSession creates a session with its first refresh token for u,
-// emitting user.signed_in with the method that authenticated u, and sets
-// both cookies. With revokeOthers the user's other sessions end. It
-// returns ErrConflict (wrapped) when u's credential version is outdated.
-func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool, method string) error {
+// established by auth (a password sign-in, or a module's method), emitting
+// user.signed_in with the method, and sets both cookies. With
+// revokeOthers the user's other sessions end. It returns the session, or
+// ErrConflict (wrapped) when u's credential version is outdated.
+func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool, auth fastauth.Authentication) (Session, error) {
 	now := a.now()
 	s, plain, err := a.newSession(c, u, now)
 	if err != nil {
-		return err
+		return Session{}, err
+	}
+	if auth.Method != fastauth.MethodPassword {
+		s.Session.AMR = []string{auth.Method}
+		s.Session.AAL = max(auth.AAL, 1)
 	}
 	err = a.change(ctx, func(ctx context.Context) error {
 		if err := a.store.CreateSession(ctx, s.Session, s.RefreshToken, u.CredentialVersion, revokeOthers, now); err != nil {
@@ -645,19 +659,19 @@ func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active 
 		}
 		e := a.event(c, fastauth.EventUserSignedIn, active.Organization.ID, fastauth.Target{Type: fastauth.TargetUser, ID: u.ID})
 		e.Actor.UserID = u.ID
-		e.Data = map[string]any{"session_id": s.Session.ID, "method": method}
+		e.Data = map[string]any{"session_id": s.Session.ID, "method": auth.Method}
 		e.Payload = hookUser(u)
 		return a.emit(ctx, e)
 	})
 	if err != nil {
-		return err
+		return Session{}, err
 	}
-	return a.setSessionCookies(c, u, active, s.Session, plain)
+	return s.Session, a.setSessionCookies(c, u, active, s.Session, plain)
 }
 
-// newSession builds (without storing) a session of u for the requesting
-// device, starting at now, with its first refresh token, whose plaintext
-// it returns.
+// newSession builds (without storing) a password session of u (aal 1,
+// amr [password]) for the requesting device, starting at now, with its
+// first refresh token, whose plaintext it returns.
 func (a *Auth) newSession(c *gin.Context, u User, now time.Time) (NewSession, string, error) {
 	sid, err1 := newID()
 	rtID, err2 := newID()
@@ -665,10 +679,10 @@ func (a *Auth) newSession(c *gin.Context, u User, now time.Time) (NewSession, st
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return NewSession{}, "", err
 	}
-	s := Session{
+	s := passwordSession(Session{
 		ID: sid, UserID: u.ID, CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(a.cfg.RefreshTokenTTL),
 		UserAgent: truncateUTF8(c.Request.UserAgent(), maxUserAgentBytes), IP: c.ClientIP(),
-	}
+	}, now)
 	rt := RefreshToken{ID: rtID, SessionID: sid, TokenHash: hash, CreatedAt: now, ExpiresAt: s.ExpiresAt}
 	return NewSession{Session: s, RefreshToken: rt}, plain, nil
 }
@@ -676,7 +690,7 @@ func (a *Auth) newSession(c *gin.Context, u User, now time.Time) (NewSession, st
 // setSessionCookies sets the access cookie of u in active within the
 // stored session s and the refresh cookie carrying refreshToken.
 func (a *Auth) setSessionCookies(c *gin.Context, u User, active MembershipDetail, s Session, refreshToken string) error {
-	if err := a.setAccessCookie(c, u, active, s.ID, s.ExpiresAt); err != nil {
+	if err := a.setAccessCookie(c, u, active, s); err != nil {
 		return err
 	}
 	a.setRefreshCookie(c, refreshToken, s.ExpiresAt)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -119,7 +120,7 @@ func TestAPIKeyCache(t *testing.T) {
 		v.remember("h1", p, nil, clock.Now(), v.generation())
 		clock.Advance(10*time.Second - time.Microsecond)
 		got, ok := v.cached([]byte("h1"), clock.Now())
-		if !ok || *got != p {
+		if !ok || !reflect.DeepEqual(*got, p) {
 			t.Fatalf("cached before the TTL: %v %v", got, ok)
 		}
 		got.OrganizationRole = RoleOwner // callers get a copy
@@ -380,7 +381,7 @@ func TestAPIKeyWarmVerifyAllocations(t *testing.T) {
 	p := Principal{Kind: PrincipalAPIKey, UserID: "u1", OrganizationID: "o1", OrganizationRole: RoleMember, APIKeyID: "k1"}
 	v.remember(string(hashSecret(key)), p, nil, clock.Now(), v.generation())
 	ctx := t.Context()
-	if got, err := v.verify(ctx, key); err != nil || *got != p {
+	if got, err := v.verify(ctx, key); err != nil || !reflect.DeepEqual(*got, p) {
 		t.Fatalf("verify = %+v, %v; want the cached principal", got, err)
 	}
 	if n := testing.AllocsPerRun(100, func() { _, _ = v.verify(ctx, key) }); n > 1 {

@@ -140,12 +140,13 @@ func (a *Auth) Config() Config { return a.cfg }
 func (a *Auth) mount(r gin.IRouter) error {
 	// crossOriginGuard (crossorigin.go) runs before rateLimit (ratelimit.go).
 	g := r.Group(a.cfg.BasePath, a.authResponseHeaders, a.crossOriginGuard, a.rateLimit)
-	a.mountAccountRoutes(g)      // account.go
-	a.mountSessionRoutes(g)      // session.go
-	a.mountOrganizationRoutes(g) // organization.go, member.go, invite.go
-	a.mountAPIKeyRoutes(g)       // apikey.go
-	a.mountMailRoutes(g)         // verification.go
-	return a.mountModules(g)     // host.go
+	a.mountAccountRoutes(g)                 // account.go
+	a.mountSessionRoutes(g)                 // session.go
+	a.mountOrganizationRoutes(g)            // organization.go, member.go, invite.go
+	a.mountAPIKeyRoutes(g)                  // apikey.go
+	a.mountMailRoutes(g)                    // verification.go
+	g.GET("/.well-known/jwks.json", a.jwks) // tokenjwks.go
+	return a.mountModules(g)                // host.go
 }
 
 // authResponseHeaders marks every auth response uncacheable and caps the

@@ -67,6 +67,11 @@ type SessionStore interface {
 	// credentialVersion (ErrConflict otherwise: the password changed while
 	// the sign-in was verifying the old one). With revokeOthers every other
 	// active session of the user is revoked in the same transaction.
+	//
+	// Every read of a session returns the AAL, AMR and AuthTime it was
+	// created with (or raised to, RaiseSession). A zero AAL is stored as 1,
+	// an empty AMR as [MethodPassword] and a zero AuthTime as CreatedAt:
+	// what sessions created before assurance levels existed read as.
 	CreateSession(ctx context.Context, s Session, first RefreshToken, credentialVersion int64, revokeOthers bool, now time.Time) error
 	// RotateRefreshToken consumes the unconsumed, unexpired refresh token
 	// whose hash is tokenHash and stores next (its SessionID and expiry are
@@ -93,6 +98,13 @@ type SessionStore interface {
 	// RevokeOtherSessions revokes every active session of the user except
 	// keepSessionID and returns how many it revoked.
 	RevokeOtherSessions(ctx context.Context, userID, keepSessionID string, now time.Time) (int, error)
+	// RaiseSession records a step-up of the user's active session: its AAL
+	// becomes the higher of the stored one and aal, method is appended to
+	// its AMR unless already there, and its AuthTime becomes now, in one
+	// atomic change (of concurrent raises none is lost). It returns the
+	// session as it now is; ErrNotFound when the user has no such active
+	// session.
+	RaiseSession(ctx context.Context, userID, sessionID string, aal int, method string, now time.Time) (Session, error)
 }
 
 // OrganizationStore persists organizations and memberships. Every mutation

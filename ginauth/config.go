@@ -20,11 +20,23 @@ type Config struct {
 	// BasePath is where the routes are mounted. Default "/auth".
 	BasePath string
 
-	// Secret signs access tokens (HS256). At least 32 bytes. Required.
+	// Secret signs access tokens (HS256). At least 32 bytes. Required
+	// whatever TokenAlgorithm is: it also keys the rate limiter's buckets.
 	Secret []byte
 	// PreviousSecrets still verify tokens during a secret rotation; each
 	// at least 32 bytes. Tokens name their secret in the `kid` header.
 	PreviousSecrets [][]byte
+	// TokenAlgorithm is the JWS algorithm of access tokens: "HS256" (the
+	// default; Secret signs), "EdDSA" (Ed25519) or "ES256" (P-256), which
+	// sign with SigningKeys and let other services verify tokens with the
+	// public keys at GET {BasePath}/.well-known/jwks.json.
+	TokenAlgorithm string
+	// SigningKeys are the private keys of EdDSA and ES256 in PEM, one or
+	// more PKCS#8 "PRIVATE KEY" blocks: the first signs and must be of
+	// TokenAlgorithm, the others still verify (rotation). Tokens name their
+	// key in the `kid` header, the RFC 7638 thumbprint of its public key.
+	// Must be empty under HS256.
+	SigningKeys []byte
 	// Issuer and Audience are the `iss` and `aud` claims, checked on verify.
 	// Default "fastauth" for both.
 	Issuer, Audience string
@@ -243,6 +255,9 @@ func (c Config) withDefaults() Config {
 		c.BasePath = "/auth"
 	}
 	c.BasePath = "/" + strings.Trim(c.BasePath, "/")
+	if c.TokenAlgorithm == "" {
+		c.TokenAlgorithm = algHS256
+	}
 	if c.Issuer == "" {
 		c.Issuer = "fastauth"
 	}
@@ -316,6 +331,9 @@ func (c Config) Validate() error {
 		if len(s) < 32 {
 			return bad("PreviousSecrets[%d] must be at least 32 bytes, got %d", i, len(s))
 		}
+	}
+	if _, err := c.signingKeys(); err != nil {
+		return err
 	}
 	for name, d := range map[string]time.Duration{
 		"AccessTokenTTL": c.AccessTokenTTL, "RefreshTokenTTL": c.RefreshTokenTTL,

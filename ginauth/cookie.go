@@ -10,14 +10,15 @@ import (
 )
 
 // setAccessCookie mints an access token for the user in the given active
-// organization within session sessionID and sets the access cookie, living
-// as long as accessCookieTTL says.
-func (a *Auth) setAccessCookie(c *gin.Context, u User, active MembershipDetail, sessionID string, sessionExpiresAt time.Time) error {
-	token, err := a.tokens.sign(u, active, sessionID)
+// organization within the session sess (its id and assurance) and sets the
+// access cookie, living as long as accessCookieTTL says for the session's
+// expiry (zero when unknown).
+func (a *Auth) setAccessCookie(c *gin.Context, u User, active MembershipDetail, sess Session) error {
+	token, err := a.tokens.sign(u, active, sess)
 	if err != nil {
 		return err
 	}
-	a.setCookie(c, a.cfg.Cookie.AccessName, token, a.cfg.Cookie.AccessPath, a.accessCookieTTL(sessionExpiresAt))
+	a.setCookie(c, a.cfg.Cookie.AccessName, token, a.cfg.Cookie.AccessPath, a.accessCookieTTL(sess.ExpiresAt))
 	return nil
 }
 

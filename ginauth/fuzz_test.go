@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +93,7 @@ func FuzzTokenVerify(f *testing.F) {
 		return s
 	}
 	s := signer(f)
-	valid, err := s.sign(testUser, testActive, testSID)
+	valid, err := s.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -130,6 +131,12 @@ func FuzzTokenVerify(f *testing.F) {
 		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "nbf", clock.Now().Add(2*time.Minute).Unix())),
 		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "exp", clock.Now().Add(-30*time.Second).Unix())),
 		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "aud", "other")),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(with(claims, "aal", 2), "amr", []string{"password", "totp"})),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "aal", 3)),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "amr", []string{})),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), with(claims, "amr", "password")),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), without(without(without(claims, "aal"), "amr"), "auth_time")),
+		sign(jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), without(claims, "auth_time")),
 	} {
 		f.Add(tok)
 	}
@@ -137,8 +144,8 @@ func FuzzTokenVerify(f *testing.F) {
 	f.Fuzz(func(t *testing.T, token string) {
 		// The own-token path and golang-jwt agree on every token the
 		// former handles.
-		if own, handled, ownErr := s.verifyOwn(token); handled {
-			ref, refErr := s.verifyJWT(token)
+		if own, handled, ownErr := s.hs256().verifyOwn(token); handled {
+			ref, refErr := s.hs256().verifyJWT(token)
 			if verdict(ownErr) != verdict(refErr) || !reflect.DeepEqual(own, ref) {
 				t.Fatalf("verifyOwn: %s %+v; golang-jwt: %s %+v", verdict(ownErr), own, verdict(refErr), ref)
 			}
@@ -177,7 +184,7 @@ func FuzzTokenVerify(f *testing.F) {
 			if !errors.Is(err, errTokenInvalid) && !errors.Is(err, errTokenExpired) {
 				t.Fatalf("verify error %v is neither invalid nor expired", err)
 			}
-			if c != (accessClaims{}) {
+			if !reflect.DeepEqual(c, accessClaims{}) {
 				t.Fatalf("verify failed but returned claims %+v", c)
 			}
 			// Rejected (which spares the refresh cookie) only when signed
@@ -192,6 +199,10 @@ func FuzzTokenVerify(f *testing.F) {
 		signedByUs("accepted")
 		if c.ExpiresAt == nil || !c.ExpiresAt.After(clock.Now()) || c.Subject == "" || c.SessionID == "" || !c.OrganizationRole.Valid() {
 			t.Fatalf("accepted claims %+v", c)
+		}
+		// With an assurance level the principal can be guarded by.
+		if c.AAL < 1 || c.AAL > 2 || len(c.AMR) == 0 || slices.Contains(c.AMR, "") {
+			t.Fatalf("accepted assurance aal %d amr %q", c.AAL, c.AMR)
 		}
 	})
 }

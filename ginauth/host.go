@@ -139,11 +139,12 @@ func (h *host) IssueSession(c *gin.Context, u fastauth.User, auth fastauth.Authe
 		a.storeFailure(c, err)
 		return err
 	}
-	if err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession, auth.Method); err != nil {
+	sess, err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession, auth)
+	if err != nil {
 		a.fail(c, err)
 		return err
 	}
-	c.JSON(http.StatusOK, authResponse(u, active))
+	c.JSON(http.StatusOK, authResponse(u, active, sess))
 	return nil
 }
 

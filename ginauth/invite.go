@@ -342,9 +342,9 @@ func (a *Auth) acceptInvite(c *gin.Context) {
 	u.ActiveOrganizationID = org.ID
 	active := MembershipDetail{Membership: m, Organization: org}
 	s, _ := currentSession(c)
-	if err := a.setAccessCookie(c, u, active, p.SessionID, s.ExpiresAt); err != nil {
+	if err := a.setAccessCookie(c, u, active, s); err != nil {
 		a.storeFailure(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, authResponse(u, active))
+	c.JSON(http.StatusOK, authResponse(u, active, s))
 }

@@ -65,7 +65,7 @@ func accessTokenFor(t *testing.T, a *Auth, role Role) string {
 	t.Helper()
 	active := testActive
 	active.Role = role
-	tok, err := a.tokens.sign(testUser, active, testSID)
+	tok, err := a.tokens.sign(testUser, active, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +115,27 @@ func TestRequireRoleUnknownPanics(t *testing.T) {
 	for _, h := range []gin.HandlerFunc{RequireRole(RoleMember), RequireRole(RoleAdmin), RequireRole(RoleOwner), RequireRole("admin")} {
 		if h == nil {
 			t.Error("RequireRole returned a nil handler")
+		}
+	}
+}
+
+// TestRequireAALOutOfRangePanics: only levels 1 and 2 make a guard.
+func TestRequireAALOutOfRangePanics(t *testing.T) {
+	t.Parallel()
+	for _, aal := range []int{-1, 0, 3, 100} {
+		func() {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.Contains(msg, fmt.Sprintf("RequireAAL(%d)", aal)) {
+					t.Errorf("RequireAAL(%d) panicked with %q, want an out-of-range panic", aal, msg)
+				}
+			}()
+			RequireAAL(aal)
+		}()
+	}
+	for _, aal := range []int{1, 2} {
+		if RequireAAL(aal) == nil {
+			t.Errorf("RequireAAL(%d) returned a nil handler", aal)
 		}
 	}
 }
@@ -253,7 +274,7 @@ func TestCookieAttributes(t *testing.T) {
 	c.Request = httptest.NewRequest(http.MethodPost, "/", nil)
 	// A clear followed by a set leaves only the set.
 	a.clearAuthCookies(c)
-	if err := a.setAccessCookie(c, testUser, testActive, testSID, a.now().Add(24*time.Hour)); err != nil {
+	if err := a.setAccessCookie(c, testUser, testActive, Session{ID: testSID, ExpiresAt: a.now().Add(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	a.setRefreshCookie(c, "refresh-value", a.now().Add(24*time.Hour))

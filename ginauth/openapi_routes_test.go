@@ -120,15 +120,16 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 // declare its security schemes and 401. cookieOnly lists the browser-session
 // routes, which refuse API keys.
 var public = map[string]bool{
-	"POST /sign-up":            true,
-	"POST /sign-in":            true,
-	"POST /refresh":            true,
-	"POST /sign-out":           true,
-	"POST /email/confirm/send": true,
-	"GET /email/confirm":       true,
-	"POST /email/confirm":      true,
-	"POST /password/forgot":    true,
-	"POST /password/reset":     true,
+	"POST /sign-up":              true,
+	"POST /sign-in":              true,
+	"POST /refresh":              true,
+	"POST /sign-out":             true,
+	"POST /email/confirm/send":   true,
+	"GET /email/confirm":         true,
+	"POST /email/confirm":        true,
+	"POST /password/forgot":      true,
+	"POST /password/reset":       true,
+	"GET /.well-known/jwks.json": true,
 }
 
 var cookieOnly = map[string]bool{
@@ -210,11 +211,11 @@ var documentedTypes = map[string]any{
 	"CreateAPIKeyRequest": ginauth.CreateAPIKeyRequest{}, "CreateInviteRequest": ginauth.CreateInviteRequest{},
 	"CreateOrganizationRequest": ginauth.CreateOrganizationRequest{}, "CreatedAPIKeyBody": ginauth.CreatedAPIKeyBody{},
 	"CreatedInviteBody": ginauth.CreatedInviteBody{}, "CredentialsRequest": ginauth.CredentialsRequest{}, "EmailRequest": ginauth.EmailRequest{},
-	"ErrorBody": ginauth.ErrorBody{}, "InviteBody": ginauth.InviteBody{}, "OrganizationBody": ginauth.OrganizationBody{},
+	"ErrorBody": ginauth.ErrorBody{}, "InviteBody": ginauth.InviteBody{}, "JWKBody": ginauth.JWKBody{}, "JWKSetBody": ginauth.JWKSetBody{}, "OrganizationBody": ginauth.OrganizationBody{},
 	"OrganizationMemberBody": ginauth.OrganizationMemberBody{}, "RenameOrganizationRequest": ginauth.RenameOrganizationRequest{},
 	"ResetPasswordRequest": ginauth.ResetPasswordRequest{}, "ResetPasswordResponse": ginauth.ResetPasswordResponse{},
 	"RevokedSessionsResponse": ginauth.RevokedSessionsResponse{}, "SessionBody": ginauth.SessionBody{},
-	"SessionResponse": ginauth.SessionResponse{}, "StatusResponse": ginauth.StatusResponse{},
+	"SessionAssuranceBody": ginauth.SessionAssuranceBody{}, "SessionResponse": ginauth.SessionResponse{}, "StatusResponse": ginauth.StatusResponse{},
 	"SwitchOrganizationRequest": ginauth.SwitchOrganizationRequest{}, "TokenRequest": ginauth.TokenRequest{}, "UserBody": ginauth.UserBody{},
 }
 

@@ -416,16 +416,17 @@ func (a *Auth) fallBackToPersonal(c *gin.Context, p *Principal, orgID string) bo
 		a.storeFailure(c, err)
 		return false
 	}
-	// The session's end bounds the new cookie's life (accessCookieTTL).
-	var sessionEnd time.Time
+	// The session's end bounds the new cookie's life (accessCookieTTL);
+	// its assurance is the stored one, else the token's.
+	sess := Session{ID: p.SessionID, AAL: p.AAL, AMR: p.AMR, AuthTime: p.AuthTime}
 	switch s, err := a.store.SessionByID(ctx, p.SessionID); {
 	case err == nil && s.Active(a.now()):
-		sessionEnd = s.ExpiresAt
+		sess = s
 	case err != nil && !errors.Is(err, ErrNotFound):
 		a.storeFailure(c, err)
 		return false
 	}
-	if err := a.setAccessCookie(c, u, active, p.SessionID, sessionEnd); err != nil {
+	if err := a.setAccessCookie(c, u, active, sess); err != nil {
 		a.storeFailure(c, err)
 		return false
 	}
@@ -503,9 +504,9 @@ func (a *Auth) switchOrganization(c *gin.Context) {
 	}
 	active := MembershipDetail{Membership: m, Organization: org}
 	s, _ := currentSession(c)
-	if err := a.setAccessCookie(c, u, active, p.SessionID, s.ExpiresAt); err != nil {
+	if err := a.setAccessCookie(c, u, active, s); err != nil {
 		a.storeFailure(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, authResponse(u, active))
+	c.JSON(http.StatusOK, authResponse(u, active, s))
 }

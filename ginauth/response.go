@@ -8,6 +8,16 @@ type AuthResponse struct {
 	User         UserBody      `json:"user"`
 	Organization ActiveOrgBody `json:"organization"`
 	AuthRole     string        `json:"auth_role" example:"authenticated"`
+	// Session is how the session was established; absent when there is
+	// none (an API key on /me, a sign-up awaiting email confirmation).
+	Session *SessionAssuranceBody `json:"session,omitempty"`
+}
+
+// SessionAssuranceBody is a session's assurance level and the methods
+// that established it, in order.
+type SessionAssuranceBody struct {
+	AAL int      `json:"aal" enums:"1,2" example:"1"`
+	AMR []string `json:"amr" example:"password"`
 }
 
 // UserBody is a user as the API shows it.
@@ -25,13 +35,21 @@ type ActiveOrgBody struct {
 	Role Role             `json:"role" enums:"owner,admin,member"`
 }
 
-// authResponse builds the AuthResponse of a user in their active organization.
-func authResponse(u User, active MembershipDetail) AuthResponse {
-	return AuthResponse{
+// authResponse builds the AuthResponse of a user in their active
+// organization within the session sess (none when its ID is empty).
+func authResponse(u User, active MembershipDetail, sess Session) AuthResponse {
+	r := AuthResponse{
 		User:         userBody(u),
 		Organization: ActiveOrgBody{ID: active.Organization.ID, Kind: active.Organization.Kind, Name: active.Organization.Name, Role: active.Role},
 		AuthRole:     "authenticated",
 	}
+	if sess.ID != "" {
+		if sess.AAL == 0 || len(sess.AMR) == 0 {
+			sess = passwordSession(sess, sess.AuthTime)
+		}
+		r.Session = &SessionAssuranceBody{AAL: sess.AAL, AMR: sess.AMR}
+	}
+	return r
 }
 
 func userBody(u User) UserBody {

@@ -6,12 +6,71 @@ import (
 	"github.com/fastauth/fastauth"
 
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 )
+
+// The authentication methods a session can be established or stepped up
+// with: the values of Session.AMR, Principal.AMR and the `amr` claim.
+// Modules may add methods of their own names (one lowercase word each).
+const (
+	MethodPassword     = "password"
+	MethodTOTP         = "totp"
+	MethodRecoveryCode = "recovery_code"
+	MethodPasskey      = "passkey"
+	MethodOAuth        = "oauth"
+)
+
+// The assurance levels of a session (Session.AAL, Principal.AAL, the
+// `aal` claim).
+const (
+	// aalSingle: one factor (a password, a social sign-in).
+	aalSingle = 1
+	// aalMulti: two factors, or a phishing-resistant one (a passkey).
+	aalMulti = 2
+)
+
+// passwordSession is the assurance of a session started with a password.
+func passwordSession(s Session, now time.Time) Session {
+	s.AAL, s.AMR, s.AuthTime = aalSingle, []string{MethodPassword}, now
+	return s
+}
+
+// RequireAAL admits session principals whose session's assurance level
+// (the `aal` claim of the access token) is at least aal. A lower session
+// gets 403 mfa_step_up_required: the client steps the session up (a second
+// factor) and retries. API keys carry no assurance level and get 403
+// forbidden; unauthenticated requests get 401 like RequireUser.
+//
+// RequireAAL panics if aal is not 1 or 2, when the route is declared, as
+// RequireRole does for an unknown role: a guard for a level no session
+// reaches could only refuse everyone.
+func RequireAAL(aal int) gin.HandlerFunc {
+	if aal < aalSingle || aal > aalMulti {
+		panic(fmt.Sprintf("ginauth: RequireAAL(%d): want 1 or 2", aal))
+	}
+	msg := fmt.Sprintf("this route requires assurance level %d; step up the session", aal)
+	return func(c *gin.Context) {
+		p, ok := PrincipalFrom(c)
+		if !ok {
+			abortUnauthenticated(c)
+			return
+		}
+		if p.Kind != PrincipalSession {
+			abort(c, http.StatusForbidden, CodeForbidden, "this route is for browser sessions, not API keys")
+			return
+		}
+		if p.AAL < aal {
+			abort(c, http.StatusForbidden, CodeMFAStepUpRequired, msg)
+			return
+		}
+		c.Next()
+	}
+}
 
 // SessionBody is a session as the API shows it. Its id is the `sid` claim
 // of the session's access tokens.

@@ -1,13 +1,13 @@
 package ginauth
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/fastauth/fastauth/internal/signingkey"
 )
 
 // Access-token verification outcomes. Every failure but expiry is
@@ -32,190 +32,108 @@ var (
 // authenticatedRole is the `role` claim of every access token.
 const authenticatedRole = "authenticated"
 
-// accessClaims is the payload of an access token. It is a flat struct with a
-// single-string audience (not jwt.RegisteredClaims) to keep the token, which
-// travels in a cookie, small and its decoding cheap.
-type accessClaims struct {
-	Issuer           string           `json:"iss"`
-	Audience         string           `json:"aud"`
-	ExpiresAt        *jwt.NumericDate `json:"exp,omitempty"`
-	IssuedAt         *jwt.NumericDate `json:"iat,omitempty"`
-	NotBefore        *jwt.NumericDate `json:"nbf,omitempty"` // never written by sign; checked when present
-	Subject          string           `json:"sub"`
-	SessionID        string           `json:"sid"`
-	Email            string           `json:"email"`
-	OrganizationID   string           `json:"org"`
-	OrganizationRole Role             `json:"org_role"`
-	Role             string           `json:"role"`
+// accessSigner is the key material of access tokens, one implementation
+// per algorithm (HS256 today: hs256Signer). It signs the claims the
+// kernel composes, and verifies a token's header (the algorithm pinned,
+// the kid one of its keys), its signature and the registered claims
+// (claimRules), answering errTokenExpired, errTokenRejected or
+// errTokenInvalid. The kernel (tokenSigner) adds what is the same for
+// every algorithm: the fastauth claims and the cache of verified tokens,
+// so a warm token costs the same whatever signed it. Implementations are
+// immutable and safe for concurrent use.
+type accessSigner interface {
+	// alg is the JWS algorithm of the tokens it signs ("HS256").
+	alg() string
+	// kid is the key id of the signing key, the `kid` header it writes.
+	kid() string
+	// sign returns the compact JWS of c under the signing key.
+	sign(c *accessClaims) (string, error)
+	// verify checks token and returns its claims.
+	verify(token string) (accessClaims, error)
+	// publicKeys are the JWKs of the verifying keys, the signing key
+	// first, for the JWK Set; nil for a shared secret.
+	publicKeys() []signingkey.JWK
 }
 
-// GetExpirationTime implements jwt.Claims.
-func (c *accessClaims) GetExpirationTime() (*jwt.NumericDate, error) { return c.ExpiresAt, nil }
-
-// GetIssuedAt implements jwt.Claims.
-func (c *accessClaims) GetIssuedAt() (*jwt.NumericDate, error) { return c.IssuedAt, nil }
-
-// GetNotBefore implements jwt.Claims. sign writes no nbf, but a token
-// that carries one is held to it.
-func (c *accessClaims) GetNotBefore() (*jwt.NumericDate, error) { return c.NotBefore, nil }
-
-// GetIssuer implements jwt.Claims.
-func (c *accessClaims) GetIssuer() (string, error) { return c.Issuer, nil }
-
-// GetSubject implements jwt.Claims.
-func (c *accessClaims) GetSubject() (string, error) { return c.Subject, nil }
-
-// GetAudience implements jwt.Claims.
-func (c *accessClaims) GetAudience() (jwt.ClaimStrings, error) {
-	if c.Audience == "" {
-		return nil, nil
-	}
-	return jwt.ClaimStrings{c.Audience}, nil
-}
-
-// principal is the session principal the claims describe.
-func (c *accessClaims) principal() *Principal {
-	return &Principal{
-		Kind:             PrincipalSession,
-		UserID:           c.Subject,
-		Email:            c.Email,
-		OrganizationID:   c.OrganizationID,
-		OrganizationRole: c.OrganizationRole,
-		SessionID:        c.SessionID,
-	}
-}
-
-// tokenSigner mints and verifies access tokens. The current secret signs;
-// it and every previous secret verify, chosen by the `kid` header. It is
-// immutable after construction and safe for concurrent use.
+// tokenSigner mints and verifies access tokens: the claims of a session,
+// signed by its accessSigner, and verification with the cache of verified
+// tokens in front. It is immutable after construction and safe for
+// concurrent use.
 type tokenSigner struct {
-	issuer, audience string
-	ttl              time.Duration
-	skew             time.Duration // leeway on iat and nbf (Config.ClockSkew), never on exp
-	now              func() time.Time
-	kid              string
-	key              []byte
-	keys             map[string]any // kid → []byte secret, boxed once
-	parser           *jwt.Parser
-	keyFunc          jwt.Keyfunc
-	cache            *tokenCache        // verified tokens (tokencache.go)
-	own              map[string]*ownKey // header segment sign writes → key (tokenown.go)
+	claimRules
+	ttl    time.Duration
+	signer accessSigner
+	cache  *tokenCache // verified tokens (tokencache.go)
+	jwks   []byte      // the JWK Set document of the signer's public keys; nil under HS256
 }
 
 // newTokenSigner builds the signer of cfg (defaults applied, validated).
 func newTokenSigner(cfg Config) (*tokenSigner, error) {
-	if len(cfg.Secret) < 32 {
-		return nil, fmt.Errorf("%w: Secret must be at least 32 bytes", ErrInvalidConfig)
-	}
-	s := &tokenSigner{
-		issuer:   cfg.Issuer,
-		audience: cfg.Audience,
-		ttl:      cfg.AccessTokenTTL,
-		skew:     max(cfg.ClockSkew, 0),
-		now:      cfg.Now,
-		kid:      keyID(cfg.Secret),
-		key:      append([]byte(nil), cfg.Secret...),
-		keys:     make(map[string]any, 1+len(cfg.PreviousSecrets)),
-	}
-	s.keys[s.kid] = s.key
-	for i, prev := range cfg.PreviousSecrets {
-		if len(prev) < 32 {
-			return nil, fmt.Errorf("%w: PreviousSecrets[%d] must be at least 32 bytes", ErrInvalidConfig, i)
-		}
-		if kid := keyID(prev); s.keys[kid] == nil {
-			s.keys[kid] = append([]byte(nil), prev...)
-		}
-	}
-	s.parser = jwt.NewParser(
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithIssuer(cfg.Issuer),
-		jwt.WithAudience(cfg.Audience),
-		jwt.WithTimeFunc(cfg.Now),
-		// The leeway also extends exp; verifyJWT takes that back.
-		jwt.WithLeeway(s.skew),
-	)
-	s.keyFunc = s.lookupKey
-	s.cache = newTokenCache(tokenCacheSize, cfg.Now, s.skew)
-	own, err := newOwnKeys(s.keys)
+	rules := claimRules{issuer: cfg.Issuer, audience: cfg.Audience, skew: max(cfg.ClockSkew, 0), now: cfg.Now}
+	signer, err := newAccessSigner(cfg, rules)
 	if err != nil {
 		return nil, err
 	}
-	s.own = own
-	return s, nil
-}
-
-// keyID names a secret in the `kid` header: the first 16 hex characters of
-// a domain-separated SHA-256 of the secret (it reveals nothing usable about
-// the secret).
-func keyID(secret []byte) string {
-	h := sha256.New()
-	h.Write([]byte("fastauth access-token kid\x00"))
-	h.Write(secret)
-	return hex.EncodeToString(h.Sum(nil))[:16]
-}
-
-// lookupKey is the jwt.Keyfunc: the secret named by the kid header. A token
-// without a kid, or naming an unknown secret, is refused.
-func (s *tokenSigner) lookupKey(t *jwt.Token) (any, error) {
-	kid, _ := t.Header["kid"].(string)
-	if key, ok := s.keys[kid]; ok {
-		return key, nil
+	jwks, err := jwksDocument(signer.publicKeys())
+	if err != nil {
+		return nil, err
 	}
-	return nil, errTokenInvalid
+	return &tokenSigner{
+		claimRules: rules,
+		ttl:        cfg.AccessTokenTTL,
+		signer:     signer,
+		cache:      newTokenCache(tokenCacheSize, cfg.Now, rules.skew),
+		jwks:       jwks,
+	}, nil
 }
 
-// sign mints an access token for the user u in session sessionID with the
-// active organization, and returns it with its lifetime.
-func (s *tokenSigner) sign(u User, active MembershipDetail, sessionID string) (string, error) {
+// sign mints an access token for the user u in the session sess (its id
+// and assurance) with the active organization.
+func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (string, error) {
 	now := s.now()
-	claims := &accessClaims{
+	if sess.AAL == 0 || len(sess.AMR) == 0 {
+		sess = passwordSession(sess, sess.AuthTime)
+	}
+	if sess.AuthTime.IsZero() {
+		sess.AuthTime = now
+	}
+	return s.signer.sign(&accessClaims{
 		Issuer:           s.issuer,
 		Audience:         s.audience,
 		IssuedAt:         jwt.NewNumericDate(now),
 		ExpiresAt:        jwt.NewNumericDate(now.Add(s.ttl)),
 		Subject:          u.ID,
-		SessionID:        sessionID,
+		SessionID:        sess.ID,
 		Email:            u.Email,
 		OrganizationID:   active.Organization.ID,
 		OrganizationRole: active.Role,
 		Role:             authenticatedRole,
-	}
-	t := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
-	t.Header["kid"] = s.kid
-	signed, err := t.SignedString(s.key)
-	if err != nil {
-		return "", fmt.Errorf("ginauth: sign access token: %w", err)
-	}
-	return signed, nil
+		AAL:              sess.AAL,
+		AMR:              sess.AMR,
+		AuthTime:         jwt.NewNumericDate(sess.AuthTime),
+	})
 }
 
-// verify checks an access token: HS256 only, signed by a known secret named
-// by its kid, exp required and in the future, iat and nbf (when present) not
-// more than the clock skew in the future, iss and aud ours, and every
-// fastauth claim present. Every time check uses the injected clock; exp
-// gets no leeway (a clock ahead of the signer's only makes a token expire
-// early here, and the client refreshes). It returns errTokenExpired only
-// for a token that is valid in every respect but its expiry,
-// errTokenRejected for a token signed with one of our secrets that fails
-// another check, and errTokenInvalid for everything else.
+// verify checks an access token: the signer's algorithm only, signed by
+// one of its keys named by its kid, exp required and in the future, iat
+// and nbf (when present) not more than the clock skew in the future, iss
+// and aud ours, and every fastauth claim present. Every time check uses
+// the injected clock; exp gets no leeway (a clock ahead of the signer's
+// only makes a token expire early here, and the client refreshes). It
+// returns errTokenExpired only for a token that is valid in every respect
+// but its expiry, errTokenRejected for a token signed with one of our keys
+// that fails another check, and errTokenInvalid for everything else.
 //
 // verify is the single entry point of token verification; it reads no
 // store. Successes are remembered in s.cache (tokencache.go), keyed by the
 // exact token string; a repeat is answered from there with the time
 // checks redone against the clock, so it returns what this full verify
-// would. A first sight of a token with the header sign writes is verified
-// by verifyOwn (tokenown.go), anything else by golang-jwt (verifyJWT);
-// both reach the same verdict on every token verifyOwn handles.
+// would. A first sight goes to the accessSigner.
 func (s *tokenSigner) verify(token string) (accessClaims, error) {
 	if c, ok, err := s.cache.lookup(token); ok {
 		return c, err
 	}
-	c, handled, err := s.verifyOwn(token)
-	if !handled {
-		c, err = s.verifyJWT(token)
-	}
+	c, err := s.signer.verify(token)
 	if err != nil {
 		return accessClaims{}, err
 	}
@@ -223,49 +141,9 @@ func (s *tokenSigner) verify(token string) (accessClaims, error) {
 		c.OrganizationID == "" || !c.OrganizationRole.Valid() {
 		return accessClaims{}, fmt.Errorf("%w: missing or malformed fastauth claims", errTokenRejected)
 	}
+	if err := c.checkAssurance(); err != nil {
+		return accessClaims{}, err
+	}
 	s.cache.add(token, c)
 	return c, nil
-}
-
-// verifyJWT verifies token with golang-jwt: the signature (HS256 only,
-// the key named by kid) and the registered claims (exp required, iat and
-// nbf with the skew as leeway, iss, aud), mapped to errTokenExpired,
-// errTokenRejected (golang-jwt validates claims only after the signature
-// verified) or errTokenInvalid. golang-jwt applies its leeway to exp as
-// well; the strict exp check after it takes that leeway back.
-func (s *tokenSigner) verifyJWT(token string) (accessClaims, error) {
-	var c accessClaims
-	if _, err := s.parser.ParseWithClaims(token, &c, s.keyFunc); err != nil {
-		switch {
-		case onlyExpired(err):
-			return accessClaims{}, errTokenExpired
-		case errors.Is(err, jwt.ErrTokenInvalidClaims):
-			return accessClaims{}, fmt.Errorf("%w: %w", errTokenRejected, err)
-		}
-		return accessClaims{}, fmt.Errorf("%w: %w", errTokenInvalid, err)
-	}
-	if !s.now().Before(c.ExpiresAt.Time) { // exp is required: the parser checked it is there
-		return accessClaims{}, errTokenExpired
-	}
-	return c, nil
-}
-
-// onlyExpired reports whether err says the token's exp has passed and
-// nothing else is wrong with it. Claims errors are only produced after the
-// signature verified, so such a token is genuinely ours.
-func onlyExpired(err error) bool {
-	if !errors.Is(err, jwt.ErrTokenExpired) {
-		return false
-	}
-	for _, other := range []error{
-		jwt.ErrTokenMalformed, jwt.ErrTokenUnverifiable, jwt.ErrTokenSignatureInvalid,
-		jwt.ErrTokenRequiredClaimMissing, jwt.ErrTokenInvalidAudience, jwt.ErrTokenInvalidIssuer,
-		jwt.ErrTokenUsedBeforeIssued, jwt.ErrTokenNotValidYet, jwt.ErrTokenInvalidSubject,
-		jwt.ErrTokenInvalidId,
-	} {
-		if errors.Is(err, other) {
-			return false
-		}
-	}
-	return true
 }

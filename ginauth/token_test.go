@@ -3,7 +3,9 @@ package ginauth
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -53,7 +55,17 @@ var (
 		Organization: Organization{ID: "0193a1b2-0000-7000-8000-0000000000aa", Kind: KindShared, Name: "Acme"},
 	}
 	testSID = "0193a1b2-0000-7000-8000-0000000000ff"
+	// testAuthTime is the auth time of testSession.
+	testAuthTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 )
+
+// hs256 is the HS256 accessSigner of s.
+func (s *tokenSigner) hs256() *hs256Signer { return s.signer.(*hs256Signer) }
+
+// testSession is a password session (aal 1, amr [password]) with id sid.
+func testSession(sid string) Session {
+	return Session{ID: sid, AAL: 1, AMR: []string{MethodPassword}, AuthTime: testAuthTime}
+}
 
 // validClaims are the claims sign would produce at now.
 func validClaims(now time.Time) jwt.MapClaims {
@@ -62,6 +74,7 @@ func validClaims(now time.Time) jwt.MapClaims {
 		"iat": now.Unix(), "exp": now.Add(15 * time.Minute).Unix(),
 		"sub": testUser.ID, "sid": testSID, "email": testUser.Email,
 		"org": testActive.Organization.ID, "org_role": "admin", "role": "authenticated",
+		"aal": 1, "amr": []string{"password"}, "auth_time": testAuthTime.Unix(),
 	}
 }
 
@@ -100,7 +113,7 @@ func TestTokenSignVerifyRoundTrip(t *testing.T) {
 	t.Parallel()
 	clock := newTestClock()
 	s := testSigner(t, clock, testSecret(0))
-	tok, err := s.sign(testUser, testActive, testSID)
+	tok, err := s.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +122,11 @@ func TestTokenSignVerifyRoundTrip(t *testing.T) {
 		t.Fatalf("verify: %v", err)
 	}
 	p := c.principal()
-	want := Principal{Kind: PrincipalSession, UserID: testUser.ID, Email: testUser.Email, OrganizationID: testActive.Organization.ID, OrganizationRole: RoleAdmin, SessionID: testSID}
-	if *p != want {
+	want := Principal{
+		Kind: PrincipalSession, UserID: testUser.ID, Email: testUser.Email, OrganizationID: testActive.Organization.ID, OrganizationRole: RoleAdmin, SessionID: testSID,
+		AAL: 1, AMR: []string{MethodPassword}, AuthTime: testAuthTime,
+	}
+	if !reflect.DeepEqual(*p, want) {
 		t.Fatalf("principal = %+v, want %+v", *p, want)
 	}
 	parsed, _, err := jwt.NewParser().ParseUnverified(tok, jwt.MapClaims{})
@@ -121,7 +137,7 @@ func TestTokenSignVerifyRoundTrip(t *testing.T) {
 		t.Fatalf("header = %v", parsed.Header)
 	}
 	claims := parsed.Claims.(jwt.MapClaims)
-	for _, k := range []string{"iss", "aud", "exp", "iat", "sub", "sid", "email", "org", "org_role", "role"} {
+	for _, k := range []string{"iss", "aud", "exp", "iat", "sub", "sid", "email", "org", "org_role", "role", "aal", "amr", "auth_time"} {
 		if _, ok := claims[k]; !ok {
 			t.Errorf("claim %q missing", k)
 		}
@@ -136,7 +152,7 @@ func TestTokenStaysSmall(t *testing.T) {
 	s := testSigner(t, newTestClock(), testSecret(0))
 	u := testUser
 	u.Email = strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".com"
-	tok, err := s.sign(u, testActive, testSID)
+	tok, err := s.sign(u, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +242,7 @@ func TestTokenExpiresWithInjectedClock(t *testing.T) {
 	t.Parallel()
 	clock := newTestClock()
 	s := testSigner(t, clock, testSecret(0))
-	tok, err := s.sign(testUser, testActive, testSID)
+	tok, err := s.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,11 +264,11 @@ func TestTokenSecretRotation(t *testing.T) {
 	during := testSigner(t, clock, newSecret, oldSecret)
 	after := testSigner(t, clock, newSecret)
 
-	oldTok, err := before.sign(testUser, testActive, testSID)
+	oldTok, err := before.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
-	newTok, err := during.sign(testUser, testActive, testSID)
+	newTok, err := during.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +307,7 @@ func BenchmarkTokenVerify(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok, err := s.sign(testUser, testActive, testSID)
+	tok, err := s.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -301,4 +317,58 @@ func BenchmarkTokenVerify(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestHS256SignerIsTheAccessSigner: the HS256 signer names its algorithm
+// and current kid, publishes no public key, verifies what it signs with
+// the same claims, and holds every token to the claim rules itself (the
+// kernel only adds the fastauth claims and the cache).
+func TestHS256SignerIsTheAccessSigner(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock()
+	s := testSigner(t, clock, testSecret(0), testSecret(1))
+	var signer accessSigner = s.signer
+	if signer.alg() != "HS256" || signer.kid() != keyID(testSecret(0)) || signer.publicKeys() != nil {
+		t.Fatalf("alg %q kid %q public keys %v", signer.alg(), signer.kid(), signer.publicKeys())
+	}
+	now := clock.Now()
+	in := accessClaims{
+		Issuer: "fastauth", Audience: "fastauth", IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)),
+		Subject: testUser.ID, SessionID: testSID, Email: testUser.Email, OrganizationID: testActive.Organization.ID,
+		OrganizationRole: RoleAdmin, Role: authenticatedRole, AAL: 2, AMR: []string{MethodPassword, MethodTOTP}, AuthTime: jwt.NewNumericDate(now),
+	}
+	tok, err := signer.sign(&in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := signer.verify(tok)
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	if got, want := mustJSON(t, out), mustJSON(t, in); got != want {
+		t.Fatalf("verify = %s, want %s", got, want)
+	}
+	clock.Advance(time.Minute)
+	if _, err := signer.verify(tok); !errors.Is(err, errTokenExpired) {
+		t.Fatalf("verify after exp = %v, want expired", err)
+	}
+	other := in
+	other.Audience = "someone-else"
+	tok, err = signer.sign(&other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := signer.verify(tok); !errors.Is(err, errTokenRejected) {
+		t.Fatalf("verify of another audience = %v, want rejected", err)
+	}
+}
+
+// mustJSON is v in JSON (times as NumericDates, whatever their location).
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -22,7 +22,7 @@ func uncachedSigner(t *testing.T, clock *testClock) *tokenSigner {
 // signFor mints a token for session sid.
 func signFor(t testing.TB, s *tokenSigner, sid string) string {
 	t.Helper()
-	tok, err := s.sign(testUser, testActive, sid)
+	tok, err := s.sign(testUser, testActive, testSession(sid))
 	if err != nil {
 		t.Fatal(err)
 	}

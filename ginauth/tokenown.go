@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -73,12 +72,12 @@ func newOwnKeys(keys map[string]any) (map[string]*ownKey, error) {
 // any other string, or a token of unusual shape; the caller then runs
 // verifyJWT, whose answer the tests compare with this one on every token
 // this path handles.
-func (s *tokenSigner) verifyOwn(token string) (c accessClaims, handled bool, err error) {
+func (h *hs256Signer) verifyOwn(token string) (c accessClaims, handled bool, err error) {
 	if len(token) > maxOwnTokenLen {
 		return c, false, nil
 	}
 	header, rest, _ := strings.Cut(token, ".")
-	k := s.own[header]
+	k := h.own[header]
 	if k == nil {
 		return c, false, nil
 	}
@@ -110,50 +109,8 @@ func (s *tokenSigner) verifyOwn(token string) (c accessClaims, handled bool, err
 	if err := json.Unmarshal(m.payload[:n], &c); err != nil {
 		return accessClaims{}, true, fmt.Errorf("%w: %w: %w", errTokenInvalid, jwt.ErrTokenMalformed, err)
 	}
-	if err := s.validateClaims(&c, s.now()); err != nil {
+	if err := h.rules.validate(&c, h.rules.now()); err != nil {
 		return accessClaims{}, true, err
 	}
 	return c, true, nil
-}
-
-// validateClaims applies the registered-claim checks of verifyJWT: those
-// of the golang-jwt Validator as verifyJWT configures it
-// (WithExpirationRequired, WithIssuedAt, WithIssuer, WithAudience,
-// WithLeeway(skew), nbf checked when present) followed by its strict exp
-// check, and maps the outcome as verifyJWT does: errTokenExpired when the
-// expiry is the only failure, errTokenRejected when anything else fails.
-//
-// golang-jwt's leeway widens exp too, so for it a token in [exp, exp+skew)
-// passes and is then found expired by the strict check, while one past
-// exp+skew fails with ErrTokenExpired; either way the verdict is "expired"
-// unless another check fails, which is what comparing now with exp gives.
-func (s *tokenSigner) validateClaims(c *accessClaims, now time.Time) error {
-	var invalid []string
-	expired := false
-	if c.ExpiresAt == nil {
-		invalid = append(invalid, "exp missing")
-	} else if !now.Before(c.ExpiresAt.Time) {
-		expired = true
-	}
-	if c.IssuedAt != nil && now.Before(c.IssuedAt.Add(-s.skew)) {
-		invalid = append(invalid, "used before issued")
-	}
-	if c.NotBefore != nil && now.Before(c.NotBefore.Add(-s.skew)) {
-		invalid = append(invalid, "not valid yet")
-	}
-	// WithAudience(a) requires a non-empty aud claim equal to a.
-	if c.Audience == "" || c.Audience != s.audience {
-		invalid = append(invalid, "audience")
-	}
-	// WithIssuer("") checks nothing; otherwise iss must equal it.
-	if s.issuer != "" && c.Issuer != s.issuer {
-		invalid = append(invalid, "issuer")
-	}
-	switch {
-	case len(invalid) > 0:
-		return fmt.Errorf("%w: %s", errTokenRejected, strings.Join(invalid, ", "))
-	case expired:
-		return errTokenExpired
-	}
-	return nil
 }

@@ -18,8 +18,8 @@ import (
 // reaches the verdict, and the claims, that golang-jwt reaches.
 func sameAsJWT(t *testing.T, s *tokenSigner, token string, mustHandle bool) string {
 	t.Helper()
-	own, handled, ownErr := s.verifyOwn(token)
-	ref, refErr := s.verifyJWT(token)
+	own, handled, ownErr := s.hs256().verifyOwn(token)
+	ref, refErr := s.hs256().verifyJWT(token)
 	if !handled {
 		if mustHandle {
 			t.Fatalf("verifyOwn did not handle %q", token)
@@ -59,7 +59,7 @@ func TestVerifyOwnMatchesGolangJWT(t *testing.T) {
 		h, _, _ := strings.Cut(forge(t, jwt.SigningMethodHS256, testSecret(0), kid, valid), ".")
 		return h
 	}
-	signed, err := s.sign(testUser, testActive, testSID)
+	signed, err := s.sign(testUser, testActive, testSession(testSID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,6 +102,16 @@ func TestVerifyOwnMatchesGolangJWT(t *testing.T) {
 		{"payload not JSON", signRaw(header(kid0), "not json", testSecret(0)), "invalid"},
 		{"payload a JSON array", signRaw(header(kid0), "[1,2]", testSecret(0)), "invalid"},
 		{"duplicate and differently cased keys", signRaw(header(kid0), `{"iss":"x","iss":"fastauth","AUD":"fastauth","exp":`+itoa(now.Add(time.Hour).Unix())+`,"sub":"u"}`, testSecret(0)), "ok"},
+		{"aal 2 with two methods", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(with(valid, "aal", 2), "amr", []string{"password", "totp"})), "ok"},
+		{"assurance claims absent (verify reads aal 1)", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, without(without(without(valid, "aal"), "amr"), "auth_time")), "ok"},
+		{"aal out of range (verify refuses later)", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "aal", 7)), "ok"},
+		{"aal not a number", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "aal", "2")), "invalid"},
+		{"aal fractional", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "aal", 1.5)), "invalid"},
+		{"amr a string", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "amr", "password")), "invalid"},
+		{"amr with a number", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "amr", []any{"password", 2})), "invalid"},
+		{"amr null", signRaw(header(kid0), `{"iss":"fastauth","aud":"fastauth","exp":`+itoa(now.Add(time.Hour).Unix())+`,"aal":1,"amr":null}`, testSecret(0)), "ok"},
+		{"auth_time not a number", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "auth_time", "now")), "invalid"},
+		{"auth_time fractional", forge(t, jwt.SigningMethodHS256, testSecret(0), kid0, with(valid, "auth_time", float64(now.Unix())-0.5)), "ok"},
 		{"trailing data after the claims", signRaw(header(kid0), `{"iss":"fastauth","aud":"fastauth","exp":`+itoa(now.Add(time.Hour).Unix())+`} {}`, testSecret(0)), "invalid"},
 	}
 	for _, tc := range cases {
@@ -175,7 +185,7 @@ func TestVerifyOwnLeavesOtherHeadersToGolangJWT(t *testing.T) {
 		"garbage":               "a.b.c",
 		"our header, oversized": signRaw(strings.Split(forge(t, jwt.SigningMethodHS256, testSecret(0), keyID(testSecret(0)), valid), ".")[0], `{"pad":"`+strings.Repeat("x", maxOwnTokenLen)+`"}`, testSecret(0)),
 	} {
-		if _, handled, _ := s.verifyOwn(tok); handled {
+		if _, handled, _ := s.hs256().verifyOwn(tok); handled {
 			t.Errorf("%s: handled by verifyOwn", name)
 		}
 		if _, err := s.verify(tok); !errors.Is(err, errTokenInvalid) {

@@ -12,6 +12,17 @@ type Session struct {
 	RevokedAt  *time.Time `gorm:"precision:6"`
 	UserAgent  string     `gorm:"type:text"`
 	IP         string     `gorm:"size:64"`
+	// AAL is the session's assurance level, 1 or 2. Rows written before
+	// the column existed get 1.
+	AAL int `gorm:"not null;default:1"`
+	// AMR is the space-separated list of the methods that established the
+	// session, in order ("password", "password totp"). Rows written
+	// before the column existed get "password".
+	AMR string `gorm:"size:255;not null;default:password"`
+	// AuthTime is the session's latest authentication (its sign-in or a
+	// later step-up); NULL in rows written before the column existed,
+	// read as CreatedAt.
+	AuthTime *time.Time `gorm:"precision:6"`
 
 	User *User `gorm:"foreignKey:UserID;constraint:OnDelete:CASCADE"`
 }

@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
-
-	"github.com/fastauth/fastauth/models"
 )
 
 // binaryCollation is the MySQL/MariaDB collation of the columns the models
@@ -24,10 +22,10 @@ const binaryCollation = "utf8mb4_bin"
 // exactColumn is a column compared byte for byte.
 type exactColumn struct{ table, column string }
 
-// exactColumns lists the columns the models tag fastauth:"exact".
-func exactColumns(db *gorm.DB) ([]exactColumn, error) {
+// exactColumns lists the columns of the models ms tagged fastauth:"exact".
+func exactColumns(db *gorm.DB, ms []any) ([]exactColumn, error) {
 	var out []exactColumn
-	for _, m := range models.All() {
+	for _, m := range ms {
 		stmt := &gorm.Statement{DB: db}
 		if err := stmt.Parse(m); err != nil {
 			return nil, err
@@ -41,8 +39,8 @@ func exactColumns(db *gorm.DB) ([]exactColumn, error) {
 	return out, nil
 }
 
-// migrateCollations gives every exact column the binary collation on
-// MySQL/MariaDB: new tables right after gorm created them, tables of
+// migrateCollations gives every exact column of the models ms the binary
+// collation on MySQL/MariaDB: new tables right after gorm created them, tables of
 // earlier versions (created with the server's default collation) when they
 // are first migrated. A column that already has it is left alone, so an
 // up-to-date schema gets no DDL. Rebuilding a unique index under the finer
@@ -51,11 +49,11 @@ func exactColumns(db *gorm.DB) ([]exactColumn, error) {
 // valid; they are lowercase UUIDs, checked before any lookup. Other
 // dialects compare bytes already (PostgreSQL's deterministic collations,
 // SQLite's BINARY).
-func (s *Store) migrateCollations(ctx context.Context, db *gorm.DB) error {
+func (s *Store) migrateCollations(ctx context.Context, db *gorm.DB, ms []any) error {
 	if s.dialect != dialectMySQL {
 		return nil
 	}
-	cols, err := exactColumns(db)
+	cols, err := exactColumns(db, ms)
 	if err != nil {
 		return err
 	}

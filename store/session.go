@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -35,7 +37,50 @@ func sessionFromModel(m models.Session) ginauth.Session {
 		RevokedAt:  utcPtr(m.RevokedAt),
 		UserAgent:  m.UserAgent,
 		IP:         m.IP,
+		AAL:        max(m.AAL, 1),
+		AMR:        amrFromColumn(m.AMR),
+		AuthTime:   authTime(m),
 	}
+}
+
+// amrFromColumn reads the space-separated amr column; an empty one (which
+// no write produces) reads as password, like the rows of before the column.
+func amrFromColumn(v string) []string {
+	amr := strings.Fields(v)
+	if len(amr) == 0 {
+		return []string{ginauth.MethodPassword}
+	}
+	return amr
+}
+
+// amrColumn is the stored form of amr: its methods separated by spaces
+// (method names are single words). An empty list is stored as password.
+func amrColumn(amr []string) (string, error) {
+	if len(amr) == 0 {
+		return ginauth.MethodPassword, nil
+	}
+	for _, m := range amr {
+		if m == "" || strings.ContainsAny(m, " \t\r\n") {
+			return "", fmt.Errorf("store: authentication method %q is not a single word", m)
+		}
+	}
+	v := strings.Join(amr, " ")
+	if len(v) > maxAMRColumn {
+		return "", fmt.Errorf("store: %d authentication methods do not fit the amr column", len(amr))
+	}
+	return v, nil
+}
+
+// maxAMRColumn is the size of the amr column (models.Session).
+const maxAMRColumn = 255
+
+// authTime is the session's latest authentication: the auth_time column,
+// or its creation for rows of before the column.
+func authTime(m models.Session) time.Time {
+	if m.AuthTime == nil {
+		return m.CreatedAt.UTC()
+	}
+	return m.AuthTime.UTC()
 }
 
 func refreshTokenModel(t ginauth.RefreshToken) *models.RefreshToken {
@@ -62,7 +107,7 @@ func revokeSessions(tx *gorm.DB, userID, keepSessionID string, now time.Time) *g
 // newSessionModels are the rows of a new session and its first refresh
 // token, with the token's session and expiry and the session's last use
 // defaulted from the session.
-func newSessionModels(sess ginauth.Session, first ginauth.RefreshToken) (*models.Session, *models.RefreshToken) {
+func newSessionModels(sess ginauth.Session, first ginauth.RefreshToken) (*models.Session, *models.RefreshToken, error) {
 	if first.SessionID == "" {
 		first.SessionID = sess.ID
 	}
@@ -71,6 +116,13 @@ func newSessionModels(sess ginauth.Session, first ginauth.RefreshToken) (*models
 	}
 	if sess.LastUsedAt.IsZero() {
 		sess.LastUsedAt = sess.CreatedAt
+	}
+	if sess.AuthTime.IsZero() {
+		sess.AuthTime = sess.CreatedAt
+	}
+	amr, err := amrColumn(sess.AMR)
+	if err != nil {
+		return nil, nil, err
 	}
 	return &models.Session{
 		ID:         sess.ID,
@@ -81,7 +133,10 @@ func newSessionModels(sess ginauth.Session, first ginauth.RefreshToken) (*models
 		RevokedAt:  tsPtr(sess.RevokedAt),
 		UserAgent:  sess.UserAgent,
 		IP:         sess.IP,
-	}, refreshTokenModel(first)
+		AAL:        max(sess.AAL, 1),
+		AMR:        amr,
+		AuthTime:   tsPtr(&sess.AuthTime),
+	}, refreshTokenModel(first), nil
 }
 
 // CreateSession implements ginauth.SessionStore.
@@ -105,7 +160,10 @@ func (s *Store) CreateSession(ctx context.Context, sess ginauth.Session, first g
 				return err
 			}
 		}
-		sessRow, firstRow := newSessionModels(sess, first)
+		sessRow, firstRow, err := newSessionModels(sess, first)
+		if err != nil {
+			return err
+		}
 		if err := tx.Create(sessRow).Error; err != nil {
 			return err
 		}
@@ -255,4 +313,36 @@ func (s *Store) RevokeOtherSessions(ctx context.Context, userID, keepSessionID s
 		return 0, s.wrap("revoke other sessions", res.Error)
 	}
 	return int(res.RowsAffected), nil
+}
+
+// RaiseSession implements ginauth.SessionStore. The session row is locked
+// (SQLite: the write transaction is serialized), read, and written back
+// with the higher AAL and the longer AMR, so concurrent raises apply one
+// after the other and none is lost.
+func (s *Store) RaiseSession(ctx context.Context, userID, sessionID string, aal int, method string, now time.Time) (ginauth.Session, error) {
+	now = ts(now)
+	var sess models.Session
+	err := s.tx(ctx, "raise session", func(tx *gorm.DB) error {
+		err := first(s.forUpdate(tx.Where("id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?", sessionID, userID, now)), &sess)
+		if err != nil {
+			return err
+		}
+		amr := amrFromColumn(sess.AMR)
+		if !slices.Contains(amr, method) {
+			amr = append(amr, method)
+		}
+		col, err := amrColumn(amr)
+		if err != nil {
+			return err
+		}
+		sess.AAL = max(sess.AAL, aal, 1)
+		sess.AMR = col
+		sess.AuthTime = &now
+		return tx.Model(&models.Session{}).Where("id = ?", sess.ID).
+			UpdateColumns(map[string]any{"aal": sess.AAL, "amr": col, "auth_time": now}).Error
+	})
+	if err != nil {
+		return ginauth.Session{}, err
+	}
+	return sessionFromModel(sess), nil
 }

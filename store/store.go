@@ -129,27 +129,27 @@ func (s *Store) tuneSQLite() error {
 // hashes) the binary collation, converting tables of earlier versions.
 // Running it on an up-to-date schema changes nothing.
 func (s *Store) AutoMigrate(ctx context.Context) error {
-	db, err := s.migrationDB()
+	db, err := s.migrationDB(models.All())
 	if err != nil {
 		return s.wrap("auto migrate", err)
 	}
 	if err := db.WithContext(ctx).AutoMigrate(models.All()...); err != nil {
 		return s.wrap("auto migrate", err)
 	}
-	if err := s.migrateCollations(ctx, db); err != nil {
+	if err := s.migrateCollations(ctx, db, models.All()); err != nil {
 		return s.wrap("auto migrate", err)
 	}
 	return nil
 }
 
-// migrationDB is the *gorm.DB AutoMigrate runs on. On PostgreSQL it is a
-// private one over the same connection pool whose parsed models carry no
+// migrationDB is the *gorm.DB the models ms are migrated on. On PostgreSQL
+// it is a private one over the same connection pool whose parsed models carry no
 // time precision: timestamptz already keeps microseconds, and gorm's
 // migrator mistakes the "(6)" of timestamptz(6) for a column size, which
 // would make every AutoMigrate re-ALTER every time column (taking an
 // exclusive lock on each auth table at each start). MySQL needs the
 // precision (gorm's default there is DATETIME(3)); SQLite ignores it.
-func (s *Store) migrationDB() (*gorm.DB, error) {
+func (s *Store) migrationDB(ms []any) (*gorm.DB, error) {
 	if s.dialect != dialectPostgres {
 		return s.db, nil
 	}
@@ -165,7 +165,7 @@ func (s *Store) migrationDB() (*gorm.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range models.All() {
+	for _, m := range ms {
 		stmt := &gorm.Statement{DB: db}
 		if err := stmt.Parse(m); err != nil {
 			return nil, err

@@ -69,7 +69,10 @@ func (s *Store) CreateUser(ctx context.Context, u ginauth.User, workspace ginaut
 		if first == nil {
 			return nil
 		}
-		sess, rt := newSessionModels(first.Session, first.RefreshToken)
+		sess, rt, err := newSessionModels(first.Session, first.RefreshToken)
+		if err != nil {
+			return err
+		}
 		if err := tx.Create(sess).Error; err != nil {
 			return err
 		}

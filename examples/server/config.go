@@ -23,6 +23,12 @@ type config struct {
 	// JWTSecret signs access tokens (AUTH_JWT_SECRET); nil when unset, in
 	// which case run generates a random one per start.
 	JWTSecret []byte
+	// TokenAlg is the access tokens' algorithm (AUTH_TOKEN_ALG): HS256
+	// (default), EdDSA or ES256.
+	TokenAlg string
+	// SigningKeyFile is the PEM file of the EdDSA or ES256 keys
+	// (AUTH_SIGNING_KEY_FILE); empty means run generates a key per start.
+	SigningKeyFile string
 	// AccessTTL, RefreshTTL and RefreshReuseGrace are the token lifetimes
 	// (AUTH_ACCESS_TTL, AUTH_REFRESH_TTL, AUTH_REFRESH_REUSE_GRACE). A zero
 	// RefreshReuseGrace disables the grace window.
@@ -72,6 +78,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RefreshTTL:        7 * 24 * time.Hour,
 		RefreshReuseGrace: 10 * time.Second,
 		RateLimitPerIP:    60,
+		TokenAlg:          "HS256",
 		LogRequests:       true,
 	}
 
@@ -104,6 +111,21 @@ func loadConfig(getenv func(string) string) (config, error) {
 			fail("AUTH_JWT_SECRET", "", "must be at least %d bytes, got %d (generate one with: openssl rand -base64 48)", minSecretBytes, len(v))
 		} else {
 			c.JWTSecret = []byte(v)
+		}
+	}
+	switch v := env("AUTH_TOKEN_ALG"); v {
+	case "", "HS256", "EdDSA", "ES256":
+		if v != "" {
+			c.TokenAlg = v
+		}
+	default:
+		fail("AUTH_TOKEN_ALG", v, "want HS256, EdDSA or ES256")
+	}
+	if v := env("AUTH_SIGNING_KEY_FILE"); v != "" {
+		if c.TokenAlg == "HS256" {
+			fail("AUTH_SIGNING_KEY_FILE", v, "is for AUTH_TOKEN_ALG=EdDSA or ES256; HS256 signs with AUTH_JWT_SECRET")
+		} else {
+			c.SigningKeyFile = v
 		}
 	}
 	duration := func(name string, dst *time.Duration, allowZero bool) {

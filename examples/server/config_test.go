@@ -28,6 +28,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		RefreshReuseGrace: 10 * time.Second,
 		RateLimitPerIP:    60,
 		LogRequests:       true,
+		TokenAlg:          "HS256",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", got, want)
@@ -171,6 +172,9 @@ func TestLoadConfigInvalid(t *testing.T) {
 		{"app base url with query", map[string]string{"APP_BASE_URL": "https://app.example.com/?x=1"}, []string{"APP_BASE_URL"}, ""},
 		{"trusted proxy hostname", map[string]string{"TRUSTED_PROXIES": "proxy.internal"}, []string{"TRUSTED_PROXIES", "CIDR"}, ""},
 		{"several at once", map[string]string{"ADDR": "nope", "LOG_REQUESTS": "maybe"}, []string{"ADDR", "LOG_REQUESTS"}, ""},
+		{"token alg unknown", map[string]string{"AUTH_TOKEN_ALG": "RS256"}, []string{"AUTH_TOKEN_ALG", "EdDSA"}, ""},
+		{"token alg lowercase", map[string]string{"AUTH_TOKEN_ALG": "eddsa"}, []string{"AUTH_TOKEN_ALG"}, ""},
+		{"key file under HS256", map[string]string{"AUTH_SIGNING_KEY_FILE": "/etc/key.pem"}, []string{"AUTH_SIGNING_KEY_FILE", "HS256"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -61,6 +61,11 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		log.Warn("AUTH_JWT_SECRET is not set: using a random secret for this run; sessions end when the server restarts (set AUTH_JWT_SECRET to at least 32 bytes)")
 	}
 
+	signingKeys, err := loadSigningKeys(cfg, log)
+	if err != nil {
+		return err
+	}
+
 	mailer, err := newMailer(cfg, log)
 	if err != nil {
 		return err
@@ -93,6 +98,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 	}
 
 	authCfg := authConfig(cfg, secret, baseURL, mailer, log)
+	authCfg.TokenAlgorithm, authCfg.SigningKeys = cfg.TokenAlg, signingKeys
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {
 		return err

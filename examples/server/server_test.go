@@ -21,6 +21,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fastauth/fastauth/internal/signingkey"
 	"github.com/fastauth/fastauth/store/sqlite"
 )
 
@@ -543,6 +544,7 @@ func TestRunRejectsInvalidEnv(t *testing.T) {
 		{"bad bool", "AUTH_COOKIE_SECURE", "sometimes"},
 		{"bad rate", "AUTH_RATE_LIMIT_PER_IP", "-5"},
 		{"outbox in a missing directory", "MAIL_OUTBOX", filepath.Join(dbPath, "no", "such", "outbox.jsonl")},
+		{"bad token alg", "AUTH_TOKEN_ALG", "HS512"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -691,5 +693,73 @@ func waitUntil(t *testing.T, timeout time.Duration, cond func() bool) {
 			t.Fatalf("condition not met within %s", timeout)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestSigningKeyFile: AUTH_TOKEN_ALG with AUTH_SIGNING_KEY_FILE signs with
+// the file's first key and publishes the file's keys; without a file a
+// key is generated with a warning; a missing, malformed or mismatched file
+// stops run with an error naming AUTH_SIGNING_KEY_FILE and no key material.
+func TestSigningKeyFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name string, algs ...signingkey.Algorithm) (string, []*signingkey.Key) {
+		var pem []byte
+		var keys []*signingkey.Key
+		for _, alg := range algs {
+			k, err := signingkey.Generate(alg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := k.MarshalPEM()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pem, keys = append(pem, p...), append(keys, k)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, pem, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path, keys
+	}
+	path, keys := write("keys.pem", signingkey.EdDSA, signingkey.ES256)
+	srv := startServer(t, map[string]string{"AUTH_TOKEN_ALG": "EdDSA", "AUTH_SIGNING_KEY_FILE": path, "AUTH_RATE_LIMIT_PER_IP": "0"})
+	c := newClient(t)
+	var set signingkey.JWKSet
+	if st := call(t, c, http.MethodGet, srv.base+"/auth/.well-known/jwks.json", nil, &set); st != http.StatusOK {
+		t.Fatalf("jwks: %d", st)
+	}
+	if len(set.Keys) != 2 || set.Keys[0] != keys[0].JWK() || set.Keys[1] != keys[1].JWK() {
+		t.Fatalf("JWK Set %+v, want the file's two keys in order", set)
+	}
+	body := map[string]string{"email": "keys@example.com", "password": "correct-horse-42"}
+	if st := call(t, c, http.MethodPost, srv.base+"/auth/sign-up", body, nil); st != http.StatusOK {
+		t.Fatalf("sign-up: %d", st)
+	}
+	if st := call(t, c, http.MethodGet, srv.base+"/api/whoami", nil, nil); st != http.StatusOK {
+		t.Fatalf("whoami with an EdDSA token: %d", st)
+	}
+
+	gen := startServer(t, map[string]string{"AUTH_TOKEN_ALG": "ES256"})
+	if !strings.Contains(gen.out.String(), "AUTH_SIGNING_KEY_FILE is not set") {
+		t.Errorf("no warning about the generated key:\n%s", gen.out)
+	}
+	if st := call(t, newClient(t), http.MethodGet, gen.base+"/auth/.well-known/jwks.json", nil, &set); st != http.StatusOK || len(set.Keys) != 1 || set.Keys[0].Algorithm != signingkey.ES256 {
+		t.Errorf("generated key: %d %+v", st, set)
+	}
+
+	mismatched, _ := write("es.pem", signingkey.ES256)
+	junk := filepath.Join(dir, "junk.pem")
+	if err := os.WriteFile(junk, []byte("-----BEGIN PRIVATE KEY-----\nc2VjcmV0LW1hdGVyaWFs\n-----END PRIVATE KEY-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, file := range map[string]string{"missing": filepath.Join(dir, "none.pem"), "junk": junk, "ES256 key for EdDSA": mismatched} {
+		env := map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": "sqlite://" + filepath.Join(t.TempDir(), "x.db"), "AUTH_TOKEN_ALG": "EdDSA", "AUTH_SIGNING_KEY_FILE": file}
+		var out syncBuffer
+		err := run(t.Context(), envMap(env), &out)
+		if err == nil || !strings.Contains(err.Error(), "AUTH_SIGNING_KEY_FILE") || strings.Contains(err.Error(), "c2VjcmV0") {
+			t.Errorf("%s: run = %v, want an error naming AUTH_SIGNING_KEY_FILE without key material", name, err)
+		}
 	}
 }

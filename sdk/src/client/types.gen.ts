@@ -36,6 +36,11 @@ export type ActiveOrgBody = {
 export type AuthResponse = {
     auth_role: string;
     organization: ActiveOrgBody;
+    /**
+     * Session is how the session was established; absent when there is
+     * none (an API key on /me, a sign-up awaiting email confirmation).
+     */
+    session?: SessionAssuranceBody;
     user: UserBody;
 };
 
@@ -123,6 +128,20 @@ export type InviteBody = {
     role: 'owner' | 'admin' | 'member';
 };
 
+export type JwkBody = {
+    alg: 'EdDSA' | 'ES256';
+    crv: 'Ed25519' | 'P-256';
+    kid: string;
+    kty: 'OKP' | 'EC';
+    use: 'sig';
+    x: string;
+    y?: string;
+};
+
+export type JwkSetBody = {
+    keys: Array<JwkBody>;
+};
+
 export type OrganizationBody = {
     created_at: string;
     id: string;
@@ -165,6 +184,11 @@ export type RevokedSessionsResponse = {
 
 export type Role = 'member' | 'admin' | 'owner';
 
+export type SessionAssuranceBody = {
+    aal: 1 | 2;
+    amr: Array<string>;
+};
+
 export type SessionBody = {
     created_at: string;
     /**
@@ -205,6 +229,31 @@ export type UserBody = {
     email_confirmed_at: string | null;
     id: string;
 };
+
+export type GetWellKnownJwksJsonData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/.well-known/jwks.json';
+};
+
+export type GetWellKnownJwksJsonErrors = {
+    /**
+     * route_not_found (HS256)
+     */
+    404: ErrorBody;
+};
+
+export type GetWellKnownJwksJsonError = GetWellKnownJwksJsonErrors[keyof GetWellKnownJwksJsonErrors];
+
+export type GetWellKnownJwksJsonResponses = {
+    /**
+     * OK
+     */
+    200: JwkSetBody;
+};
+
+export type GetWellKnownJwksJsonResponse = GetWellKnownJwksJsonResponses[keyof GetWellKnownJwksJsonResponses];
 
 export type GetApiKeysData = {
     body?: never;

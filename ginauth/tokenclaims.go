@@ -1,0 +1,147 @@
+package ginauth
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// accessClaims is the payload of an access token. It is a flat struct with a
+// single-string audience (not jwt.RegisteredClaims) to keep the token, which
+// travels in a cookie, small and its decoding cheap.
+type accessClaims struct {
+	Issuer           string           `json:"iss"`
+	Audience         string           `json:"aud"`
+	ExpiresAt        *jwt.NumericDate `json:"exp,omitempty"`
+	IssuedAt         *jwt.NumericDate `json:"iat,omitempty"`
+	NotBefore        *jwt.NumericDate `json:"nbf,omitempty"` // never written by sign; checked when present
+	Subject          string           `json:"sub"`
+	SessionID        string           `json:"sid"`
+	Email            string           `json:"email"`
+	OrganizationID   string           `json:"org"`
+	OrganizationRole Role             `json:"org_role"`
+	Role             string           `json:"role"`
+	// AAL, AMR and AuthTime are the session's assurance (Session). Tokens
+	// signed before they existed carry none of them and read as aal 1,
+	// amr [password] (what their sessions read as) with no auth time.
+	AAL      int              `json:"aal,omitempty"`
+	AMR      []string         `json:"amr,omitempty"`
+	AuthTime *jwt.NumericDate `json:"auth_time,omitempty"`
+}
+
+// GetExpirationTime implements jwt.Claims.
+func (c *accessClaims) GetExpirationTime() (*jwt.NumericDate, error) { return c.ExpiresAt, nil }
+
+// GetIssuedAt implements jwt.Claims.
+func (c *accessClaims) GetIssuedAt() (*jwt.NumericDate, error) { return c.IssuedAt, nil }
+
+// GetNotBefore implements jwt.Claims. sign writes no nbf, but a token
+// that carries one is held to it.
+func (c *accessClaims) GetNotBefore() (*jwt.NumericDate, error) { return c.NotBefore, nil }
+
+// GetIssuer implements jwt.Claims.
+func (c *accessClaims) GetIssuer() (string, error) { return c.Issuer, nil }
+
+// GetSubject implements jwt.Claims.
+func (c *accessClaims) GetSubject() (string, error) { return c.Subject, nil }
+
+// GetAudience implements jwt.Claims.
+func (c *accessClaims) GetAudience() (jwt.ClaimStrings, error) {
+	if c.Audience == "" {
+		return nil, nil
+	}
+	return jwt.ClaimStrings{c.Audience}, nil
+}
+
+// principal is the session principal the claims describe.
+func (c *accessClaims) principal() *Principal {
+	return &Principal{
+		Kind:             PrincipalSession,
+		UserID:           c.Subject,
+		Email:            c.Email,
+		OrganizationID:   c.OrganizationID,
+		OrganizationRole: c.OrganizationRole,
+		SessionID:        c.SessionID,
+		AAL:              c.AAL,
+		AMR:              c.AMR,
+		AuthTime:         c.authTime(),
+	}
+}
+
+// authTime is the auth_time claim, zero when absent.
+func (c *accessClaims) authTime() time.Time {
+	if c.AuthTime == nil {
+		return time.Time{}
+	}
+	return c.AuthTime.UTC()
+}
+
+// checkAssurance checks the aal, amr and auth_time claims: all absent (a
+// token of before they existed, which then reads as aal 1 and amr
+// [password]) or aal 1 or 2 with at least one method, none empty, and an
+// auth time.
+func (c *accessClaims) checkAssurance() error {
+	if c.AAL == 0 && c.AMR == nil && c.AuthTime == nil {
+		c.AAL, c.AMR = aalSingle, []string{MethodPassword}
+		return nil
+	}
+	if c.AAL < aalSingle || c.AAL > aalMulti || len(c.AMR) == 0 || c.AuthTime == nil || slices.Contains(c.AMR, "") {
+		return fmt.Errorf("%w: malformed aal, amr or auth_time claims", errTokenRejected)
+	}
+	return nil
+}
+
+// claimRules are the registered-claim rules every access token is held
+// to, whatever its algorithm: issuer and audience ours, exp required and
+// in the future, iat and nbf (when present) at most the clock skew ahead
+// of the injected clock. It is immutable.
+type claimRules struct {
+	issuer, audience string
+	skew             time.Duration // leeway on iat and nbf (Config.ClockSkew), never on exp
+	now              func() time.Time
+}
+
+// validate applies the registered-claim checks of verifyJWT: those
+// of the golang-jwt Validator as verifyJWT configures it
+// (WithExpirationRequired, WithIssuedAt, WithIssuer, WithAudience,
+// WithLeeway(skew), nbf checked when present) followed by its strict exp
+// check, and maps the outcome as verifyJWT does: errTokenExpired when the
+// expiry is the only failure, errTokenRejected when anything else fails.
+//
+// golang-jwt's leeway widens exp too, so for it a token in [exp, exp+skew)
+// passes and is then found expired by the strict check, while one past
+// exp+skew fails with ErrTokenExpired; either way the verdict is "expired"
+// unless another check fails, which is what comparing now with exp gives.
+func (r *claimRules) validate(c *accessClaims, now time.Time) error {
+	var invalid []string
+	expired := false
+	if c.ExpiresAt == nil {
+		invalid = append(invalid, "exp missing")
+	} else if !now.Before(c.ExpiresAt.Time) {
+		expired = true
+	}
+	if c.IssuedAt != nil && now.Before(c.IssuedAt.Add(-r.skew)) {
+		invalid = append(invalid, "used before issued")
+	}
+	if c.NotBefore != nil && now.Before(c.NotBefore.Add(-r.skew)) {
+		invalid = append(invalid, "not valid yet")
+	}
+	// WithAudience(a) requires a non-empty aud claim equal to a.
+	if c.Audience == "" || c.Audience != r.audience {
+		invalid = append(invalid, "audience")
+	}
+	// WithIssuer("") checks nothing; otherwise iss must equal it.
+	if r.issuer != "" && c.Issuer != r.issuer {
+		invalid = append(invalid, "issuer")
+	}
+	switch {
+	case len(invalid) > 0:
+		return fmt.Errorf("%w: %s", errTokenRejected, strings.Join(invalid, ", "))
+	case expired:
+		return errTokenExpired
+	}
+	return nil
+}
