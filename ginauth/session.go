@@ -2,9 +2,6 @@ package ginauth
 
 import (
 	"context"
-
-	"github.com/fastauth/fastauth"
-
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,17 +9,20 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+
+	"github.com/fastauth/fastauth"
 )
 
 // The authentication methods a session can be established or stepped up
 // with: the values of Session.AMR, Principal.AMR and the `amr` claim.
 // Modules may add methods of their own names (one lowercase word each).
+// They are the constants of package fastauth.
 const (
-	MethodPassword     = "password"
-	MethodTOTP         = "totp"
-	MethodRecoveryCode = "recovery_code"
-	MethodPasskey      = "passkey"
-	MethodOAuth        = "oauth"
+	MethodPassword     = fastauth.MethodPassword
+	MethodTOTP         = fastauth.MethodTOTP
+	MethodRecoveryCode = fastauth.MethodRecoveryCode
+	MethodPasskey      = fastauth.MethodPasskey
+	MethodOAuth        = fastauth.MethodOAuth
 )
 
 // The assurance levels of a session (Session.AAL, Principal.AAL, the
