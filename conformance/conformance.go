@@ -58,6 +58,8 @@ func groups() []group {
 		{"RateLimits", rateLimitScenarios()},
 		{"CrossOrigin", crossOriginScenarios()},
 		{"Addresses", addressScenarios()},
+		{"Events", eventScenarios()},
+		{"Modules", moduleScenarios()},
 	}
 }
 

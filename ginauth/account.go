@@ -1,6 +1,8 @@
 package ginauth
 
 import (
+	"github.com/fastauth/fastauth"
+
 	"github.com/fastauth/fastauth/internal/truncate"
 
 	"context"
@@ -124,9 +126,16 @@ func (a *Auth) signUp(c *gin.Context) {
 		}
 		first, refreshToken = &s, plain
 	}
-	ctx, cancel := a.storeCtx(c)
-	defer cancel()
-	if err := a.store.CreateUser(ctx, u, ws, owner, first); err != nil {
+	err = a.change(c.Request.Context(), func(ctx context.Context) error {
+		if err := a.store.CreateUser(ctx, u, ws, owner, first); err != nil {
+			return err
+		}
+		e := a.event(c, fastauth.EventUserSignedUp, ws.ID, fastauth.Target{Type: fastauth.TargetUser, ID: u.ID})
+		e.Actor.UserID = u.ID
+		e.Payload = hookUser(u)
+		return a.emit(ctx, e)
+	})
+	if err != nil {
 		if errors.Is(err, ErrDuplicateEmail) {
 			abort(c, http.StatusConflict, CodeUserAlreadyExists, "an account with this email already exists")
 			return
@@ -141,7 +150,6 @@ func (a *Auth) signUp(c *gin.Context) {
 		a.internalError(c, err)
 		return
 	}
-	a.afterSignUp(c.Request.Context(), u)
 	var sess Session
 	if first != nil {
 		sess = first.Session
@@ -192,6 +200,7 @@ func (a *Auth) signIn(c *gin.Context) {
 			a.hashFailure(c, err)
 			return
 		}
+		a.signInFailed(c, "", "unknown_email")
 		abortInvalidCredentials(c)
 		return
 	case err != nil:
@@ -204,6 +213,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.hashFailure(c, err)
 		return
 	case !ok:
+		a.signInFailed(c, u.ID, "wrong_password")
 		abortInvalidCredentials(c)
 		return
 	}
@@ -215,6 +225,9 @@ func (a *Auth) signIn(c *gin.Context) {
 	if rehash {
 		a.upgradeHash(c, u, req.Password)
 	}
+	if !a.runSignInGates(c, u) {
+		return
+	}
 	ctx, cancel = a.storeCtx(c)
 	active, err := a.activeMembership(ctx, u)
 	cancel()
@@ -222,9 +235,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	ctx, cancel = a.storeCtx(c)
-	defer cancel()
-	sess, err := a.startSession(ctx, c, u, active, a.cfg.SingleSession)
+	sess, err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession, fastauth.Authentication{Method: fastauth.MethodPassword, AAL: 1})
 	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			// The password changed while this sign-in verified the old one.
@@ -234,8 +245,19 @@ func (a *Auth) signIn(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	a.afterSignIn(c.Request.Context(), u)
 	c.JSON(http.StatusOK, authResponse(u, active, sess))
+}
+
+// signInFailed emits user.sign_in_failed for the account userID (empty
+// when the email has none) with the reason. Nothing changed, so the event
+// is dispatched at once; a failing handler is logged and the answer stays
+// 401.
+func (a *Auth) signInFailed(c *gin.Context, userID, reason string) {
+	e := a.event(c, fastauth.EventUserSignInFailed, "", fastauth.Target{Type: fastauth.TargetUser, ID: userID})
+	e.Data = map[string]any{"reason": reason}
+	if err := a.emit(c.Request.Context(), e); err != nil {
+		a.log.ErrorContext(c.Request.Context(), "fastauth: sign-in failure event", "err", err)
+	}
 }
 
 // userByEmail looks up the account of a normalized email. A store whose
@@ -354,7 +376,15 @@ func (a *Auth) refreshReused(ctx context.Context, c *gin.Context, reused *Reused
 	}
 	a.log.WarnContext(c.Request.Context(), "fastauth: refresh token replayed, revoking session",
 		"session_id", reused.SessionID, "user_id", reused.UserID)
-	if err := a.store.RevokeSession(ctx, reused.UserID, reused.SessionID, now); err != nil && !errors.Is(err, ErrNotFound) {
+	err := a.change(ctx, func(ctx context.Context) error {
+		if err := a.store.RevokeSession(ctx, reused.UserID, reused.SessionID, now); err != nil {
+			return err
+		}
+		e := a.event(c, fastauth.EventSessionReplayDetected, "", fastauth.Target{Type: fastauth.TargetSession, ID: reused.SessionID})
+		e.Data = map[string]any{"user_id": reused.UserID}
+		return a.emit(ctx, e)
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		a.storeFailure(c, err)
 		return
 	}
@@ -386,7 +416,16 @@ func (a *Auth) signOut(c *gin.Context) {
 		userID, sessionID = p.UserID, p.SessionID
 	}
 	if sessionID != "" {
-		if err := a.store.RevokeSession(ctx, userID, sessionID, now); err != nil && !errors.Is(err, ErrNotFound) {
+		err := a.change(ctx, func(ctx context.Context) error {
+			if err := a.store.RevokeSession(ctx, userID, sessionID, now); err != nil {
+				return err
+			}
+			e := a.event(c, fastauth.EventSessionRevoked, "", fastauth.Target{Type: fastauth.TargetSession, ID: sessionID})
+			e.Actor.UserID = userID
+			e.Data = map[string]any{"reason": "sign_out"}
+			return a.emit(ctx, e)
+		})
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			a.log.WarnContext(c.Request.Context(), "fastauth: sign-out could not revoke the session", "session_id", sessionID, "err", err)
 		}
 	}
@@ -585,9 +624,13 @@ func (a *Auth) changePassword(c *gin.Context) {
 		a.hashFailure(c, err)
 		return
 	}
-	ctx, cancel = a.storeCtx(c)
-	defer cancel()
-	if err := a.store.ChangePassword(ctx, u.ID, u.CredentialVersion, newHash, s.ID, a.now()); err != nil {
+	err = a.change(c.Request.Context(), func(ctx context.Context) error {
+		if err := a.store.ChangePassword(ctx, u.ID, u.CredentialVersion, newHash, s.ID, a.now()); err != nil {
+			return err
+		}
+		return a.emit(ctx, a.event(c, fastauth.EventPasswordChanged, "", fastauth.Target{Type: fastauth.TargetUser, ID: u.ID}))
+	})
+	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			abort(c, http.StatusConflict, CodeConflict, "the password was changed concurrently; retry")
 			return
@@ -598,18 +641,33 @@ func (a *Auth) changePassword(c *gin.Context) {
 	c.JSON(http.StatusOK, StatusResponse{Status: "password_changed"})
 }
 
-// startSession creates a session with its first refresh token for u and
-// sets both cookies. With revokeOthers the user's other sessions end. It
-// returns the session, or ErrConflict (wrapped) when u's credential version
-// is outdated.
-func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool) (Session, error) {
+// startSession creates a session with its first refresh token for u,
+// established by auth (a password sign-in, or a module's method), emitting
+// user.signed_in with the method, and sets both cookies. With
+// revokeOthers the user's other sessions end. It returns the session, or
+// ErrConflict (wrapped) when u's credential version is outdated.
+func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active MembershipDetail, revokeOthers bool, auth fastauth.Authentication) (Session, error) {
 	now := a.now()
 	s, plain, err := a.newSession(c, u, now)
 	if err != nil {
 		return Session{}, err
 	}
-	if err := a.store.CreateSession(ctx, s.Session, s.RefreshToken, u.CredentialVersion, revokeOthers, now); err != nil {
-		return Session{}, fmt.Errorf("ginauth: create session: %w", err)
+	if auth.Method != fastauth.MethodPassword {
+		s.Session.AMR = []string{auth.Method}
+		s.Session.AAL = max(auth.AAL, 1)
+	}
+	err = a.change(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateSession(ctx, s.Session, s.RefreshToken, u.CredentialVersion, revokeOthers, now); err != nil {
+			return fmt.Errorf("ginauth: create session: %w", err)
+		}
+		e := a.event(c, fastauth.EventUserSignedIn, active.Organization.ID, fastauth.Target{Type: fastauth.TargetUser, ID: u.ID})
+		e.Actor.UserID = u.ID
+		e.Data = map[string]any{"session_id": s.Session.ID, "method": auth.Method}
+		e.Payload = hookUser(u)
+		return a.emit(ctx, e)
+	})
+	if err != nil {
+		return Session{}, err
 	}
 	return s.Session, a.setSessionCookies(c, u, active, s.Session, plain)
 }

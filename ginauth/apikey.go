@@ -1,6 +1,10 @@
 package ginauth
 
 import (
+	"context"
+
+	"github.com/fastauth/fastauth"
+
 	"errors"
 	"net/http"
 	"strconv"
@@ -148,7 +152,14 @@ func (a *Auth) createAPIKey(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	if err := a.store.CreateAPIKey(ctx, k); err != nil {
+	_, err = changed(ctx, a, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, a.store.CreateAPIKey(ctx, k)
+	}, func(struct{}) []Event {
+		e := a.event(c, fastauth.EventAPIKeyCreated, k.OrganizationID, target(fastauth.TargetAPIKey, k.ID))
+		e.Data = map[string]any{"name": k.Name, "key_prefix": k.KeyPrefix}
+		return []Event{e}
+	})
+	if err != nil {
 		a.storeFailure(c, err)
 		return
 	}
@@ -277,7 +288,13 @@ func (a *Auth) deleteAPIKey(c *gin.Context) {
 			return
 		}
 	}
-	k, err := a.store.DeleteAPIKey(ctx, m.OrganizationID, id)
+	k, err := changed(ctx, a, func(ctx context.Context) (APIKey, error) {
+		return a.store.DeleteAPIKey(ctx, m.OrganizationID, id)
+	}, func(k APIKey) []Event {
+		e := a.event(c, fastauth.EventAPIKeyDeleted, k.OrganizationID, target(fastauth.TargetAPIKey, k.ID))
+		e.Data = map[string]any{"name": k.Name, "key_prefix": k.KeyPrefix}
+		return []Event{e}
+	})
 	if errors.Is(err, ErrNotFound) {
 		notFound()
 		return
@@ -286,6 +303,5 @@ func (a *Auth) deleteAPIKey(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	a.keys.evictKey(k.ID)
 	c.JSON(http.StatusOK, apiKeyBody(k))
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/fastauth/fastauth"
 )
 
 // errAPIKeyInvalid: the bearer key is malformed, unknown, expired, or its
@@ -360,4 +362,25 @@ func (v *apiKeyVerifier) close() error {
 		v.closeErr = v.flush()
 	})
 	return v.closeErr
+}
+
+// evictOn is the event subscriber that keeps the cache of verified keys
+// true to the changes of this process: a deleted key, a member whose role
+// changed or who joined again or left, a deleted organization, a password
+// reset that deleted the user's keys. It runs after the commit of each
+// change, before the response is written.
+func (v *apiKeyVerifier) evictOn(_ context.Context, e Event) error {
+	switch e.Type {
+	case fastauth.EventAPIKeyDeleted:
+		v.evictKey(e.Target.ID)
+	case fastauth.EventMemberRoleChanged, fastauth.EventMemberRemoved, fastauth.EventMemberAdded:
+		v.evictMember(e.OrganizationID, e.Target.ID)
+	case fastauth.EventOrganizationDeleted:
+		v.evictMember(e.OrganizationID, "")
+	case fastauth.EventPasswordReset:
+		if n, _ := e.Data["api_keys_deleted"].(int); n > 0 {
+			v.evictUser(e.Target.ID)
+		}
+	}
+	return nil
 }

@@ -26,6 +26,10 @@ type Auth struct {
 	mails    *mail.Renderer              // mail.go: the templates of every mail kind
 	cop      *http.CrossOriginProtection // middleware.go
 	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
+	bus      eventBus                    // events.go
+	// signInGates are the modules' checks after a correct password
+	// (host.go); added while Register mounts the modules, read-only after.
+	signInGates []func(c *gin.Context, u User) error
 
 	proxiesChecked atomic.Bool // middleware.go: the engine's proxy settings were checked
 }
@@ -50,7 +54,9 @@ func Register(router gin.IRouter, cfg Config, backend Backend) (*Auth, error) {
 	}
 	a.warnMailSetup(cfg)
 	router.Use(a.Middleware())
-	a.mount(router)
+	if err := a.mount(router); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -111,6 +117,8 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	a.keys = newAPIKeyVerifier(a)
 	a.mailer = cfg.Mailer
 	a.mails = mail.NewRenderer(a.now, cfg.MailTemplates)
+	a.Subscribe(a.hooksHandler) // hooks.go
+	a.Subscribe(a.keys.evictOn) // apikey_verify.go
 	if a.mailer == nil {
 		a.mailer = NewLogMailer(cfg.Logger)
 	}
@@ -127,8 +135,9 @@ func (a *Auth) Close() error {
 // Config returns the effective configuration, defaults applied.
 func (a *Auth) Config() Config { return a.cfg }
 
-// mount registers every auth route under the base path.
-func (a *Auth) mount(r gin.IRouter) {
+// mount registers every auth route under the base path, then mounts the
+// modules of Config.Modules on the same route group.
+func (a *Auth) mount(r gin.IRouter) error {
 	// crossOriginGuard (crossorigin.go) runs before rateLimit (ratelimit.go).
 	g := r.Group(a.cfg.BasePath, a.authResponseHeaders, a.crossOriginGuard, a.rateLimit)
 	a.mountAccountRoutes(g)                 // account.go
@@ -137,6 +146,7 @@ func (a *Auth) mount(r gin.IRouter) {
 	a.mountAPIKeyRoutes(g)                  // apikey.go
 	a.mountMailRoutes(g)                    // verification.go
 	g.GET("/.well-known/jwks.json", a.jwks) // tokenjwks.go
+	return a.mountModules(g)                // host.go
 }
 
 // authResponseHeaders marks every auth response uncacheable and caps the

@@ -103,6 +103,9 @@ type Config struct {
 
 	// Hooks run after sign-up, sign-in and invite acceptance.
 	Hooks Hooks
+	// Modules are mounted by Register after the kernel's routes, in order
+	// (see Module). Their settings go to their own constructors.
+	Modules []Module
 
 	// APIKeyCacheTTL is how long a verified API key is trusted without a
 	// store read. Deleting a key through this process evicts it at once;

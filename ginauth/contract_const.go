@@ -52,6 +52,7 @@ const (
 	CodeRefreshTokenInvalid  = fastauth.CodeRefreshTokenInvalid
 	CodeForbidden            = fastauth.CodeForbidden
 	CodeEmailNotConfirmed    = fastauth.CodeEmailNotConfirmed
+	CodeMFAStepUpRequired    = fastauth.CodeMFAStepUpRequired
 	CodeUserNotFound         = fastauth.CodeUserNotFound
 	CodeSessionNotFound      = fastauth.CodeSessionNotFound
 	CodeOrganizationNotFound = fastauth.CodeOrganizationNotFound

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+
+	"github.com/fastauth/fastauth"
 )
 
 // Hooks are application callbacks run after successful auth events with the
@@ -11,6 +13,9 @@ import (
 // the request's context; an error (or panic) is logged and never undoes the
 // event. Nil hooks are skipped. The User handed to a hook has an empty
 // PasswordHash.
+//
+// Hooks are a subscriber of the event bus (Auth.Subscribe) that calls them
+// on user.signed_up, user.signed_in and invite.accepted.
 type Hooks struct {
 	// AfterSignUp runs after an account and its personal workspace exist.
 	AfterSignUp func(ctx context.Context, u User) error
@@ -20,27 +25,27 @@ type Hooks struct {
 	AfterInviteAccepted func(ctx context.Context, u User, inv Invite) error
 }
 
-// afterSignUp runs Hooks.AfterSignUp.
-func (a *Auth) afterSignUp(ctx context.Context, u User) {
-	if h := a.cfg.Hooks.AfterSignUp; h != nil {
-		a.runHook(ctx, "AfterSignUp", u, func() error { return h(ctx, hookUser(u)) })
+// hooksHandler is the event subscriber that runs the configured Hooks.
+// It never fails: hook errors and panics are logged by runHook.
+func (a *Auth) hooksHandler(ctx context.Context, e Event) error {
+	h := a.cfg.Hooks
+	switch e.Type {
+	case fastauth.EventUserSignedUp:
+		if u, ok := e.Payload.(User); ok && h.AfterSignUp != nil {
+			a.runHook(ctx, "AfterSignUp", u, func() error { return h.AfterSignUp(ctx, hookUser(u)) })
+		}
+	case fastauth.EventUserSignedIn:
+		if u, ok := e.Payload.(User); ok && h.AfterSignIn != nil {
+			a.runHook(ctx, "AfterSignIn", u, func() error { return h.AfterSignIn(ctx, hookUser(u)) })
+		}
+	case fastauth.EventInviteAccepted:
+		if acc, ok := e.Payload.(fastauth.InviteAcceptance); ok && h.AfterInviteAccepted != nil {
+			inv := acc.Invite
+			inv.TokenHash = nil
+			a.runHook(ctx, "AfterInviteAccepted", acc.User, func() error { return h.AfterInviteAccepted(ctx, hookUser(acc.User), inv) })
+		}
 	}
-}
-
-// afterSignIn runs Hooks.AfterSignIn.
-func (a *Auth) afterSignIn(ctx context.Context, u User) {
-	if h := a.cfg.Hooks.AfterSignIn; h != nil {
-		a.runHook(ctx, "AfterSignIn", u, func() error { return h(ctx, hookUser(u)) })
-	}
-}
-
-// afterInviteAccepted runs Hooks.AfterInviteAccepted. The invite's token
-// hash is not passed on.
-func (a *Auth) afterInviteAccepted(ctx context.Context, u User, inv Invite) {
-	if h := a.cfg.Hooks.AfterInviteAccepted; h != nil {
-		inv.TokenHash = nil
-		a.runHook(ctx, "AfterInviteAccepted", u, func() error { return h(ctx, hookUser(u), inv) })
-	}
+	return nil
 }
 
 // runHook calls fn, logging its error or recovering and logging its panic.

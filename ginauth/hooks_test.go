@@ -1,6 +1,8 @@
 package ginauth
 
 import (
+	"github.com/fastauth/fastauth"
+
 	"context"
 	"errors"
 	"strings"
@@ -34,9 +36,9 @@ func TestHooksRunWithUserWithoutHash(t *testing.T) {
 	ctx := context.WithValue(context.Background(), ctxKey{}, "request")
 	u := User{ID: "u1", Email: "ada@example.com", PasswordHash: "$argon2id$secret"}
 	inv := Invite{ID: "i1", OrganizationID: "o1", TokenHash: []byte{1, 2}}
-	a.afterSignUp(ctx, u)
-	a.afterSignIn(ctx, u)
-	a.afterInviteAccepted(ctx, u, inv)
+	a.hooksHandler(ctx, Event{Type: fastauth.EventUserSignedUp, Payload: u})
+	a.hooksHandler(ctx, Event{Type: fastauth.EventUserSignedIn, Payload: u})
+	a.hooksHandler(ctx, Event{Type: fastauth.EventInviteAccepted, Payload: fastauth.InviteAcceptance{User: u, Invite: inv}})
 	if len(calls) != 3 || calls[0].hook != "up" || calls[1].hook != "in" || calls[2].hook != "invite" {
 		t.Fatalf("calls %+v", calls)
 	}
@@ -64,9 +66,9 @@ func TestHooksFailuresAreContained(t *testing.T) {
 		AfterInviteAccepted: func(_ context.Context, _ User, inv Invite) error { return []error{}[len(inv.ID)] }, // index out of range: a runtime panic
 	}}, nil)
 	u := User{ID: "u1", Email: "ada@example.com"}
-	a.afterSignUp(context.Background(), u)
-	a.afterSignIn(context.Background(), u)
-	a.afterInviteAccepted(context.Background(), u, Invite{})
+	a.hooksHandler(context.Background(), Event{Type: fastauth.EventUserSignedUp, Payload: u})
+	a.hooksHandler(context.Background(), Event{Type: fastauth.EventUserSignedIn, Payload: u})
+	a.hooksHandler(context.Background(), Event{Type: fastauth.EventInviteAccepted, Payload: fastauth.InviteAcceptance{User: u, Invite: Invite{}}})
 	out := logs.String()
 	for _, want := range []string{"hook=AfterSignUp", "provisioning failed", "hook=AfterSignIn", "hook bug", "hook=AfterInviteAccepted", "index out of range", "user_id=u1"} {
 		if !strings.Contains(out, want) {
@@ -81,9 +83,9 @@ func TestHooksFailuresAreContained(t *testing.T) {
 func TestNilHooksAreSkipped(t *testing.T) {
 	t.Parallel()
 	a, logs := newMailTestAuth(Config{}, nil)
-	a.afterSignUp(context.Background(), User{})
-	a.afterSignIn(context.Background(), User{})
-	a.afterInviteAccepted(context.Background(), User{}, Invite{})
+	a.hooksHandler(context.Background(), Event{Type: fastauth.EventUserSignedUp, Payload: User{}})
+	a.hooksHandler(context.Background(), Event{Type: fastauth.EventUserSignedIn, Payload: User{}})
+	a.hooksHandler(context.Background(), Event{Type: fastauth.EventInviteAccepted, Payload: fastauth.InviteAcceptance{User: User{}, Invite: Invite{}}})
 	if logs.String() != "" {
 		t.Fatalf("nil hooks logged: %s", logs.String())
 	}

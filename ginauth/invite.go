@@ -1,6 +1,9 @@
 package ginauth
 
 import (
+	"context"
+	"github.com/fastauth/fastauth"
+
 	"errors"
 	"net/http"
 	"time"
@@ -177,7 +180,14 @@ func (a *Auth) createInvite(c *gin.Context) {
 	}
 	// The store re-reads the inviter's role under the roster lock: an
 	// admin or owner demoted or removed since orgAccess read it gets 403.
-	switch err := a.store.CreateInvite(ctx, inv, now); {
+	_, err = changed(ctx, a, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, a.store.CreateInvite(ctx, inv, now)
+	}, func(struct{}) []Event {
+		e := a.event(c, fastauth.EventInviteCreated, s.org.ID, target(fastauth.TargetInvite, inv.ID))
+		e.Data = map[string]any{"email": inv.Email, "role": string(inv.Role)}
+		return []Event{e}
+	})
+	switch {
 	case errors.Is(err, ErrForbidden):
 		abort(c, http.StatusForbidden, CodeForbidden, "only admins and owners can invite, and only an owner can invite an owner")
 		return
@@ -225,7 +235,11 @@ func (a *Auth) revokeInvite(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	inv, err := a.store.RevokeInvite(ctx, s.org.ID, id, a.now())
+	inv, err := changed(ctx, a, func(ctx context.Context) (Invite, error) {
+		return a.store.RevokeInvite(ctx, s.org.ID, id, a.now())
+	}, func(inv Invite) []Event {
+		return []Event{a.event(c, fastauth.EventInviteRevoked, s.org.ID, target(fastauth.TargetInvite, inv.ID))}
+	})
 	switch {
 	case errors.Is(err, ErrNotFound):
 		abort(c, http.StatusNotFound, CodeInviteNotFound, "invite not found")
@@ -299,7 +313,19 @@ func (a *Auth) acceptInvite(c *gin.Context) {
 		abort(c, http.StatusForbidden, CodeForbidden, "this invite is addressed to another email address")
 		return
 	}
-	inv, m, err := a.store.AcceptInvite(ctx, hash, u.ID, now)
+	var m Membership
+	inv, err = changed(c.Request.Context(), a, func(ctx context.Context) (Invite, error) {
+		inv, mem, err := a.store.AcceptInvite(ctx, hash, u.ID, now)
+		m = mem
+		return inv, err
+	}, func(inv Invite) []Event {
+		inv.TokenHash = nil
+		accepted := a.event(c, fastauth.EventInviteAccepted, inv.OrganizationID, target(fastauth.TargetInvite, inv.ID))
+		accepted.Payload = fastauth.InviteAcceptance{User: hookUser(u), Invite: inv}
+		added := a.event(c, fastauth.EventMemberAdded, inv.OrganizationID, target(fastauth.TargetUser, u.ID))
+		added.Data = map[string]any{"role": string(m.Role)}
+		return []Event{accepted, added}
+	})
 	if errors.Is(err, ErrNotFound) {
 		notFound()
 		return
@@ -308,7 +334,6 @@ func (a *Auth) acceptInvite(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	a.keys.evictMember(inv.OrganizationID, u.ID) // the role may have risen
 	org, err := a.store.OrganizationByID(ctx, inv.OrganizationID)
 	if err != nil {
 		a.storeFailure(c, err)
@@ -321,6 +346,5 @@ func (a *Auth) acceptInvite(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	a.afterInviteAccepted(c.Request.Context(), u, inv)
 	c.JSON(http.StatusOK, authResponse(u, active, s))
 }

@@ -1,6 +1,10 @@
 package ginauth
 
 import (
+	"context"
+
+	"github.com/fastauth/fastauth"
+
 	"errors"
 	"net/http"
 
@@ -114,7 +118,13 @@ func (a *Auth) changeMemberRole(c *gin.Context) {
 	defer cancel()
 	// The store re-reads the caller's role under the roster lock: an owner
 	// demoted since orgAccess read it gets 403.
-	m, err := a.store.ChangeMemberRole(ctx, s.org.ID, s.p.UserID, target, req.Role)
+	m, err := changed(ctx, a, func(ctx context.Context) (Membership, error) {
+		return a.store.ChangeMemberRole(ctx, s.org.ID, s.p.UserID, target, req.Role)
+	}, func(m Membership) []Event {
+		e := a.event(c, fastauth.EventMemberRoleChanged, s.org.ID, fastauth.Target{Type: fastauth.TargetUser, ID: target})
+		e.Data = map[string]any{"role": string(m.Role)}
+		return []Event{e}
+	})
 	switch {
 	case errors.Is(err, ErrNotFound):
 		abort(c, http.StatusNotFound, CodeMemberNotFound, "member not found")
@@ -129,7 +139,6 @@ func (a *Auth) changeMemberRole(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	a.keys.evictMember(s.org.ID, target)
 	email, ok := a.memberEmail(c, s, target)
 	if !ok {
 		return
@@ -179,7 +188,13 @@ func (a *Auth) removeMember(c *gin.Context) {
 	defer cancel()
 	// The store re-reads the caller's role under the roster lock, and
 	// decides whether an owner may be removed with it.
-	m, err := a.store.RemoveMember(ctx, s.org.ID, s.p.UserID, target)
+	m, err := changed(ctx, a, func(ctx context.Context) (Membership, error) {
+		return a.store.RemoveMember(ctx, s.org.ID, s.p.UserID, target)
+	}, func(m Membership) []Event {
+		e := a.event(c, fastauth.EventMemberRemoved, s.org.ID, fastauth.Target{Type: fastauth.TargetUser, ID: target})
+		e.Data = map[string]any{"role": string(m.Role)}
+		return []Event{e}
+	})
 	switch {
 	case errors.Is(err, ErrNotFound):
 		abort(c, http.StatusNotFound, CodeMemberNotFound, "member not found")
@@ -194,7 +209,6 @@ func (a *Auth) removeMember(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	a.keys.evictMember(s.org.ID, target)
 	if self && !a.fallBackToPersonal(c, s.p, s.org.ID) {
 		return
 	}

@@ -1,6 +1,10 @@
 package ginauth
 
 import (
+	"context"
+
+	"github.com/fastauth/fastauth"
+
 	"errors"
 	"net/http"
 	"strings"
@@ -248,7 +252,12 @@ func (a *Auth) createOrganization(c *gin.Context) {
 	owner := Membership{OrganizationID: id, UserID: p.UserID, Role: RoleOwner, CreatedAt: now}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	if err := a.store.CreateOrganization(ctx, org, owner); err != nil {
+	_, err = changed(ctx, a, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, a.store.CreateOrganization(ctx, org, owner)
+	}, func(struct{}) []Event {
+		return []Event{a.event(c, fastauth.EventOrganizationCreated, org.ID, target(fastauth.TargetOrganization, org.ID))}
+	})
+	if err != nil {
 		a.storeFailure(c, err)
 		return
 	}
@@ -310,7 +319,13 @@ func (a *Auth) renameOrganization(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	org, err := a.store.RenameOrganization(ctx, s.org.ID, name, a.now())
+	org, err := changed(ctx, a, func(ctx context.Context) (Organization, error) {
+		return a.store.RenameOrganization(ctx, s.org.ID, name, a.now())
+	}, func(org Organization) []Event {
+		e := a.event(c, fastauth.EventOrganizationUpdated, org.ID, target(fastauth.TargetOrganization, org.ID))
+		e.Data = map[string]any{"name": org.Name}
+		return []Event{e}
+	})
 	if errors.Is(err, ErrNotFound) {
 		abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found")
 		return
@@ -351,7 +366,12 @@ func (a *Auth) deleteOrganization(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	switch err := a.store.DeleteOrganization(ctx, s.org.ID); {
+	_, err := changed(ctx, a, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, a.store.DeleteOrganization(ctx, s.org.ID)
+	}, func(struct{}) []Event {
+		return []Event{a.event(c, fastauth.EventOrganizationDeleted, s.org.ID, target(fastauth.TargetOrganization, s.org.ID))}
+	})
+	switch {
 	case errors.Is(err, ErrNotFound): // deleted concurrently
 		abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found")
 		return
@@ -359,7 +379,6 @@ func (a *Auth) deleteOrganization(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	a.keys.evictMember(s.org.ID, "")
 	if !a.fallBackToPersonal(c, s.p, s.org.ID) {
 		return
 	}

@@ -1,6 +1,7 @@
 package ginauth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,11 +10,14 @@ import (
 	"github.com/fastauth/fastauth"
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+
+	"github.com/fastauth/fastauth"
 )
 
 // The authentication methods a session can be established or stepped up
 // with: the values of Session.AMR, Principal.AMR and the `amr` claim.
 // Modules may add methods of their own names (one lowercase word each).
+// They are the constants of package fastauth.
 const (
 	MethodPassword     = fastauth.MethodPassword
 	MethodTOTP         = fastauth.MethodTOTP
@@ -155,7 +159,11 @@ func (a *Auth) revokeSession(c *gin.Context) {
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
 	now := a.now()
-	err := a.store.RevokeSession(ctx, cur.UserID, id, now)
+	_, err := changed(ctx, a, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, a.store.RevokeSession(ctx, cur.UserID, id, now)
+	}, func(struct{}) []Event {
+		return []Event{a.event(c, fastauth.EventSessionRevoked, "", target(fastauth.TargetSession, id))}
+	})
 	switch {
 	case errors.Is(err, ErrNotFound):
 		abortSessionNotFound(c)
@@ -190,7 +198,16 @@ func (a *Auth) revokeOtherSessions(c *gin.Context) {
 	cur, _ := currentSession(c)
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	n, err := a.store.RevokeOtherSessions(ctx, cur.UserID, cur.ID, a.now())
+	n, err := changed(ctx, a, func(ctx context.Context) (int, error) {
+		return a.store.RevokeOtherSessions(ctx, cur.UserID, cur.ID, a.now())
+	}, func(n int) []Event {
+		if n == 0 {
+			return nil
+		}
+		e := a.event(c, fastauth.EventSessionRevoked, "", target(fastauth.TargetUser, cur.UserID))
+		e.Data = map[string]any{"reason": "revoke_others", "count": n, "kept_session_id": cur.ID}
+		return []Event{e}
+	})
 	if err != nil {
 		a.storeFailure(c, err)
 		return

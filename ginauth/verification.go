@@ -1,6 +1,8 @@
 package ginauth
 
 import (
+	"github.com/fastauth/fastauth"
+
 	"context"
 	"errors"
 	"fmt"
@@ -232,16 +234,22 @@ func (a *Auth) resetPassword(c *gin.Context) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	u, revoked, err := a.store.ResetPassword(ctx, hashSecret(req.Token), hash, !a.cfg.KeepAPIKeysOnPasswordReset, a.now())
+	var revoked int
+	u, err := changed(ctx, a, func(ctx context.Context) (User, error) {
+		u, n, err := a.store.ResetPassword(ctx, hashSecret(req.Token), hash, !a.cfg.KeepAPIKeysOnPasswordReset, a.now())
+		revoked = n
+		return u, err
+	}, func(u User) []Event {
+		e := a.event(c, fastauth.EventPasswordReset, "", target(fastauth.TargetUser, u.ID))
+		e.Data = map[string]any{"api_keys_deleted": revoked}
+		return []Event{e}
+	})
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			err = errVerificationToken
 		}
 		a.verificationFailure(c, err)
 		return
-	}
-	if revoked > 0 {
-		a.keys.evictUser(u.ID)
 	}
 	// The owner of the mailbox proved themself: a lockout of the account
 	// (perhaps an attacker's guessing) must not keep them out.
@@ -260,7 +268,11 @@ func (a *Auth) consumeConfirmToken(c *gin.Context, token string) (User, error) {
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	u, err := a.store.ConfirmEmail(ctx, hashSecret(token), a.now())
+	u, err := changed(ctx, a, func(ctx context.Context) (User, error) {
+		return a.store.ConfirmEmail(ctx, hashSecret(token), a.now())
+	}, func(u User) []Event {
+		return []Event{a.event(c, fastauth.EventEmailConfirmed, "", target(fastauth.TargetUser, u.ID))}
+	})
 	if errors.Is(err, ErrNotFound) {
 		return User{}, errVerificationToken
 	}

@@ -1,0 +1,202 @@
+package ginauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/mail"
+)
+
+// host is the Host of one module.
+type host struct {
+	a      *Auth
+	name   string
+	routes *gin.RouterGroup
+	log    *slog.Logger
+}
+
+var _ Host = (*host)(nil)
+
+// mountModules mounts cfg.Modules on hosts sharing the route group g.
+func (a *Auth) mountModules(g *gin.RouterGroup) error {
+	seen := make(map[string]bool, len(a.cfg.Modules))
+	for _, m := range a.cfg.Modules {
+		if m == nil {
+			return fmt.Errorf("%w: nil module", ErrInvalidConfig)
+		}
+		name := m.Name()
+		if name == "" || seen[name] {
+			return fmt.Errorf("%w: module name %q is empty or used twice", ErrInvalidConfig, name)
+		}
+		seen[name] = true
+		h := &host{a: a, name: name, routes: g, log: a.log.With("module", name)}
+		if err := m.Mount(h); err != nil {
+			return fmt.Errorf("ginauth: mount module %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (h *host) Routes() *gin.RouterGroup { return h.routes }
+
+func (h *host) Handle(fn func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := fn(c); err != nil && !c.IsAborted() && !c.Writer.Written() {
+			h.Fail(c, err)
+		}
+	}
+}
+
+func (h *host) Fail(c *gin.Context, err error) { h.a.fail(c, err) }
+
+// fail answers err with the standard error body (see Host.Fail).
+func (a *Auth) fail(c *gin.Context, err error) {
+	var e *fastauth.Error
+	switch {
+	case errors.As(err, &e):
+		abort(c, e.Status, e.Code, e.Message)
+	case errors.Is(err, ErrNotFound):
+		abort(c, http.StatusNotFound, "not_found", "not found")
+	case errors.Is(err, ErrDuplicateEmail):
+		abort(c, http.StatusConflict, CodeUserAlreadyExists, "an account with this email already exists")
+	case errors.Is(err, ErrConflict):
+		abort(c, http.StatusConflict, CodeConflict, "a concurrent change won; retry")
+	case errors.Is(err, ErrForbidden):
+		abort(c, http.StatusForbidden, CodeForbidden, "forbidden")
+	default:
+		a.storeFailure(c, err) // 503 for an unreachable store, else a logged 500
+	}
+}
+
+func (h *host) BindJSON(c *gin.Context, dst any) bool { return h.a.bindJSON(c, dst) }
+
+func (h *host) RequireSession() gin.HandlerFunc { return h.a.requireSession }
+
+func (h *host) CurrentSession(c *gin.Context) (fastauth.Session, bool) { return currentSession(c) }
+
+func (h *host) LimitIP(route string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		rl := h.a.cfg.RateLimit
+		if !rl.Disabled && rl.PerIP > 0 {
+			key := "ip|" + h.name + ":" + route + "|" + clientNetwork(c.ClientIP())
+			if wait, ok := h.a.allow(c.Request.Context(), key, RateRule{Limit: rl.PerIP, Per: time.Minute}); !ok {
+				abortRateLimited(c, wait)
+				return
+			}
+		}
+		c.Next()
+	}
+}
+
+func (h *host) LimitAccount(route string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		rl := h.a.cfg.RateLimit
+		if p, ok := PrincipalFrom(c); ok && !rl.Disabled && rl.PerAccount.Limit > 0 {
+			if wait, ok := h.a.allow(c.Request.Context(), "acct|"+h.name+":"+route+"|"+p.UserID, rl.PerAccount); !ok {
+				abortRateLimited(c, wait)
+				return
+			}
+		}
+		c.Next()
+	}
+}
+
+func (h *host) UserByID(ctx context.Context, id string) (fastauth.User, error) {
+	return h.a.store.UserByID(ctx, id)
+}
+
+func (h *host) UserByEmail(ctx context.Context, email string) (fastauth.User, error) {
+	e, err := normalizeEmail(email)
+	if err != nil {
+		return fastauth.User{}, fmt.Errorf("ginauth: %w: %w", ErrNotFound, err)
+	}
+	return h.a.userByEmail(ctx, e)
+}
+
+func (h *host) IssueSession(c *gin.Context, u fastauth.User, auth fastauth.Authentication) error {
+	a := h.a
+	if auth.Method == "" || strings.ContainsAny(auth.Method, " \t\r\n") {
+		err := fmt.Errorf("ginauth: module %s: IssueSession needs a method name", h.name)
+		a.internalError(c, err)
+		return err
+	}
+	if a.cfg.RequireEmailConfirmation && u.EmailConfirmedAt == nil {
+		abort(c, http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address before signing in")
+		return fastauth.NewError(http.StatusForbidden, CodeEmailNotConfirmed, "email not confirmed")
+	}
+	ctx, cancel := a.storeCtx(c)
+	active, err := a.activeMembership(ctx, u)
+	cancel()
+	if err != nil {
+		a.storeFailure(c, err)
+		return err
+	}
+	sess, err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession, auth)
+	if err != nil {
+		a.fail(c, err)
+		return err
+	}
+	c.JSON(http.StatusOK, authResponse(u, active, sess))
+	return nil
+}
+
+func (h *host) AddSignInGate(gate func(c *gin.Context, u fastauth.User) error) {
+	h.a.signInGates = append(h.a.signInGates, gate)
+}
+
+func (h *host) Transaction(ctx context.Context, fn func(ctx context.Context) error) error {
+	return h.a.store.Transaction(ctx, fn)
+}
+
+func (h *host) Change(ctx context.Context, fn func(ctx context.Context) error) error {
+	return h.a.change(ctx, fn)
+}
+
+func (h *host) NewEvent(c *gin.Context, typ, organizationID string, target fastauth.Target) fastauth.Event {
+	return h.a.event(c, typ, organizationID, target)
+}
+
+func (h *host) Emit(ctx context.Context, e fastauth.Event) error { return h.a.emit(ctx, e) }
+
+func (h *host) Subscribe(fn fastauth.EventHandler) { h.a.Subscribe(fn) }
+
+func (h *host) SubscribeTx(fn fastauth.EventHandler) { h.a.SubscribeTx(fn) }
+
+func (h *host) AddMailKind(kind mail.Kind, t mail.Template) error { return h.a.mails.Add(kind, t) }
+
+func (h *host) SendMail(ctx context.Context, kind mail.Kind, m mail.Message) {
+	out, err := h.a.mails.Render(kind, m)
+	if err != nil {
+		h.log.ErrorContext(ctx, "fastauth: mail template failed, mail not sent", "kind", kind, "err", err)
+		return
+	}
+	h.a.deliver(ctx, out)
+}
+
+func (h *host) Now() time.Time { return h.a.now() }
+
+func (h *host) Logger() *slog.Logger { return h.log }
+
+func (h *host) AppBaseURL() string { return h.a.cfg.AppBaseURL }
+
+// runSignInGates runs the gates modules added, after a correct password;
+// it reports whether the sign-in may go on (otherwise it has answered).
+func (a *Auth) runSignInGates(c *gin.Context, u User) bool {
+	for _, gate := range a.signInGates {
+		if err := gate(c, u); err != nil {
+			if !c.IsAborted() && !c.Writer.Written() {
+				a.fail(c, err)
+			}
+			return false
+		}
+	}
+	return true
+}

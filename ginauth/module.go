@@ -1,0 +1,109 @@
+package ginauth
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/mail"
+)
+
+// Module is a capability mounted on the kernel: a sign-in method, a second
+// factor, an audit log. Register mounts the modules of Config.Modules
+// after the kernel's routes, in order, each on a Host of its own; a
+// module's settings go to its constructor, not to Config. A module that
+// is not in Config.Modules mounts no route and migrates no table.
+//
+// A module that stores data declares its storage interface in its own
+// package (with Migrate(ctx) error), implemented for GORM in store/ in a
+// file of its own, and proves implementations with a conformance package
+// of its own (see docs/architecture.md).
+type Module interface {
+	// Name is the module's short name (lowercase, e.g. "mfa"), used in
+	// logs and errors.
+	Name() string
+	// Mount adds the module's routes and subscriptions to h. An error
+	// makes Register fail.
+	Mount(h Host) error
+}
+
+// Host is what the kernel gives a module: its routes, the guards, the
+// standard error handling, users, sessions, events, transactions, mail,
+// rate limits, the clock and the logger. It is implemented by the kernel;
+// a module uses nothing else of it.
+type Host interface {
+	// Routes is the route group under Config.BasePath with the kernel's
+	// middleware: no-store and no-referrer headers, the cross-origin
+	// guard for cookie-authenticated unsafe requests. Handlers read bodies
+	// with BindJSON (JSON content type, body cap, no unknown fields).
+	Routes() *gin.RouterGroup
+	// Handle adapts a handler that returns an error: a non-nil error is
+	// answered with Fail unless the handler already answered.
+	Handle(h func(c *gin.Context) error) gin.HandlerFunc
+	// Fail answers err with the standard error body: a *fastauth.Error
+	// with its status and code; the sentinel errors with their usual
+	// answers (ErrNotFound 404 not_found, ErrConflict 409, ErrForbidden
+	// 403, ErrDuplicateEmail 409 user_already_exists); an unreachable
+	// store 503 store_unavailable; anything else a logged 500
+	// internal_error that reveals nothing.
+	Fail(c *gin.Context, err error)
+	// BindJSON decodes the request body into dst strictly; on failure it
+	// has answered 400, 413 or 415 and returns false.
+	BindJSON(c *gin.Context, dst any) bool
+	// RequireSession is the guard of routes for browser sessions: a
+	// cookie principal whose session is still active (API keys get 403).
+	RequireSession() gin.HandlerFunc
+	// CurrentSession returns the session RequireSession loaded.
+	CurrentSession(c *gin.Context) (fastauth.Session, bool)
+	// LimitIP limits the requests of one client network to the route
+	// named route to Config.RateLimit.PerIP a minute (429 rate_limited).
+	LimitIP(route string) gin.HandlerFunc
+	// LimitAccount limits the requests of one signed-in user to the route
+	// named route by Config.RateLimit.PerAccount.
+	LimitAccount(route string) gin.HandlerFunc
+	// UserByID returns the user with that id (fastauth.ErrNotFound if none).
+	UserByID(ctx context.Context, id string) (fastauth.User, error)
+	// UserByEmail returns the user with that email, normalized by the
+	// kernel's rules (fastauth.ErrNotFound if none).
+	UserByEmail(ctx context.Context, email string) (fastauth.User, error)
+	// IssueSession signs u in: a new session established by auth (its
+	// method is recorded on the user.signed_in event), the cookies and a
+	// 200 AuthResponse. With RequireEmailConfirmation an unconfirmed u
+	// gets 403 email_not_confirmed. It has answered when it returns; an
+	// error is for the module's logs only.
+	IssueSession(c *gin.Context, u fastauth.User, auth fastauth.Authentication) error
+	// AddSignInGate adds a check that runs after a correct password at
+	// sign-in, before the session is created: a gate that returns an error
+	// stops the sign-in (answered with Fail unless the gate answered
+	// itself, e.g. 403 mfa_required with a body of its own).
+	AddSignInGate(gate func(c *gin.Context, u fastauth.User) error)
+	// Transaction runs fn in one store transaction, carried by fn's
+	// context (see fastauth.Transactor).
+	Transaction(ctx context.Context, fn func(ctx context.Context) error) error
+	// Change runs fn as one change: its events (Emit with fn's context)
+	// reach the Subscribe handlers after it commits, and the SubscribeTx
+	// handlers inside its transaction.
+	Change(ctx context.Context, fn func(ctx context.Context) error) error
+	// NewEvent returns an event of type typ by the request's caller, from
+	// its address and user agent.
+	NewEvent(c *gin.Context, typ, organizationID string, target fastauth.Target) fastauth.Event
+	// Emit publishes e (its id and time are filled in).
+	Emit(ctx context.Context, e fastauth.Event) error
+	// Subscribe and SubscribeTx add event handlers (see Auth.Subscribe).
+	Subscribe(h fastauth.EventHandler)
+	SubscribeTx(h fastauth.EventHandler)
+	// AddMailKind registers a kind of mail with its templates.
+	AddMailKind(kind mail.Kind, t mail.Template) error
+	// SendMail renders and delivers a mail of a registered kind; failures
+	// are logged, never returned.
+	SendMail(ctx context.Context, kind mail.Kind, m mail.Message)
+	// Now is the kernel's clock (Config.Now), UTC, microsecond precision.
+	Now() time.Time
+	// Logger is the kernel's logger with the module's name attached.
+	Logger() *slog.Logger
+	// AppBaseURL is the base of links to the application's pages.
+	AppBaseURL() string
+}

@@ -1,0 +1,54 @@
+package ginauth_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth/ginauth"
+)
+
+// namedModule is a module with a name and a Mount result.
+type namedModule struct {
+	name string
+	err  error
+}
+
+func (m namedModule) Name() string             { return m.name }
+func (m namedModule) Mount(ginauth.Host) error { return m.err }
+
+// TestRegisterRefusesBadModules: a nil module, an empty or repeated name
+// and a failing Mount make Register fail instead of serving half a module.
+func TestRegisterRefusesBadModules(t *testing.T) {
+	t.Parallel()
+	st, cleanup := newExampleStore(context.Background())
+	t.Cleanup(cleanup)
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		name    string
+		modules []ginauth.Module
+		want    error
+	}{
+		{"nil", []ginauth.Module{nil}, ginauth.ErrInvalidConfig},
+		{"empty name", []ginauth.Module{namedModule{}}, ginauth.ErrInvalidConfig},
+		{"repeated name", []ginauth.Module{namedModule{name: "a"}, namedModule{name: "a"}}, ginauth.ErrInvalidConfig},
+		{"failing mount", []ginauth.Module{namedModule{name: "a", err: boom}}, boom},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := exampleConfig()
+			cfg.Modules = tc.modules
+			if _, err := ginauth.Register(gin.New(), cfg, st); !errors.Is(err, tc.want) {
+				t.Fatalf("Register = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	cfg := exampleConfig()
+	cfg.Modules = []ginauth.Module{namedModule{name: "a"}, namedModule{name: "b"}}
+	auth, err := ginauth.Register(gin.New(), cfg, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = auth.Close()
+}
