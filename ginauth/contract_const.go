@@ -61,7 +61,6 @@ const (
 	CodeAPIKeyNotFound       = fastauth.CodeAPIKeyNotFound
 	CodeRouteNotFound        = fastauth.CodeRouteNotFound
 	CodeMethodNotAllowed     = fastauth.CodeMethodNotAllowed
-	CodeMFAStepUpRequired    = fastauth.CodeMFAStepUpRequired
 	CodeUserAlreadyExists    = fastauth.CodeUserAlreadyExists
 	CodeConflict             = fastauth.CodeConflict
 	CodeLastOwner            = fastauth.CodeLastOwner

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/fastauth/fastauth"
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
