@@ -176,8 +176,10 @@ export function createFastauth(options: FastauthOptions) {
      * update a store.
      */
     getSession: (): Promise<AuthResponse | null> =>
-      unwrap(api.getSession({ ...c })).then(({ user, organization, auth_role }) =>
-        user && organization && auth_role !== undefined ? { user, organization, auth_role } : null,
+      unwrap(api.getSession({ ...c })).then(({ user, organization, auth_role, session }) =>
+        user && organization && auth_role !== undefined
+          ? { user, organization, auth_role, ...(session ? { session } : {}) }
+          : null,
       ),
 
     password: {

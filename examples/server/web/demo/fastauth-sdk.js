@@ -1417,7 +1417,7 @@ function createFastauth(options) {
      * update a store.
      */
     getSession: () => unwrap(getSession({ ...c })).then(
-      ({ user, organization, auth_role }) => user && organization && auth_role !== void 0 ? { user, organization, auth_role } : null
+      ({ user, organization, auth_role, session: session2 }) => user && organization && auth_role !== void 0 ? { user, organization, auth_role, ...session2 ? { session: session2 } : {} } : null
     ),
     password: {
       /** POST /password/change: revokes my other sessions. */
