@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,15 +20,18 @@ func moduleScenarios() []scenario {
 		{name: "ModuleRoutesEventsAndSessions", config: withHello, run: testModuleMounts},
 		{name: "ModuleSignInGate", config: withHello, run: testModuleSignInGate},
 		{name: "ModuleMailKind", config: withHello, run: testModuleMail},
+		{name: "ModuleStepUp", config: withHello, run: testModuleStepUp},
 	}
 }
 
 // testModule is written against the exported Host only, as any module:
 // GET {base}/test-module greets a session (and emits test_module.greeted),
 // POST {base}/test-module/session starts a new session with the method
-// "test_module", POST {base}/test-module/mail sends a mail of its own
-// kind, and a sign-in gate refuses accounts whose email starts with
-// "gated-".
+// "test_module", POST {base}/test-module/step-up raises the caller's
+// session to aal 2 (3 with ?aal=3, a module's mistake) with the method
+// "test_module" (unguarded, so that Host.StepUp itself answers API keys
+// and anonymous callers), POST {base}/test-module/mail sends a mail of its own kind, and a sign-in gate
+// refuses accounts whose email starts with "gated-".
 type testModule struct{}
 
 // The test module's mail kind.
@@ -50,6 +54,13 @@ func (testModule) Mount(h ginauth.Host) error {
 		}
 		return nil
 	})
+	h.Routes().POST("/test-module/step-up", h.Handle(func(c *gin.Context) error {
+		auth := fastauth.Authentication{Method: "test_module", AAL: 2}
+		if c.Query("aal") == "3" { // a module's mistake
+			auth.AAL = 3
+		}
+		return h.StepUp(c, auth)
+	}))
 	g := h.Routes().Group("/test-module", h.RequireSession())
 	g.GET("", h.Handle(func(c *gin.Context) error {
 		p, _ := ginauth.PrincipalFrom(c)
@@ -117,6 +128,50 @@ func testModuleMounts(t *testing.T, h *Harness) {
 	if !greeted || !signedIn {
 		t.Fatalf("events: greeted %v, signed in with the module's method %v", greeted, signedIn)
 	}
+}
+
+// testModuleStepUp: Host.StepUp raises the caller's session (aal 2, the
+// module's method appended once), re-issues the access cookie and keeps
+// the refresh cookie; the raise is stored, so /auth/session, RequireAAL(2)
+// and the next refresh see it; an API key, an anonymous caller and a
+// session that has ended get the standard errors.
+func testModuleStepUp(t *testing.T, h *Harness) {
+	c, up := h.SignUp(t)
+	c.Get("/api/aal2").Expect(t, http.StatusForbidden, "mfa_step_up_required")
+	// A level no session reaches is the module's bug: 500, nothing raised.
+	expectError(t, c.Post(h.Path("/test-module/step-up?aal=3"), map[string]string{}), http.StatusInternalServerError, "internal_error")
+	expectSession(t, "/session after a refused step-up", c.Get(h.Path("/session")).Expect(t, http.StatusOK), 1, "password")
+	refresh := c.RefreshToken()
+	h.Clock.Advance(time.Minute)
+	at := h.Clock.Now()
+	r := c.Post(h.Path("/test-module/step-up"), map[string]string{}).Expect(t, http.StatusOK)
+	var out AuthResponse
+	r.Decode(t, &out)
+	if out.User.ID != up.User.ID || out.Organization.ID != up.Organization.ID {
+		t.Fatalf("step-up answered %+v, want the user %s in %s", out, up.User.ID, up.Organization.ID)
+	}
+	expectSession(t, "module step-up", r, 2, "password", "test_module")
+	expectAssuranceClaims(t, "token after the module's step-up", c, 2, at, "password", "test_module")
+	if r.SetCookie(h.refreshName()) != nil || c.RefreshToken() != refresh {
+		t.Fatalf("the step-up changed the refresh cookie")
+	}
+	expectSession(t, "/session after step-up", c.Get(h.Path("/session")).Expect(t, http.StatusOK), 2, "password", "test_module")
+	c.Get("/api/aal2").Expect(t, http.StatusOK)
+	expectSession(t, "second step-up", c.Post(h.Path("/test-module/step-up"), map[string]string{}).Expect(t, http.StatusOK), 2, "password", "test_module")
+	expectSession(t, "refresh after step-up", c.Refresh().Expect(t, http.StatusOK), 2, "password", "test_module")
+
+	key := c.createAPIKey(t, "step-up")
+	expectError(t, h.bearer(key.Key).Post(h.Path("/test-module/step-up"), map[string]string{}), http.StatusForbidden, "forbidden")
+	expectError(t, h.NewClient().Post(h.Path("/test-module/step-up"), map[string]string{}), http.StatusUnauthorized, "invalid_token")
+
+	// Another device's session is not raised; once revoked, its still
+	// valid access token cannot step it up.
+	other, _ := h.SignInNew(t, up.User.Email)
+	other.Get("/api/aal2").Expect(t, http.StatusForbidden, "mfa_step_up_required")
+	c.Delete(h.Path("/sessions/"+other.claim(t, "sid"))).Expect(t, http.StatusOK)
+	r = other.Post(h.Path("/test-module/step-up"), map[string]string{})
+	expectError(t, r, http.StatusUnauthorized, "invalid_token")
+	h.expectCleared(t, other, r)
 }
 
 func testModuleSignInGate(t *testing.T, h *Harness) {

@@ -121,10 +121,27 @@ func (h *host) UserByEmail(ctx context.Context, email string) (fastauth.User, er
 	return h.a.userByEmail(ctx, e)
 }
 
+// checkAuthentication refuses an Authentication a module must not hand
+// over (a programming error of the module): a method name that is empty
+// or holds white space, an assurance level other than 1 or 2 (zero reads
+// as 1). It returns auth with its level filled in.
+func (h *host) checkAuthentication(op string, auth fastauth.Authentication) (fastauth.Authentication, error) {
+	if auth.Method == "" || strings.ContainsAny(auth.Method, " \t\r\n") {
+		return auth, fmt.Errorf("ginauth: module %s: %s needs a method name", h.name, op)
+	}
+	if auth.AAL == 0 {
+		auth.AAL = aalSingle
+	}
+	if auth.AAL < aalSingle || auth.AAL > aalMulti {
+		return auth, fmt.Errorf("ginauth: module %s: %s with assurance level %d, want 1 or 2", h.name, op, auth.AAL)
+	}
+	return auth, nil
+}
+
 func (h *host) IssueSession(c *gin.Context, u fastauth.User, auth fastauth.Authentication) error {
 	a := h.a
-	if auth.Method == "" || strings.ContainsAny(auth.Method, " \t\r\n") {
-		err := fmt.Errorf("ginauth: module %s: IssueSession needs a method name", h.name)
+	auth, err := h.checkAuthentication("IssueSession", auth)
+	if err != nil {
 		a.internalError(c, err)
 		return err
 	}
@@ -146,6 +163,61 @@ func (h *host) IssueSession(c *gin.Context, u fastauth.User, auth fastauth.Authe
 	}
 	c.JSON(http.StatusOK, authResponse(u, active, sess))
 	return nil
+}
+
+func (h *host) StepUp(c *gin.Context, auth fastauth.Authentication) error {
+	a := h.a
+	auth, err := h.checkAuthentication("StepUp", auth)
+	if err != nil {
+		a.internalError(c, err)
+		return err
+	}
+	p, ok := PrincipalFrom(c)
+	switch {
+	case !ok:
+		abortUnauthenticated(c)
+		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "no session to step up")
+	case p.Kind != PrincipalSession:
+		abort(c, http.StatusForbidden, CodeForbidden, "this route is for browser sessions, not API keys")
+		return fastauth.NewError(http.StatusForbidden, CodeForbidden, "an API key has no session to step up")
+	}
+	resp, err := a.raiseSession(c, p, auth)
+	switch {
+	case err == nil:
+		c.JSON(http.StatusOK, resp)
+		return nil
+	case errors.Is(err, ErrNotFound): // the account or the session is gone
+		a.clearAuthCookies(c)
+		abort(c, http.StatusUnauthorized, CodeInvalidToken, "the session has ended; sign in again")
+		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "the session has ended")
+	default:
+		a.fail(c, err)
+		return err
+	}
+}
+
+// raiseSession steps the session of p up by auth and sets the access
+// cookie of the raised session; it returns the AuthResponse to answer,
+// or ErrNotFound (wrapped) when p's account or active session is gone.
+func (a *Auth) raiseSession(c *gin.Context, p *Principal, auth fastauth.Authentication) (AuthResponse, error) {
+	ctx, cancel := a.storeCtx(c)
+	defer cancel()
+	u, err := a.store.UserByID(ctx, p.UserID)
+	if err != nil {
+		return AuthResponse{}, err
+	}
+	sess, err := a.store.RaiseSession(ctx, p.UserID, p.SessionID, auth.AAL, auth.Method, a.now())
+	if err != nil {
+		return AuthResponse{}, fmt.Errorf("ginauth: raise session: %w", err)
+	}
+	active, err := a.activeMembership(ctx, u)
+	if err != nil {
+		return AuthResponse{}, err
+	}
+	if err := a.setAccessCookie(c, u, active, sess); err != nil {
+		return AuthResponse{}, err
+	}
+	return authResponse(u, active, sess), nil
 }
 
 func (h *host) AddSignInGate(gate func(c *gin.Context, u fastauth.User) error) {

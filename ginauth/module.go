@@ -75,6 +75,16 @@ type Host interface {
 	// gets 403 email_not_confirmed. It has answered when it returns; an
 	// error is for the module's logs only.
 	IssueSession(c *gin.Context, u fastauth.User, auth fastauth.Authentication) error
+	// StepUp raises the request's session by auth (a second factor the
+	// module verified): its assurance level becomes the higher of the
+	// session's and auth's, auth's method is appended to its methods, its
+	// authentication time becomes now; the access cookie is re-issued
+	// with the new aal and amr (the refresh cookie stays) and the answer
+	// is a 200 AuthResponse. An API key gets 403 forbidden, a request
+	// without a session 401, a session that has ended 401 invalid_token.
+	// It emits no event: the module emits its own. It has answered when
+	// it returns; an error is for the module's logs only.
+	StepUp(c *gin.Context, auth fastauth.Authentication) error
 	// AddSignInGate adds a check that runs after a correct password at
 	// sign-in, before the session is created: a gate that returns an error
 	// stops the sign-in (answered with Fail unless the gate answered

@@ -7,6 +7,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/internal/signingkey"
 )
 
@@ -30,7 +31,7 @@ var (
 )
 
 // authenticatedRole is the `role` claim of every access token.
-const authenticatedRole = "authenticated"
+const authenticatedRole = fastauth.AccessTokenRole
 
 // accessSigner is the key material of access tokens, one implementation
 // per algorithm (HS256 today: hs256Signer). It signs the claims the
@@ -137,11 +138,7 @@ func (s *tokenSigner) verify(token string) (accessClaims, error) {
 	if err != nil {
 		return accessClaims{}, err
 	}
-	if c.Subject == "" || c.SessionID == "" || c.Role != authenticatedRole ||
-		c.OrganizationID == "" || !c.OrganizationRole.Valid() {
-		return accessClaims{}, fmt.Errorf("%w: missing or malformed fastauth claims", errTokenRejected)
-	}
-	if err := c.checkAssurance(); err != nil {
+	if err := c.check(); err != nil {
 		return accessClaims{}, err
 	}
 	s.cache.add(token, c)

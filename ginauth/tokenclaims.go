@@ -2,11 +2,12 @@ package ginauth
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/fastauth/fastauth"
 )
 
 // accessClaims is the payload of an access token. It is a flat struct with a
@@ -79,18 +80,20 @@ func (c *accessClaims) authTime() time.Time {
 	return c.AuthTime.UTC()
 }
 
-// checkAssurance checks the aal, amr and auth_time claims: all absent (a
-// token of before they existed, which then reads as aal 1 and amr
-// [password]) or aal 1 or 2 with at least one method, none empty, and an
-// auth time.
-func (c *accessClaims) checkAssurance() error {
-	if c.AAL == 0 && c.AMR == nil && c.AuthTime == nil {
-		c.AAL, c.AMR = aalSingle, []string{MethodPassword}
-		return nil
+// check applies the fastauth claim rules every verifier shares
+// (fastauth.AccessClaims.Check): a token that breaks one is rejected; one
+// without the assurance claims (signed before they existed) reads as aal
+// 1 and amr [password] with no auth time.
+func (c *accessClaims) check() error {
+	fc := fastauth.AccessClaims{
+		Subject: c.Subject, SessionID: c.SessionID, OrganizationID: c.OrganizationID,
+		OrganizationRole: c.OrganizationRole, Role: c.Role,
+		AAL: c.AAL, AMR: c.AMR, HasAuthTime: c.AuthTime != nil,
 	}
-	if c.AAL < aalSingle || c.AAL > aalMulti || len(c.AMR) == 0 || c.AuthTime == nil || slices.Contains(c.AMR, "") {
-		return fmt.Errorf("%w: malformed aal, amr or auth_time claims", errTokenRejected)
+	if err := fc.Check(); err != nil {
+		return fmt.Errorf("%w: %w", errTokenRejected, err)
 	}
+	c.AAL, c.AMR = fc.AAL, fc.AMR
 	return nil
 }
 

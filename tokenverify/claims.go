@@ -2,21 +2,13 @@ package tokenverify
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/fastauth/fastauth"
 )
-
-// authenticatedRole is the role claim of every fastauth access token.
-const authenticatedRole = "authenticated"
-
-// roleName is the form of a role name: the built-in roles and custom
-// ones. Tokens carry the name; the verifier checks its form, not a list,
-// so that a service keeps accepting tokens when the fastauth server gains
-// roles.
-var roleName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 
 // claims is the payload of a fastauth access token, as the fastauth
 // server writes it: a single-string aud, the fastauth claims flat.
@@ -32,8 +24,9 @@ type claims struct {
 	OrganizationID   string           `json:"org"`
 	OrganizationRole string           `json:"org_role"`
 	Role             string           `json:"role"`
-	AAL              *int             `json:"aal,omitempty"`
+	AAL              int              `json:"aal,omitempty"`
 	AMR              []string         `json:"amr,omitempty"`
+	AuthTime         *jwt.NumericDate `json:"auth_time,omitempty"`
 }
 
 // The jwt.Claims methods; the parser runs without its own claim
@@ -93,11 +86,17 @@ func (c *claims) check(now time.Time, skew time.Duration, issuer, audience strin
 	case expired:
 		return ErrTokenExpired
 	}
-	if c.Subject == "" || c.SessionID == "" || c.Role != authenticatedRole ||
-		c.OrganizationID == "" || !roleName.MatchString(c.OrganizationRole) ||
-		(c.AAL != nil && *c.AAL < 1) {
-		return fmt.Errorf("%w: missing or malformed fastauth claims", ErrInvalidToken)
+	// The fastauth claims: the server's own rules, from one place. A
+	// token without the assurance claims reads as aal 1, amr [password].
+	fc := fastauth.AccessClaims{
+		Subject: c.Subject, SessionID: c.SessionID, OrganizationID: c.OrganizationID,
+		OrganizationRole: fastauth.Role(c.OrganizationRole), Role: c.Role,
+		AAL: c.AAL, AMR: c.AMR, HasAuthTime: c.AuthTime != nil,
 	}
+	if err := fc.Check(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	}
+	c.AAL, c.AMR = fc.AAL, fc.AMR
 	return nil
 }
 
@@ -115,22 +114,21 @@ func (c *claims) notBefore(skew time.Duration) time.Time {
 
 // principal is the Principal the (checked) claims describe.
 func (c *claims) principal() Principal {
-	aal := 1
-	if c.AAL != nil {
-		aal = *c.AAL
-	}
 	p := Principal{
 		UserID:           c.Subject,
 		Email:            c.Email,
 		SessionID:        c.SessionID,
 		OrganizationID:   c.OrganizationID,
 		OrganizationRole: c.OrganizationRole,
-		AAL:              aal,
+		AAL:              c.AAL,
 		AMR:              c.AMR,
 		ExpiresAt:        c.ExpiresAt.Time,
 	}
 	if c.IssuedAt != nil {
 		p.IssuedAt = c.IssuedAt.Time
+	}
+	if c.AuthTime != nil {
+		p.AuthTime = c.AuthTime.Time
 	}
 	return p
 }

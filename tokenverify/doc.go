@@ -9,7 +9,8 @@
 // key its kid names (each key verifies its own algorithm only), then the
 // same claim checks as the fastauth server itself (exp required and in the
 // future with no leeway, iat and nbf at most the clock skew ahead, iss and
-// aud equal to the configured ones, the fastauth claims present). It is
+// aud equal to the configured ones, and the fastauth claims held to the
+// server's own rules, fastauth.AccessClaims.Check). It is
 // the very token the fastauth middleware verifies; this package reads it
 // into a Principal.
 //

@@ -18,17 +18,21 @@ type Principal struct {
 	SessionID string
 	// OrganizationID is the user's active organization (org).
 	OrganizationID string
-	// OrganizationRole is the user's role in it (org_role): "owner",
-	// "admin", "member", or a custom role's name.
+	// OrganizationRole is the user's role in it (org_role): a role the
+	// fastauth server accepts ("owner", "admin", "member"); a token with
+	// any other is refused, as the server refuses it.
 	OrganizationRole string
 	// AAL is the session's authenticator assurance level: 1 after one
 	// factor, 2 after a second one. Tokens of fastauth versions that do
-	// not write the aal claim count as 1.
+	// not write the aal, amr and auth_time claims count as 1.
 	AAL int
 	// AMR lists the methods the session authenticated with (amr), such as
-	// "password", "totp", "passkey", "oauth"; empty for tokens without
-	// the claim.
+	// "password", "totp", "passkey", "oauth"; ["password"] for tokens
+	// without the claim, as the server reads them.
 	AMR []string
+	// AuthTime is when the session last authenticated (auth_time: its
+	// sign-in or its latest step-up); zero for tokens without the claim.
+	AuthTime time.Time
 	// IssuedAt and ExpiresAt are the token's iat and exp.
 	IssuedAt, ExpiresAt time.Time
 }

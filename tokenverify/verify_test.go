@@ -39,26 +39,29 @@ func TestVerify(t *testing.T) {
 			AMR:              []string{"password", "totp"},
 			IssuedAt:         clk.Now().Truncate(time.Second),
 			ExpiresAt:        clk.Now().Add(15 * time.Minute).Truncate(time.Second),
+			AuthTime:         clk.Now().Truncate(time.Second),
 		}
-		if !p.IssuedAt.Equal(want.IssuedAt) || !p.ExpiresAt.Equal(want.ExpiresAt) {
-			t.Fatalf("%s: iat %v exp %v, want %v %v", k.Algorithm(), p.IssuedAt, p.ExpiresAt, want.IssuedAt, want.ExpiresAt)
+		if !p.IssuedAt.Equal(want.IssuedAt) || !p.ExpiresAt.Equal(want.ExpiresAt) || !p.AuthTime.Equal(want.AuthTime) {
+			t.Fatalf("%s: iat %v exp %v auth_time %v, want %v %v %v", k.Algorithm(), p.IssuedAt, p.ExpiresAt, p.AuthTime, want.IssuedAt, want.ExpiresAt, want.AuthTime)
 		}
 		if !slices.Equal(p.AMR, want.AMR) {
 			t.Fatalf("%s: AMR %v, want %v", k.Algorithm(), p.AMR, want.AMR)
 		}
-		p.IssuedAt, p.ExpiresAt, p.AMR = want.IssuedAt, want.ExpiresAt, want.AMR
+		p.IssuedAt, p.ExpiresAt, p.AuthTime, p.AMR = want.IssuedAt, want.ExpiresAt, want.AuthTime, want.AMR
 		if !reflect.DeepEqual(p, want) {
 			t.Fatalf("%s: principal %+v, want %+v", k.Algorithm(), p, want)
 		}
 	}
 
-	// Tokens of fastauth versions without aal and amr: one factor.
+	// Tokens of fastauth versions without aal, amr and auth_time: one
+	// factor, a password, as the server reads them.
 	c := claims(clk.Now())
 	delete(c, "aal")
 	delete(c, "amr")
+	delete(c, "auth_time")
 	p, err := verify(t, v, mint(t, ed, c))
-	if err != nil || p.AAL != 1 || p.AMR != nil || p.HasMethod("password") {
-		t.Fatalf("token without aal and amr: %+v, %v; want AAL 1, no AMR", p, err)
+	if err != nil || p.AAL != 1 || !slices.Equal(p.AMR, []string{"password"}) || !p.AuthTime.IsZero() {
+		t.Fatalf("token without aal, amr and auth_time: %+v, %v; want AAL 1, AMR [password], no auth time", p, err)
 	}
 }
 
@@ -105,10 +108,20 @@ func TestClaims(t *testing.T) {
 		{"no sid", func(c jwt.MapClaims) { delete(c, "sid") }, tokenverify.ErrInvalidToken, v},
 		{"no org", func(c jwt.MapClaims) { delete(c, "org") }, tokenverify.ErrInvalidToken, v},
 		{"role other than authenticated", func(c jwt.MapClaims) { c["role"] = "service_role" }, tokenverify.ErrInvalidToken, v},
-		{"custom organization role", func(c jwt.MapClaims) { c["org_role"] = "billing_admin" }, nil, v},
+		{"member role", func(c jwt.MapClaims) { c["org_role"] = "member" }, nil, v},
+		{"owner role", func(c jwt.MapClaims) { c["org_role"] = "owner" }, nil, v},
+		{"a role the server does not know", func(c jwt.MapClaims) { c["org_role"] = "billing_admin" }, tokenverify.ErrInvalidToken, v},
 		{"malformed organization role", func(c jwt.MapClaims) { c["org_role"] = "Owner!" }, tokenverify.ErrInvalidToken, v},
 		{"empty organization role", func(c jwt.MapClaims) { c["org_role"] = "" }, tokenverify.ErrInvalidToken, v},
 		{"aal 0", func(c jwt.MapClaims) { c["aal"] = 0 }, tokenverify.ErrInvalidToken, v},
+		{"aal 1", func(c jwt.MapClaims) { c["aal"] = 1 }, nil, v},
+		{"aal 3", func(c jwt.MapClaims) { c["aal"] = 3 }, tokenverify.ErrInvalidToken, v},
+		{"aal without amr", func(c jwt.MapClaims) { delete(c, "amr") }, tokenverify.ErrInvalidToken, v},
+		{"aal without auth_time", func(c jwt.MapClaims) { delete(c, "auth_time") }, tokenverify.ErrInvalidToken, v},
+		{"aal alone", func(c jwt.MapClaims) { delete(c, "amr"); delete(c, "auth_time") }, tokenverify.ErrInvalidToken, v},
+		{"amr empty", func(c jwt.MapClaims) { c["amr"] = []string{} }, tokenverify.ErrInvalidToken, v},
+		{"amr with an empty method", func(c jwt.MapClaims) { c["amr"] = []string{"password", ""} }, tokenverify.ErrInvalidToken, v},
+		{"auth_time a string", func(c jwt.MapClaims) { c["auth_time"] = "now" }, tokenverify.ErrInvalidToken, v},
 		{"aal a string", func(c jwt.MapClaims) { c["aal"] = "2" }, tokenverify.ErrInvalidToken, v},
 		{"amr a string", func(c jwt.MapClaims) { c["amr"] = "password" }, tokenverify.ErrInvalidToken, v},
 	} {

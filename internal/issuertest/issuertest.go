@@ -130,18 +130,19 @@ func (is *Issuer) Stall() (release func()) {
 // Iss and Aud, with a 15-minute lifetime.
 func Claims(now time.Time) jwt.MapClaims {
 	return jwt.MapClaims{
-		"iss":      Iss,
-		"aud":      Aud,
-		"iat":      now.Unix(),
-		"exp":      now.Add(15 * time.Minute).Unix(),
-		"sub":      "user-1",
-		"sid":      "session-1",
-		"email":    "ada@example.com",
-		"org":      "org-1",
-		"org_role": "admin",
-		"role":     "authenticated",
-		"aal":      2,
-		"amr":      []string{"password", "totp"},
+		"iss":       Iss,
+		"aud":       Aud,
+		"iat":       now.Unix(),
+		"exp":       now.Add(15 * time.Minute).Unix(),
+		"sub":       "user-1",
+		"sid":       "session-1",
+		"email":     "ada@example.com",
+		"org":       "org-1",
+		"org_role":  "admin",
+		"role":      "authenticated",
+		"aal":       2,
+		"amr":       []string{"password", "totp"},
+		"auth_time": now.Unix(),
 	}
 }
 
