@@ -121,6 +121,14 @@ func (h *host) UserByEmail(ctx context.Context, email string) (fastauth.User, er
 	return h.a.userByEmail(ctx, e)
 }
 
+func (h *host) MemberRole(ctx context.Context, organizationID, userID string) (fastauth.Role, error) {
+	m, err := h.a.store.Membership(ctx, organizationID, userID)
+	if err != nil {
+		return "", err
+	}
+	return m.Role, nil
+}
+
 // checkAuthentication refuses an Authentication a module must not hand
 // over (a programming error of the module): a method name that is empty
 // or holds white space, an assurance level other than 1 or 2 (zero reads

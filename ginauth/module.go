@@ -69,6 +69,10 @@ type Host interface {
 	// UserByEmail returns the user with that email, normalized by the
 	// kernel's rules (fastauth.ErrNotFound if none).
 	UserByEmail(ctx context.Context, email string) (fastauth.User, error)
+	// MemberRole returns the role of the user in the organization, read
+	// from the store (never from a token): fastauth.ErrNotFound when the
+	// user is not a member or the organization does not exist.
+	MemberRole(ctx context.Context, organizationID, userID string) (fastauth.Role, error)
 	// IssueSession signs u in: a new session established by auth (its
 	// method is recorded on the user.signed_in event), the cookies and a
 	// 200 AuthResponse. With RequireEmailConfirmation an unconfirmed u
