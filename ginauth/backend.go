@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/apikeys"
 )
 
 // Backend is the storage ginauth runs on. It is composed of one small
@@ -173,26 +174,10 @@ type InviteStore interface {
 	AcceptInvite(ctx context.Context, tokenHash []byte, userID string, now time.Time) (Invite, Membership, error)
 }
 
-// APIKeyStore persists API keys.
-type APIKeyStore interface {
-	// CreateAPIKey inserts the key.
-	CreateAPIKey(ctx context.Context, k APIKey) error
-	// APIKeyByHash returns the key with that SHA-256 hash, its creator and
-	// the creator's membership in the key's organization (nil when gone),
-	// through the unique index on the hash; ErrNotFound if unknown.
-	APIKeyByHash(ctx context.Context, keyHash []byte) (VerifiedAPIKey, error)
-	// APIKey returns a key of the organization by id; ErrNotFound if there
-	// is none.
-	APIKey(ctx context.Context, organizationID, id string) (APIKey, error)
-	// APIKeys returns one page of the organization's keys and their total.
-	APIKeys(ctx context.Context, organizationID string, opt APIKeyListOptions) ([]APIKey, int64, error)
-	// DeleteAPIKey deletes a key of the organization and returns it;
-	// ErrNotFound if there is none.
-	DeleteAPIKey(ctx context.Context, organizationID, id string) (APIKey, error)
-	// TouchAPIKeys records last-use times, key id to time. A time never
-	// moves last_used_at backwards.
-	TouchAPIKeys(ctx context.Context, used map[string]time.Time) error
-}
+// APIKeyStore persists API keys: the Store of the default API-key module
+// (package apikeys), embedded in Backend so that the backend given to
+// Register carries it (see docs/architecture.md).
+type APIKeyStore = apikeys.Store
 
 // VerificationStore persists email-confirmation and password-reset tokens.
 type VerificationStore interface {

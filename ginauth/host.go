@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/mail"
 )
 
@@ -25,10 +26,10 @@ type host struct {
 
 var _ Host = (*host)(nil)
 
-// mountModules mounts cfg.Modules on hosts sharing the route group g.
-func (a *Auth) mountModules(g *gin.RouterGroup) error {
-	seen := make(map[string]bool, len(a.cfg.Modules))
-	for _, m := range a.cfg.Modules {
+// mountModules mounts modules, in order, on hosts sharing the route group g.
+func (a *Auth) mountModules(g *gin.RouterGroup, modules []Module) error {
+	seen := make(map[string]bool, len(modules))
+	for _, m := range modules {
 		if m == nil {
 			return fmt.Errorf("%w: nil module", ErrInvalidConfig)
 		}
@@ -272,3 +273,25 @@ func (a *Auth) runSignInGates(c *gin.Context, u User) bool {
 	}
 	return true
 }
+
+func (h *host) Principal(c *gin.Context) (*fastauth.Principal, bool) { return PrincipalFrom(c) }
+
+func (h *host) RequireUser() gin.HandlerFunc { return RequireUser() }
+
+func (h *host) Membership(ctx context.Context, organizationID, userID string) (fastauth.Membership, error) {
+	return h.a.store.Membership(ctx, organizationID, userID)
+}
+
+func (h *host) StoreContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, h.a.cfg.StoreTimeout)
+}
+
+func (h *host) SetBearerAuthenticator(x module.Authenticator) error {
+	if x == nil || h.a.bearer != nil {
+		return fmt.Errorf("%w: module %s: a second or nil bearer authenticator", ErrInvalidConfig, h.name)
+	}
+	h.a.bearer = x
+	return nil
+}
+
+func (h *host) OnClose(fn func() error) { h.a.closers = append(h.a.closers, fn) }

@@ -2,7 +2,10 @@ package ginauth
 
 import (
 	"context"
+
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/internal/input"
+	"github.com/fastauth/fastauth/internal/secret"
 
 	"errors"
 	"net/http"
@@ -63,7 +66,7 @@ func inviteBody(inv Invite, orgName string) InviteBody {
 
 // validInviteToken reports whether s has the shape of an invite token.
 func validInviteToken(s string) bool {
-	return len(s) == len(inviteTokenPrefix)+64 && s[:len(inviteTokenPrefix)] == inviteTokenPrefix && isLowerHex(s[len(inviteTokenPrefix):])
+	return secret.Valid(s, inviteTokenPrefix)
 }
 
 // listInvites lists an organization's invites.
@@ -163,12 +166,12 @@ func (a *Auth) createInvite(c *gin.Context) {
 		a.storeFailure(c, err)
 		return
 	}
-	id, err := newID()
+	id, err := secret.NewID()
 	if err != nil {
 		a.storeFailure(c, err)
 		return
 	}
-	token, hash, err := newSecret(inviteTokenPrefix)
+	token, hash, err := secret.New(inviteTokenPrefix)
 	if err != nil {
 		a.storeFailure(c, err)
 		return
@@ -229,7 +232,7 @@ func (a *Auth) revokeInvite(c *gin.Context) {
 		return
 	}
 	id := c.Param("invite_id")
-	if !validID(id) {
+	if !input.ID(id) {
 		abort(c, http.StatusNotFound, CodeInviteNotFound, "invite not found")
 		return
 	}
@@ -291,7 +294,7 @@ func (a *Auth) acceptInvite(c *gin.Context) {
 		notFound()
 		return
 	}
-	hash := hashSecret(req.Token)
+	hash := secret.Hash(req.Token)
 	now := a.now()
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/internal/input"
 
 	"errors"
 	"net/http"
@@ -110,7 +111,7 @@ func (a *Auth) changeMemberRole(c *gin.Context) {
 		return
 	}
 	target := c.Param("member_user_id")
-	if !validID(target) {
+	if !input.ID(target) {
 		abort(c, http.StatusNotFound, CodeMemberNotFound, "member not found")
 		return
 	}
@@ -176,7 +177,7 @@ func (a *Auth) removeMember(c *gin.Context) {
 		abort(c, http.StatusForbidden, CodeForbidden, "only admins and owners can remove other members")
 		return
 	}
-	if !validID(target) {
+	if !input.ID(target) {
 		abort(c, http.StatusNotFound, CodeMemberNotFound, "member not found")
 		return
 	}

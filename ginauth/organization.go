@@ -4,20 +4,15 @@ import (
 	"context"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/internal/input"
+	"github.com/fastauth/fastauth/internal/secret"
 
 	"errors"
 	"net/http"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 )
-
-// maxNameLength is the longest organization or API key name, in characters.
-const maxNameLength = 100
 
 // OrganizationBody is an organization as the API shows it.
 type OrganizationBody struct {
@@ -91,15 +86,6 @@ func requirePrincipal(c *gin.Context) (*Principal, bool) {
 	return p, ok
 }
 
-// validID reports whether s is a UUID in its canonical lowercase form, as
-// ids are issued; path ids that are not get a 404 without a store access
-// (and every dialect answers alike: PostgreSQL would match an uppercase
-// uuid, the others not).
-func validID(s string) bool {
-	_, err := uuid.Parse(s)
-	return err == nil && len(s) == 36 && s == strings.ToLower(s)
-}
-
 // orgScope is the organization named in a request's path and the caller's
 // membership in it.
 type orgScope struct {
@@ -122,7 +108,7 @@ func (a *Auth) orgAccess(c *gin.Context, min Role) (orgScope, bool) {
 		abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found")
 		return orgScope{}, false
 	}
-	if !validID(id) || (p.Kind == PrincipalAPIKey && id != p.OrganizationID) {
+	if !input.ID(id) || (p.Kind == PrincipalAPIKey && id != p.OrganizationID) {
 		return notFound()
 	}
 	ctx, cancel := a.storeCtx(c)
@@ -163,16 +149,9 @@ func refusePersonal(c *gin.Context, org Organization, what string) bool {
 // checkName trims a name and checks it is 1..100 characters without
 // control characters; on failure it answers 400 invalid_request.
 func checkName(c *gin.Context, raw, what string) (string, bool) {
-	name := strings.TrimSpace(raw)
-	n := utf8.RuneCountInString(name)
-	ok := n >= 1 && n <= maxNameLength && utf8.ValidString(name)
-	for _, r := range name {
-		if unicode.IsControl(r) {
-			ok = false
-		}
-	}
+	name, ok := input.Name(raw)
 	if !ok {
-		abort(c, http.StatusBadRequest, CodeInvalidRequest, what+" must be 1 to 100 characters without control characters")
+		abort(c, http.StatusBadRequest, CodeInvalidRequest, what+input.NameRule)
 	}
 	return name, ok
 }
@@ -242,7 +221,7 @@ func (a *Auth) createOrganization(c *gin.Context) {
 	if !ok {
 		return
 	}
-	id, err := newID()
+	id, err := secret.NewID()
 	if err != nil {
 		a.storeFailure(c, err)
 		return
@@ -465,7 +444,7 @@ func (a *Auth) switchOrganization(c *gin.Context) {
 		return
 	}
 	notFound := func() { abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found") }
-	if !validID(req.OrganizationID) {
+	if !input.ID(req.OrganizationID) {
 		notFound()
 		return
 	}

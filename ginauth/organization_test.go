@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fastauth/fastauth/internal/input"
+	"github.com/fastauth/fastauth/internal/secret"
 	"github.com/gin-gonic/gin"
 )
 
@@ -44,7 +46,7 @@ func TestCheckName(t *testing.T) {
 
 func TestValidIDAndTokens(t *testing.T) {
 	t.Parallel()
-	id, err := newID()
+	id, err := secret.NewID()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +63,11 @@ func TestValidIDAndTokens(t *testing.T) {
 		{"urn:uuid:" + id, false},
 		{strings.ReplaceAll(id, "-", ""), false},
 	} {
-		if got := validID(tc.s); got != tc.want {
-			t.Errorf("validID(%q) = %v, want %v", tc.s, got, tc.want)
+		if got := input.ID(tc.s); got != tc.want {
+			t.Errorf("input.ID(%q) = %v, want %v", tc.s, got, tc.want)
 		}
 	}
-	tok, _, err := newSecret(inviteTokenPrefix)
+	tok, _, err := secret.New(inviteTokenPrefix)
 	if err != nil {
 		t.Fatal(err)
 	}
