@@ -35,7 +35,6 @@ func backendGroups() []struct {
 		{"SessionAssurance", backendAssuranceCases()},
 		{"Organizations", backendOrganizationCases()},
 		{"Invites", backendInviteCases()},
-		{"APIKeys", backendAPIKeyCases()},
 		{"Verification", backendVerificationCases()},
 		{"Addresses", backendAddressCases()},
 		{"Transactions", backendTransactionCases()},
