@@ -15,6 +15,7 @@ import (
 	"github.com/fastauth/fastauth/apikeys"
 	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/mail"
+	"github.com/fastauth/fastauth/organizations"
 )
 
 // Auth is a mounted fastauth instance. It is safe for concurrent use.
@@ -155,16 +156,18 @@ func (a *Auth) mount(r gin.IRouter) error {
 	g := r.Group(a.cfg.BasePath, a.authResponseHeaders, a.crossOriginGuard, a.rateLimit)
 	a.mountAccountRoutes(g)                                                // account.go
 	a.mountSessionRoutes(g)                                                // session.go
-	a.mountOrganizationRoutes(g)                                           // organization.go, member.go, invite.go
+	a.mountOrganizationSwitch(g)                                           // organization.go
 	a.mountMailRoutes(g)                                                   // verification.go
 	g.GET("/.well-known/jwks.json", a.jwks)                                // tokenjwks.go
 	return a.mountModules(g, append(a.defaultModules(), a.cfg.Modules...)) // host.go
 }
 
 // defaultModules are the modules every Register mounts, before
-// Config.Modules: the API keys, on the backend (which embeds their Store).
+// Config.Modules: organizations with members and invites, and API keys,
+// on the backend (which embeds their stores).
 func (a *Auth) defaultModules() []Module {
 	return []Module{
+		organizations.New(a.store, organizations.Config{InviteTTL: a.cfg.InviteTTL}),
 		apikeys.New(a.store, apikeys.Config{CacheTTL: a.cfg.APIKeyCacheTTL, TouchInterval: a.cfg.APIKeyTouchInterval}),
 	}
 }

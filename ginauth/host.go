@@ -295,3 +295,42 @@ func (h *host) SetBearerAuthenticator(x module.Authenticator) error {
 }
 
 func (h *host) OnClose(fn func() error) { h.a.closers = append(h.a.closers, fn) }
+
+func (h *host) NormalizeEmail(email string) (string, error) {
+	e, err := normalizeEmail(email)
+	if err != nil {
+		return "", fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
+	}
+	return e, nil
+}
+
+func (h *host) AllowMail(ctx context.Context, route, email string) bool {
+	_, ok := h.a.allowEmail(ctx, route, email)
+	return ok
+}
+
+func (h *host) AnswerActiveOrganization(c *gin.Context, organizationID string) error {
+	p, ok := PrincipalFrom(c)
+	if !ok {
+		abortUnauthenticated(c)
+		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "no principal")
+	}
+	ctx, cancel := h.a.storeCtx(c)
+	defer cancel()
+	active, err := h.a.membershipDetail(ctx, organizationID, p.UserID)
+	if err == nil {
+		err = h.a.answerActive(ctx, c, p.UserID, active)
+	}
+	if err != nil {
+		h.a.storeFailure(c, err)
+	}
+	return err
+}
+
+func (h *host) LeaveActiveOrganization(c *gin.Context, organizationID string) error {
+	p, ok := PrincipalFrom(c)
+	if !ok || h.a.fallBackToPersonal(c, p, organizationID) {
+		return nil
+	}
+	return fastauth.NewError(http.StatusServiceUnavailable, CodeStoreUnavailable, "answered")
+}

@@ -400,17 +400,3 @@ func (a *Auth) sendPasswordResetMail(ctx context.Context, u User) {
 	}
 	a.sendMail(ctx, MailPasswordReset, MailData{Email: u.Email, Link: a.resetPasswordLink(token), Token: token, ExpiresAt: t.ExpiresAt})
 }
-
-// sendInviteMail mails an invite with its plaintext token as the link
-// AppBaseURL + "/accept-invite?token=...". Failures are logged, never
-// returned.
-func (a *Auth) sendInviteMail(ctx context.Context, inv Invite, organizationName, token string) {
-	a.sendMail(ctx, MailOrganizationInvite, MailData{
-		Email:            inv.Email,
-		Link:             a.acceptInviteLink(token),
-		Token:            token,
-		OrganizationName: organizationName,
-		Role:             inv.Role,
-		ExpiresAt:        inv.ExpiresAt,
-	})
-}

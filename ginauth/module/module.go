@@ -146,6 +146,26 @@ type Host interface {
 	// OnClose adds fn to what the kernel's Close runs (after the kernel's
 	// own background work has stopped), for a module's background work.
 	OnClose(fn func() error)
+	// NormalizeEmail normalizes an address by the kernel's rules (those of
+	// sign-up); a refused one gives a *fastauth.Error 400 invalid_email.
+	NormalizeEmail(email string) (string, error)
+	// AllowMail reports whether one more mail from the route named route
+	// may go to the normalized address email under the per-address limit
+	// of the kernel's mails (Config.RateLimit.PerEmail), and counts it.
+	AllowMail(ctx context.Context, route, email string) bool
+	// AnswerActiveOrganization answers the request of a browser session
+	// whose user's active organization the module just set (persisted) to
+	// organizationID: a fresh access cookie for it (the session's
+	// assurance kept) and a 200 AuthResponse. It has answered when it
+	// returns; an error is for the module's logs only.
+	AnswerActiveOrganization(c *gin.Context, organizationID string) error
+	// LeaveActiveOrganization is for a request whose caller just lost
+	// access to organizationID (deleted it, left it): when it was their
+	// session's active organization, it sets a fresh access cookie for the
+	// organization they now resolve to, their personal workspace, provided
+	// the session is still active (its cookies are cleared otherwise). A
+	// non-nil error means it has answered with that error.
+	LeaveActiveOrganization(c *gin.Context, organizationID string) error
 }
 
 // Authenticator authenticates the credential of an `Authorization:

@@ -1,14 +1,14 @@
-package ginauth
+package organizations
 
 import (
+	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/internal/input"
 	"github.com/fastauth/fastauth/internal/secret"
-	"github.com/gin-gonic/gin"
 )
 
 // The organization, member and invite routes run against real backends in
@@ -32,14 +32,13 @@ func TestCheckName(t *testing.T) {
 		{"line\nbreak", "", false},
 		{"bell\x07", "", false},
 	} {
-		w := httptest.NewRecorder()
-		c, _ := gin.CreateTestContext(w)
-		got, ok := checkName(c, tc.raw, "name")
-		if ok != tc.ok || (ok && got != tc.want) {
-			t.Errorf("checkName(%q) = %q, %v; want %q, %v", tc.raw, got, ok, tc.want, tc.ok)
+		got, err := checkName(tc.raw, "name")
+		if ok := err == nil; ok != tc.ok || (ok && got != tc.want) {
+			t.Errorf("checkName(%q) = %q, %v; want %q, %v", tc.raw, got, err, tc.want, tc.ok)
 		}
-		if !ok && (w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), CodeInvalidRequest)) {
-			t.Errorf("checkName(%q): response %d %s", tc.raw, w.Code, w.Body)
+		var e *fastauth.Error
+		if err != nil && (!errors.As(err, &e) || e.Status != http.StatusBadRequest || e.Code != fastauth.CodeInvalidRequest) {
+			t.Errorf("checkName(%q): error %v, want 400 invalid_request", tc.raw, err)
 		}
 	}
 }
