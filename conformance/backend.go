@@ -33,8 +33,6 @@ func backendGroups() []struct {
 		{"Users", backendUserCases()},
 		{"Sessions", backendSessionCases()},
 		{"SessionAssurance", backendAssuranceCases()},
-		{"Organizations", backendOrganizationCases()},
-		{"Invites", backendInviteCases()},
 		{"Verification", backendVerificationCases()},
 		{"Addresses", backendAddressCases()},
 		{"Transactions", backendTransactionCases()},

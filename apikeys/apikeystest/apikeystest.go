@@ -78,11 +78,13 @@ type bkAccount struct{ User fastauth.User }
 // bkOrganization is a stored shared organization.
 type bkOrganization struct{ ID string }
 
+// bkUser stores a new account.
 func bkUser(t *testing.T, h Harness, now time.Time) bkAccount {
 	t.Helper()
 	return bkAccount{User: h.NewUser(t, now)}
 }
 
+// bkOrg stores a shared organization owned by owner.
 func bkOrg(t *testing.T, h Harness, owner fastauth.User, now time.Time) bkOrganization {
 	t.Helper()
 	return bkOrganization{ID: h.NewOrganization(t, owner.ID, now)}
@@ -122,13 +124,15 @@ func bkAPIKey(t *testing.T, h Harness, org bkOrganization, u fastauth.User, name
 	return k
 }
 
+// bkIs fails the test unless err matches target.
 func bkIs(t *testing.T, what string, err, target error) {
 	t.Helper()
 	if !errors.Is(err, target) {
-		t.Errorf("%s: error %v, want %v", what, err, target)
+		t.Fatalf("%s: error %v, want %v", what, err, target)
 	}
 }
 
+// bkNoErr fails the test on err.
 func bkNoErr(t *testing.T, what string, err error) {
 	t.Helper()
 	if err != nil {
@@ -136,6 +140,7 @@ func bkNoErr(t *testing.T, what string, err error) {
 	}
 }
 
+// bkTime fails the test unless got is the instant want, in UTC.
 func bkTime(t *testing.T, what string, got, want time.Time) {
 	t.Helper()
 	if !got.Equal(want) || got.Location() != time.UTC {
@@ -143,17 +148,20 @@ func bkTime(t *testing.T, what string, got, want time.Time) {
 	}
 }
 
+// bkTimePtr is bkTime for optional times (nil want means "unset").
 func bkTimePtr(t *testing.T, what string, got, want *time.Time) {
 	t.Helper()
 	switch {
-	case got == nil && want == nil:
-	case got == nil || want == nil:
-		t.Errorf("%s = %v, want %v", what, got, want)
-	default:
+	case want == nil && got != nil:
+		t.Errorf("%s = %v, want unset", what, *got)
+	case want != nil && got == nil:
+		t.Errorf("%s unset, want %v", what, *want)
+	case want != nil:
 		bkTime(t, what, *got, *want)
 	}
 }
 
+// bkPtr returns a pointer to t.
 func bkPtr(t time.Time) *time.Time { return &t }
 
 func bkAPIKeyByHash(t *testing.T, h Harness) {
