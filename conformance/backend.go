@@ -278,6 +278,3 @@ func bkTimePtr(t *testing.T, what string, got, want *time.Time) {
 		bkTime(t, what, *got, *want)
 	}
 }
-
-// bkPtr returns a pointer to t.
-func bkPtr(t time.Time) *time.Time { return &t }
