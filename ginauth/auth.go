@@ -133,14 +133,15 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 }
 
 // Close stops the background work of a (mails being sent, then the
-// modules' work such as the API-key usage writer) after flushing what it
-// holds. Call it on shutdown; requests must have stopped. It is safe to
-// call more than once.
+// modules' work registered with Host.OnClose, such as the API-key usage
+// writer or an audit module's webhook worker, the last registered
+// first) after flushing what it holds. Call it on shutdown; requests
+// must have stopped. It is safe to call more than once.
 func (a *Auth) Close() error {
 	a.mailJobs.wait()
 	var errs []error
-	for _, fn := range a.closers {
-		errs = append(errs, fn())
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i]())
 	}
 	return errors.Join(errs...)
 }

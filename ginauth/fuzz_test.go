@@ -185,7 +185,7 @@ func FuzzTokenVerify(f *testing.F) {
 			if !errors.Is(err, errTokenInvalid) && !errors.Is(err, errTokenExpired) {
 				t.Fatalf("verify error %v is neither invalid nor expired", err)
 			}
-			if !reflect.DeepEqual(c, accessClaims{}) {
+			if c != nil {
 				t.Fatalf("verify failed but returned claims %+v", c)
 			}
 			// Rejected (which spares the refresh cookie) only when signed

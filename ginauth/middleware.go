@@ -121,7 +121,7 @@ func (a *Auth) authenticate(c *gin.Context) {
 	if !ok || token == "" {
 		return // no credentials: nothing to do
 	}
-	claims, err := a.tokens.verify(token)
+	v, err := a.tokens.verify(token)
 	switch {
 	case errors.Is(err, errTokenExpired):
 		c.Set(failureKey, failTokenExpired)
@@ -141,7 +141,9 @@ func (a *Auth) authenticate(c *gin.Context) {
 		c.Set(failureKey, failCrossOrigin)
 		return
 	}
-	c.Set(principalKey, claims.principal())
+	// The verified token's principal, shared with the token cache: a
+	// warm token allocates no principal (see PrincipalFrom).
+	c.Set(principalKey, &v.session)
 }
 
 // bearerKey returns the credential of an `Authorization: Bearer <key>`

@@ -129,18 +129,34 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (strin
 // store. Successes are remembered in s.cache (tokencache.go), keyed by the
 // exact token string; a repeat is answered from there with the time
 // checks redone against the clock, so it returns what this full verify
-// would. A first sight goes to the accessSigner.
-func (s *tokenSigner) verify(token string) (accessClaims, error) {
-	if c, ok, err := s.cache.lookup(token); ok {
-		return c, err
+// would. A first sight goes to the accessSigner. The result is shared
+// with the cache: read it, never modify it.
+func (s *tokenSigner) verify(token string) (*verifiedToken, error) {
+	if v, ok, err := s.cache.lookup(token); ok {
+		return v, err
 	}
 	c, err := s.signer.verify(token)
 	if err != nil {
-		return accessClaims{}, err
+		return nil, err
 	}
 	if err := c.check(); err != nil {
-		return accessClaims{}, err
+		return nil, err
 	}
-	s.cache.add(token, c)
-	return c, nil
+	return s.cache.add(token, c), nil
+}
+
+// verifiedToken is an access token that passed verification: its claims
+// and the session principal they describe, built once. It is immutable;
+// a cached one is shared by every request that presents the same token,
+// so that a warm token costs no copy and no allocation.
+type verifiedToken struct {
+	accessClaims
+	// session is the principal of the claims (accessClaims.principal),
+	// the one the middleware hands to the request.
+	session Principal
+}
+
+// newVerifiedToken returns the verified token of claims (checked).
+func newVerifiedToken(claims accessClaims) *verifiedToken {
+	return &verifiedToken{accessClaims: claims, session: claims.principal()}
 }
