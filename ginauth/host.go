@@ -48,10 +48,14 @@ func (a *Auth) mountModules(g *gin.RouterGroup, modules []Module) error {
 
 func (h *host) Routes() *gin.RouterGroup { return h.routes }
 
-func (h *host) Handle(fn func(c *gin.Context) error) gin.HandlerFunc {
+func (h *host) Handle(fn func(c *gin.Context) error) gin.HandlerFunc { return h.a.handle(fn) }
+
+// handle adapts a handler that returns an error (see Host.Handle): the
+// kernel's handlers and the modules' share it and fail.
+func (a *Auth) handle(fn func(c *gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := fn(c); err != nil && !c.IsAborted() && !c.Writer.Written() {
-			h.Fail(c, err)
+			a.fail(c, err)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/internal/input"
 )
 
@@ -22,7 +23,7 @@ type SwitchOrganizationRequest struct {
 
 // mountOrganizationSwitch registers POST /organizations/current.
 func (a *Auth) mountOrganizationSwitch(g *gin.RouterGroup) {
-	g.POST("/organizations/current", RequireUser(), a.requireSession, a.switchOrganization)
+	g.POST("/organizations/current", RequireUser(), a.requireSession, a.handle(a.switchOrganization))
 }
 
 // fallBackToPersonal gives a session caller who just lost access to their
@@ -91,47 +92,40 @@ func (a *Auth) fallBackToPersonal(c *gin.Context, p *Principal, orgID string) bo
 //	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Router		/organizations/current [post]
-func (a *Auth) switchOrganization(c *gin.Context) {
+func (a *Auth) switchOrganization(c *gin.Context) error {
 	p, ok := PrincipalFrom(c)
 	if !ok { // behind RequireUser: not reached
 		abortUnauthenticated(c)
-		return
+		return nil
 	}
 	var req SwitchOrganizationRequest
 	if !a.bindJSON(c, &req) {
-		return
+		return nil
 	}
 	if req.OrganizationID == "" {
-		abort(c, http.StatusBadRequest, CodeInvalidRequest, "organization_id is required")
-		return
+		return fastauth.NewError(http.StatusBadRequest, CodeInvalidRequest, "organization_id is required")
 	}
-	notFound := func() { abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found") }
+	notFound := fastauth.NewError(http.StatusNotFound, CodeOrganizationNotFound, "organization not found")
 	if !input.ID(req.OrganizationID) {
-		notFound()
-		return
+		return notFound
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
 	active, err := a.membershipDetail(ctx, req.OrganizationID, p.UserID)
-	if errors.Is(err, ErrNotFound) {
-		notFound()
-		return
-	}
-	if err != nil {
-		a.storeFailure(c, err)
-		return
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return notFound
+	case err != nil:
+		return err
 	}
 	persisted := active.Organization.ID
 	if active.Organization.Kind == KindPersonal {
 		persisted = "" // the personal workspace is the default
 	}
 	if err := a.store.SetActiveOrganization(ctx, p.UserID, persisted); err != nil {
-		a.storeFailure(c, err)
-		return
+		return err
 	}
-	if err := a.answerActive(ctx, c, p.UserID, active); err != nil {
-		a.storeFailure(c, err)
-	}
+	return a.answerActive(ctx, c, p.UserID, active)
 }
 
 // membershipDetail is the user's membership in the organization with the
