@@ -652,7 +652,11 @@ func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active 
 	if err != nil {
 		return Session{}, err
 	}
-	if auth.Method != fastauth.MethodPassword {
+	switch {
+	case auth.FirstMethod != "":
+		s.Session.AMR = []string{auth.FirstMethod, auth.Method}
+		s.Session.AAL = max(auth.AAL, 1)
+	case auth.Method != fastauth.MethodPassword:
 		s.Session.AMR = []string{auth.Method}
 		s.Session.AAL = max(auth.AAL, 1)
 	}

@@ -2,7 +2,9 @@ package ginauth
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -126,10 +128,18 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 }
 
 // Close stops the background work of a (mails being sent, the API-key usage
-// writer) after flushing what it holds. Call it on shutdown; requests must have stopped.
+// writer) after flushing what it holds, then closes the modules of
+// Config.Modules that implement io.Closer (their background jobs), in
+// reverse order. Call it on shutdown; requests must have stopped.
 func (a *Auth) Close() error {
 	a.mailJobs.wait()
-	return a.keys.close()
+	errs := []error{a.keys.close()}
+	for i := len(a.cfg.Modules) - 1; i >= 0; i-- {
+		if c, ok := a.cfg.Modules[i].(io.Closer); ok {
+			errs = append(errs, c.Close())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Config returns the effective configuration, defaults applied.

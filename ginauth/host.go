@@ -121,6 +121,14 @@ func (h *host) UserByEmail(ctx context.Context, email string) (fastauth.User, er
 	return h.a.userByEmail(ctx, e)
 }
 
+func (h *host) MemberRole(ctx context.Context, organizationID, userID string) (fastauth.Role, error) {
+	m, err := h.a.store.Membership(ctx, organizationID, userID)
+	if err != nil {
+		return "", err
+	}
+	return m.Role, nil
+}
+
 // checkAuthentication refuses an Authentication a module must not hand
 // over (a programming error of the module): a method name that is empty
 // or holds white space, an assurance level other than 1 or 2 (zero reads
@@ -128,6 +136,9 @@ func (h *host) UserByEmail(ctx context.Context, email string) (fastauth.User, er
 func (h *host) checkAuthentication(op string, auth fastauth.Authentication) (fastauth.Authentication, error) {
 	if auth.Method == "" || strings.ContainsAny(auth.Method, " \t\r\n") {
 		return auth, fmt.Errorf("ginauth: module %s: %s needs a method name", h.name, op)
+	}
+	if strings.ContainsAny(auth.FirstMethod, " \t\r\n") {
+		return auth, fmt.Errorf("ginauth: module %s: %s with a first method holding white space", h.name, op)
 	}
 	if auth.AAL == 0 {
 		auth.AAL = aalSingle
@@ -166,33 +177,47 @@ func (h *host) IssueSession(c *gin.Context, u fastauth.User, auth fastauth.Authe
 }
 
 func (h *host) StepUp(c *gin.Context, auth fastauth.Authentication) error {
+	resp, err := h.stepUp(c, "StepUp", auth)
+	if err == nil {
+		c.JSON(http.StatusOK, resp)
+	}
+	return err
+}
+
+func (h *host) RaiseSession(c *gin.Context, auth fastauth.Authentication) error {
+	_, err := h.stepUp(c, "RaiseSession", auth)
+	return err
+}
+
+// stepUp raises the request's session by auth and sets its access cookie
+// (see Host.StepUp); on failure it has answered.
+func (h *host) stepUp(c *gin.Context, op string, auth fastauth.Authentication) (AuthResponse, error) {
 	a := h.a
-	auth, err := h.checkAuthentication("StepUp", auth)
+	auth, err := h.checkAuthentication(op, auth)
 	if err != nil {
 		a.internalError(c, err)
-		return err
+		return AuthResponse{}, err
 	}
 	p, ok := PrincipalFrom(c)
 	switch {
 	case !ok:
 		abortUnauthenticated(c)
-		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "no session to step up")
+		return AuthResponse{}, fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "no session to step up")
 	case p.Kind != PrincipalSession:
 		abort(c, http.StatusForbidden, CodeForbidden, "this route is for browser sessions, not API keys")
-		return fastauth.NewError(http.StatusForbidden, CodeForbidden, "an API key has no session to step up")
+		return AuthResponse{}, fastauth.NewError(http.StatusForbidden, CodeForbidden, "an API key has no session to step up")
 	}
 	resp, err := a.raiseSession(c, p, auth)
 	switch {
 	case err == nil:
-		c.JSON(http.StatusOK, resp)
-		return nil
+		return resp, nil
 	case errors.Is(err, ErrNotFound): // the account or the session is gone
 		a.clearAuthCookies(c)
 		abort(c, http.StatusUnauthorized, CodeInvalidToken, "the session has ended; sign in again")
-		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "the session has ended")
+		return AuthResponse{}, fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "the session has ended")
 	default:
 		a.fail(c, err)
-		return err
+		return AuthResponse{}, err
 	}
 }
 
@@ -218,6 +243,14 @@ func (a *Auth) raiseSession(c *gin.Context, p *Principal, auth fastauth.Authenti
 		return AuthResponse{}, err
 	}
 	return authResponse(u, active, sess), nil
+}
+
+func (h *host) ReserveFactorAttempt(ctx context.Context, u fastauth.User) (time.Duration, bool) {
+	return h.a.reserveAttempt(ctx, h.a.factorLockoutKey(u.Email))
+}
+
+func (h *host) ResetFactorLockout(ctx context.Context, u fastauth.User) {
+	h.a.resetAttempts(ctx, h.a.factorLockoutKey(u.Email))
 }
 
 func (h *host) AddSignInGate(gate func(c *gin.Context, u fastauth.User) error) {

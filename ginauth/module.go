@@ -69,6 +69,10 @@ type Host interface {
 	// UserByEmail returns the user with that email, normalized by the
 	// kernel's rules (fastauth.ErrNotFound if none).
 	UserByEmail(ctx context.Context, email string) (fastauth.User, error)
+	// MemberRole returns the role of the user in the organization, read
+	// from the store (never from a token): fastauth.ErrNotFound when the
+	// user is not a member or the organization does not exist.
+	MemberRole(ctx context.Context, organizationID, userID string) (fastauth.Role, error)
 	// IssueSession signs u in: a new session established by auth (its
 	// method is recorded on the user.signed_in event), the cookies and a
 	// 200 AuthResponse. With RequireEmailConfirmation an unconfirmed u
@@ -85,6 +89,27 @@ type Host interface {
 	// It emits no event: the module emits its own. It has answered when
 	// it returns; an error is for the module's logs only.
 	StepUp(c *gin.Context, auth fastauth.Authentication) error
+	// ReserveFactorAttempt counts an attempt at a second factor of u (a
+	// code that may be a guess) towards u's lockout of second-factor
+	// attempts, and reports whether u is locked out instead and for how
+	// long (answer 429 rate_limited with Retry-After; a locked account
+	// counts nothing). It is the per-account sign-in lockout of
+	// Config.RateLimit.Lockout (same policy, same limiter) on a record of
+	// its own, so that a correct password, which resets the password's
+	// record, does not clear the failures of the second factor. Reserve
+	// before checking the code: the attempt counts as a failure until
+	// ResetFactorLockout, so of concurrent guesses at most the threshold
+	// are checked. With the lockout off it never locks.
+	ReserveFactorAttempt(ctx context.Context, u fastauth.User) (retryAfter time.Duration, locked bool)
+	// ResetFactorLockout forgets u's failed second-factor attempts: call
+	// it when the code was right.
+	ResetFactorLockout(ctx context.Context, u fastauth.User)
+	// RaiseSession is StepUp without the answer, for a route whose
+	// success body is its own (enabling a second factor raises the
+	// session and shows recovery codes): it raises the session and sets
+	// the access cookie, and on success leaves the answer to the module.
+	// On failure it has answered, as StepUp does.
+	RaiseSession(c *gin.Context, auth fastauth.Authentication) error
 	// AddSignInGate adds a check that runs after a correct password at
 	// sign-in, before the session is created: a gate that returns an error
 	// stops the sign-in (answered with Fail unless the gate answered

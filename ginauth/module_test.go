@@ -52,3 +52,41 @@ func TestRegisterRefusesBadModules(t *testing.T) {
 	}
 	_ = auth.Close()
 }
+
+// closingModule records its Close in order.
+type closingModule struct {
+	namedModule
+	closed *[]string
+	err    error
+}
+
+func (m closingModule) Close() error {
+	*m.closed = append(*m.closed, m.name)
+	return m.err
+}
+
+// TestCloseClosesModules: Auth.Close closes the modules that implement
+// io.Closer, the last mounted first, and returns their errors.
+func TestCloseClosesModules(t *testing.T) {
+	t.Parallel()
+	st, cleanup := newExampleStore(context.Background())
+	t.Cleanup(cleanup)
+	var closed []string
+	boom := errors.New("boom")
+	cfg := exampleConfig()
+	cfg.Modules = []ginauth.Module{
+		closingModule{namedModule: namedModule{name: "a"}, closed: &closed},
+		namedModule{name: "b"},
+		closingModule{namedModule: namedModule{name: "c"}, closed: &closed, err: boom},
+	}
+	auth, err := ginauth.Register(gin.New(), cfg, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := auth.Close(); !errors.Is(err, boom) {
+		t.Fatalf("Close = %v, want the module's error", err)
+	}
+	if len(closed) != 2 || closed[0] != "c" || closed[1] != "a" {
+		t.Fatalf("closed %v, want [c a]", closed)
+	}
+}
