@@ -16,22 +16,22 @@ import (
 // single-string audience (not jwt.RegisteredClaims) to keep the token, which
 // travels in a cookie, small and its decoding cheap.
 type accessClaims struct {
-	Issuer           string           `json:"iss"`
-	Audience         string           `json:"aud"`
+	Issuer           string       `json:"iss"`
+	Audience         string       `json:"aud"`
 	ExpiresAt        *numericDate `json:"exp,omitempty"`
 	IssuedAt         *numericDate `json:"iat,omitempty"`
 	NotBefore        *numericDate `json:"nbf,omitempty"` // never written by sign; checked when present
-	Subject          string           `json:"sub"`
-	SessionID        string           `json:"sid"`
-	Email            string           `json:"email"`
-	OrganizationID   string           `json:"org"`
-	OrganizationRole Role             `json:"org_role"`
-	Role             string           `json:"role"`
+	Subject          string       `json:"sub"`
+	SessionID        string       `json:"sid"`
+	Email            string       `json:"email"`
+	OrganizationID   string       `json:"org"`
+	OrganizationRole Role         `json:"org_role"`
+	Role             string       `json:"role"`
 	// AAL, AMR and AuthTime are the session's assurance (Session). Tokens
 	// signed before they existed carry none of them and read as aal 1,
 	// amr [password] (what their sessions read as) with no auth time.
-	AAL      int              `json:"aal,omitempty"`
-	AMR      []string         `json:"amr,omitempty"`
+	AAL      int          `json:"aal,omitempty"`
+	AMR      []string     `json:"amr,omitempty"`
 	AuthTime *numericDate `json:"auth_time,omitempty"`
 }
 
