@@ -159,7 +159,7 @@ openapi-check: ## fail if docs/ is not what `make openapi` generates
 # Fuzz targets run by execution count, not duration (Go < 1.27 can end a
 # duration-bounded run with a spurious "context deadline exceeded").
 FUZZTIME ?= 2000x
-FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzRoutes
+FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzRoutes FuzzNumericDate
 # Fuzz targets of other packages, as package:target.
 FUZZ_PKG_TARGETS := ./apikeys:FuzzListQuery ./apikeys:FuzzKeyShape ./internal/signingkey:FuzzParsePEM ./tokenverify:FuzzVerify ./tokenverify:FuzzParseJWKS ./passkeys:FuzzFinish ./mfa:FuzzNormalizeRecoveryCode ./mfa:FuzzCodeKind ./mfa:FuzzBodies ./social:FuzzParseCallback ./social:FuzzValidateRedirect
 

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
-
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/internal/signingkey"
 )
@@ -101,8 +99,8 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (strin
 	return s.signer.sign(&accessClaims{
 		Issuer:           s.issuer,
 		Audience:         s.audience,
-		IssuedAt:         jwt.NewNumericDate(now),
-		ExpiresAt:        jwt.NewNumericDate(now.Add(s.ttl)),
+		IssuedAt:         newNumericDate(now),
+		ExpiresAt:        newNumericDate(now.Add(s.ttl)),
 		Subject:          u.ID,
 		SessionID:        sess.ID,
 		Email:            u.Email,
@@ -111,7 +109,7 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (strin
 		Role:             authenticatedRole,
 		AAL:              sess.AAL,
 		AMR:              sess.AMR,
-		AuthTime:         jwt.NewNumericDate(sess.AuthTime),
+		AuthTime:         newNumericDate(sess.AuthTime),
 	})
 }
 

@@ -333,9 +333,9 @@ func TestHS256SignerIsTheAccessSigner(t *testing.T) {
 	}
 	now := clock.Now()
 	in := accessClaims{
-		Issuer: "fastauth", Audience: "fastauth", IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)),
+		Issuer: "fastauth", Audience: "fastauth", IssuedAt: newNumericDate(now), ExpiresAt: newNumericDate(now.Add(time.Minute)),
 		Subject: testUser.ID, SessionID: testSID, Email: testUser.Email, OrganizationID: testActive.Organization.ID,
-		OrganizationRole: RoleAdmin, Role: authenticatedRole, AAL: 2, AMR: []string{MethodPassword, MethodTOTP}, AuthTime: jwt.NewNumericDate(now),
+		OrganizationRole: RoleAdmin, Role: authenticatedRole, AAL: 2, AMR: []string{MethodPassword, MethodTOTP}, AuthTime: newNumericDate(now),
 	}
 	tok, err := signer.sign(&in)
 	if err != nil {
