@@ -15,6 +15,7 @@ import (
 	"github.com/fastauth/fastauth/conformance"
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
+	"github.com/fastauth/fastauth/store"
 	"github.com/fastauth/fastauth/webhook"
 )
 
@@ -31,7 +32,13 @@ type world struct {
 // of cfg on its store, wrapped by wrap when not nil.
 func newWorld(t *testing.T, d testdb.Dialect, cfg audit.ModuleConfig, wrap func(audit.Store) audit.Store) *world {
 	t.Helper()
-	st := testdb.Store(t, d.Open(t))
+	return newWorldOn(t, testdb.Store(t, d.Open(t)), cfg, wrap)
+}
+
+// newWorldOn is newWorld on the store st, which another world may share
+// (two instances of a service on one database).
+func newWorldOn(t *testing.T, st *store.Store, cfg audit.ModuleConfig, wrap func(audit.Store) audit.Store) *world {
+	t.Helper()
 	raw := st.Audit()
 	if err := raw.Migrate(t.Context()); err != nil {
 		t.Fatalf("Migrate: %v", err)
