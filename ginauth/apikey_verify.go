@@ -113,9 +113,11 @@ func (v *apiKeyVerifier) verify(ctx context.Context, plain string) (*Principal, 
 	sum := secretDigest(plain)
 	now := v.a.now()
 	if p, ok := v.cached(sum[:], now); ok {
+		v.a.obs.apiKeyLookup(true)
 		v.recordUse(p.APIKeyID, now, nil)
 		return p, nil
 	}
+	v.a.obs.apiKeyLookup(false)
 	return v.verifyUncached(ctx, sum, now)
 }
 

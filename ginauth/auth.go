@@ -29,6 +29,7 @@ type Auth struct {
 	cop      *http.CrossOriginProtection // middleware.go
 	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
 	bus      eventBus                    // events.go
+	obs      *observer                   // observer.go: nil without Config.Observer
 	// signInGates are the modules' checks after a correct password
 	// (host.go); added while Register mounts the modules, read-only after.
 	signInGates []func(c *gin.Context, u User) error
@@ -114,7 +115,10 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	if a.tokens, err = newTokenSigner(cfg); err != nil {
 		return nil, err
 	}
+	a.obs = newObserver(cfg.Observer)
 	a.hasher = newPasswordHasher(cfg)
+	a.hasher.obs = a.obs
+	a.tokens.obs = a.obs
 	a.cop = newCrossOriginProtection(cfg)
 	a.keys = newAPIKeyVerifier(a)
 	a.mailer = cfg.Mailer

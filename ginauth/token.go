@@ -65,6 +65,7 @@ type tokenSigner struct {
 	ttl    time.Duration
 	signer accessSigner
 	cache  *tokenCache // verified tokens (tokencache.go)
+	obs    *observer   // counts the cache's hits and misses; nil without Config.Observer
 	jwks   []byte      // the JWK Set document of the signer's public keys; nil under HS256
 }
 
@@ -132,8 +133,10 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (strin
 // would. A first sight goes to the accessSigner.
 func (s *tokenSigner) verify(token string) (accessClaims, error) {
 	if c, ok, err := s.cache.lookup(token); ok {
+		s.obs.accessTokenLookup(true)
 		return c, err
 	}
+	s.obs.accessTokenLookup(false)
 	c, err := s.signer.verify(token)
 	if err != nil {
 		return accessClaims{}, err
