@@ -30,8 +30,8 @@ import (
 func BenchmarkAPIKeyRequest(b *testing.B) {
 	for _, d := range testdb.Dialects(b) {
 		for _, mode := range []struct {
-			name string
-			ttl  time.Duration // Config.APIKeyCacheTTL: 0 default (10 s), -1 off
+			name    string
+			ttl     time.Duration // Config.APIKeyCacheTTL: 0 default (10 s), -1 off
 			observe bool
 		}{{"warm", 0, false}, {"warm-observed", 0, true}, {"cold", -1, false}} {
 			b.Run(d.Name+"/"+mode.name, func(b *testing.B) {
