@@ -99,10 +99,16 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 
 	authCfg := authConfig(cfg, secret, baseURL, mailer, log)
 	authCfg.TokenAlgorithm, authCfg.SigningKeys = cfg.TokenAlg, signingKeys
+	obs, err := newObservability(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	obs.configure(&authCfg)
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {
 		return err
 	}
+	obs.mount(router)
 	srv := &http.Server{
 		Handler:           router,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -110,14 +116,15 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
-	log.Info("listening",
+	attrs := []any{
 		"addr", ln.Addr().String(),
-		"url", "http://"+browsableAddr(ln.Addr()),
+		"url", "http://" + browsableAddr(ln.Addr()),
 		"database", dburl.Redact(cfg.DatabaseURL),
 		"app_base_url", baseURL,
 		"cookie_secure", cfg.CookieSecure,
 		"require_email_confirmation", cfg.RequireEmailConfirmation,
-	)
+	}
+	log.Info("listening", append(attrs, obs.logAttrs(cfg)...)...)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
