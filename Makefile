@@ -9,12 +9,13 @@ STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 # swag generates the OpenAPI document in docs/ from the annotations in
-# ginauth/ (general info in ginauth/openapi.go); same version as go.mod.
+# ginauth/ and the mounted modules' packages (audit/; general info in
+# ginauth/openapi.go); same version as go.mod.
 # --parseDependencyLevel 1 lets it read the models ginauth re-exports from
 # the contract package fastauth (Role, OrganizationKind).
 SWAG_VERSION := v1.16.6
 SWAG := $(GO) run github.com/swaggo/swag/cmd/swag@$(SWAG_VERSION)
-SWAG_FLAGS := init --dir ./ginauth --generalInfo openapi.go --useStructName --requiredByDefault --parseDependencyLevel 1 --quiet
+SWAG_FLAGS := init --dir ./ginauth,./audit --generalInfo openapi.go --useStructName --requiredByDefault --parseDependencyLevel 1 --quiet
 
 # Test services. The tests create a fresh database per backend on these
 # servers and drop it afterwards, and use a unique key prefix on Redis.

@@ -106,7 +106,7 @@ type Event struct {
 	UserAgent string `json:"user_agent" extensions:"x-nullable"`
 	// Data holds the type's details as a JSON object.
 	Data json.RawMessage `json:"data" swaggertype:"object"`
-}
+} //	@name	AuditEvent
 
 // Actor is who made a change: a user, through a session or one of their
 // API keys; both empty for anonymous requests such as a failed sign-in.
@@ -115,7 +115,7 @@ type Actor struct {
 	UserID string `json:"user_id" extensions:"x-nullable"`
 	// APIKeyID is the API key the user acted with.
 	APIKeyID string `json:"api_key_id" extensions:"x-nullable"`
-}
+} //	@name	AuditActor
 
 // Target is what a change is about: its type ("user", "session",
 // "organization", "member", "invite", "api_key", "role", "passkey",
@@ -126,7 +126,7 @@ type Target struct {
 	Type string `json:"type"`
 	// ID is the object's id.
 	ID string `json:"id" extensions:"x-nullable"`
-}
+} //	@name	AuditTarget
 
 // Subject is the account whose security log lists the event: the target
 // when it is a user (what was done to an account, by its owner or by
