@@ -466,3 +466,29 @@ func testEndpoint(t *testing.T, url string, types ...string) audit.Endpoint {
 	t.Helper()
 	return audit.Endpoint{ID: "test", URL: url, Secrets: []webhook.Secret{webhook.GenerateSecret()}, Types: types, AllowPrivate: true}
 }
+
+// TestModuleNoBackground: with NoBackground nothing prunes or sends by
+// itself; the application runs the module's jobs, on the kernel's clock.
+func TestModuleNoBackground(t *testing.T) {
+	t.Parallel()
+	ep := testEndpoint(t, "https://hooks.example.com/fastauth")
+	w := newWorld(t, testdb.Dialect{Name: "sqlite", Open: testdb.SQLite},
+		audit.ModuleConfig{NoBackground: true, Retention: time.Hour, RetentionInterval: time.Millisecond, Endpoints: []audit.Endpoint{ep}}, nil)
+	_, signedUp := w.SignUp(t)
+	w.Clock.Advance(2 * time.Hour)
+	time.Sleep(50 * time.Millisecond)
+	p, err := w.raw.UserEvents(t.Context(), signedUp.User.ID, audit.Query{Limit: 10})
+	if err != nil || len(p.Events) == 0 {
+		t.Fatalf("events pruned without a pruning job: %+v, %v", p.Events, err)
+	}
+	if n, err := w.raw.PendingDeliveries(t.Context(), nil); err != nil || n == 0 {
+		t.Fatalf("pending deliveries %d, %v: sent without a worker", n, err)
+	}
+	if w.module.Worker() == nil {
+		t.Fatal("no worker to run")
+	}
+	n, err := w.module.Retention().Purge(t.Context())
+	if err != nil || n == 0 {
+		t.Fatalf("Purge on the kernel's clock = %d, %v", n, err)
+	}
+}
