@@ -130,13 +130,24 @@ type Target struct {
 
 // Subject is the account whose security log lists the event: the target
 // when it is a user (what was done to an account, by its owner or by
-// someone else, failed sign-ins included), otherwise the acting user.
-// Empty when neither is known.
+// someone else, failed sign-ins included), otherwise the acting user,
+// otherwise the "user_id" of Data (the account of an anonymous request's
+// change, such as the session revoked on a refresh-token replay). Empty
+// when none is known.
 func (e Event) Subject() string {
 	if e.Target.Type == TargetUser && e.Target.ID != "" {
 		return e.Target.ID
 	}
-	return e.Actor.UserID
+	if e.Actor.UserID != "" {
+		return e.Actor.UserID
+	}
+	var d struct {
+		UserID string `json:"user_id"`
+	}
+	if len(e.Data) > 0 && json.Unmarshal(e.Data, &d) == nil && len(d.UserID) <= MaxIDLen {
+		return d.UserID
+	}
+	return ""
 }
 
 // Normalize returns e as it is stored: the time in UTC truncated to the

@@ -244,6 +244,27 @@ func TestModuleLogsEveryEvent(t *testing.T) {
 					t.Errorf("the owner's event %s in an outsider's security log", e.Type)
 				}
 			}
+
+			// A replayed refresh token: the revoked session is in the
+			// account's security log although nobody signed in made it.
+			old := owner.RefreshToken()
+			owner.Refresh().Expect(t, http.StatusOK)
+			w.Clock.Advance(w.Config.RefreshReuseGrace + time.Second)
+			thief := w.NewClient()
+			thief.SetCookie(w.Config.Cookie.RefreshName, old)
+			thief.Refresh().Expect(t, http.StatusUnauthorized)
+			sec = w.page(t, admin, "/me/security-log?type=session.replay_detected")
+			if len(sec.Items) != 0 {
+				t.Errorf("the owner's replay in the admin's security log")
+			}
+			var replays []audit.Event
+			p, err := w.raw.UserEvents(t.Context(), signedUp.User.ID, audit.Query{Limit: 10, Type: audit.TypeSessionReplayDetected})
+			if err == nil {
+				replays = p.Events
+			}
+			if len(replays) != 1 {
+				t.Errorf("replays in the owner's security log: %+v, %v", replays, err)
+			}
 		})
 	}
 }
