@@ -18,4 +18,9 @@ const (
 type Authentication struct {
 	Method string
 	AAL    int
+	// FirstMethod is the first factor's method when Method finished a
+	// sign-in as its second factor (a password, then a TOTP code): the
+	// new session's methods are [FirstMethod, Method]. Empty for a
+	// sign-in of one step. Host.StepUp ignores it.
+	FirstMethod string
 }

@@ -16,6 +16,11 @@ const (
 // Principal is the authenticated caller of a request. For a session it is
 // read from the access token (no store access); for an API key it is the
 // key's creator with their current role in the key's organization.
+//
+// The middleware may hand the same Principal to every request that
+// presents the same credential (a session's principal is kept with its
+// verified access token, so a repeat allocates nothing): read it, never
+// modify it; copy it (and its AMR) to derive another.
 type Principal struct {
 	Kind             PrincipalKind
 	UserID           string
@@ -31,8 +36,7 @@ type Principal struct {
 	AAL int
 	// AMR lists the methods that established the session (MethodPassword,
 	// MethodTOTP, ...), in the order they were completed (the `amr`
-	// claim); nil for an API key. It is shared with the token cache:
-	// read it, never modify it.
+	// claim); nil for an API key.
 	AMR []string
 	// AuthTime is the session's latest authentication, its sign-in or a
 	// later step-up (the `auth_time` claim); zero for an API key.

@@ -31,7 +31,11 @@ type scenario struct {
 	name string
 	// config adjusts the harness's Config before Register (optional).
 	config func(c *ginauth.Config)
-	run    func(t *testing.T, h *Harness)
+	// setup adjusts it with the scenario's backend at hand, after config
+	// (optional): a module scenario mounts its module on the backend's
+	// storage. It may call t.Skip when the backend lacks that storage.
+	setup func(t *testing.T, b ginauth.Backend, c *ginauth.Config)
+	run   func(t *testing.T, h *Harness)
 }
 
 // group is the scenarios of one domain.
@@ -60,6 +64,7 @@ func groups() []group {
 		{"Addresses", addressScenarios()},
 		{"Events", eventScenarios()},
 		{"Modules", moduleScenarios()},
+		{"MFA", mfaScenarios()},
 	}
 }
 
@@ -72,7 +77,17 @@ func Run(t *testing.T, newBackend Factory) {
 			for _, s := range g.scenarios {
 				t.Run(s.name, func(t *testing.T) {
 					t.Parallel()
-					h := NewHarness(t, newBackend(t), s.config)
+					b := newBackend(t)
+					adjust := s.config
+					if s.setup != nil {
+						adjust = func(c *ginauth.Config) {
+							if s.config != nil {
+								s.config(c)
+							}
+							s.setup(t, b, c)
+						}
+					}
+					h := NewHarness(t, b, adjust)
 					s.run(t, h)
 				})
 			}

@@ -3,6 +3,7 @@ package ginauth
 import (
 	"github.com/fastauth/fastauth"
 
+	"github.com/fastauth/fastauth/internal/secret"
 	"github.com/fastauth/fastauth/internal/truncate"
 
 	"context"
@@ -104,8 +105,8 @@ func (a *Auth) signUp(c *gin.Context) {
 		a.hashFailure(c, err)
 		return
 	}
-	userID, err1 := newID()
-	orgID, err2 := newID()
+	userID, err1 := secret.NewID()
+	orgID, err2 := secret.NewID()
 	if err := errors.Join(err1, err2); err != nil {
 		a.internalError(c, err)
 		return
@@ -309,12 +310,12 @@ func (a *Auth) refresh(c *gin.Context) {
 		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "no refresh token")
 		return
 	}
-	plain, hash, err := newSecret("")
+	plain, hash, err := secret.New("")
 	if err != nil {
 		a.internalError(c, err)
 		return
 	}
-	rtID, err := newID()
+	rtID, err := secret.NewID()
 	if err != nil {
 		a.internalError(c, err)
 		return
@@ -322,7 +323,7 @@ func (a *Auth) refresh(c *gin.Context) {
 	now := a.now()
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	s, err := a.store.RotateRefreshToken(ctx, hashSecret(presented), RefreshToken{ID: rtID, TokenHash: hash, CreatedAt: now}, now)
+	s, err := a.store.RotateRefreshToken(ctx, secret.Hash(presented), RefreshToken{ID: rtID, TokenHash: hash, CreatedAt: now}, now)
 	var reused *ReusedTokenError
 	switch {
 	case errors.As(err, &reused):
@@ -407,7 +408,7 @@ func (a *Auth) signOut(c *gin.Context) {
 	now := a.now()
 	var userID, sessionID string
 	if rt, err := c.Cookie(a.cfg.Cookie.RefreshName); err == nil && rt != "" {
-		s, err := a.store.SessionByRefreshToken(ctx, hashSecret(rt))
+		s, err := a.store.SessionByRefreshToken(ctx, secret.Hash(rt))
 		if err == nil {
 			userID, sessionID = s.UserID, s.ID
 		} else if !errors.Is(err, ErrNotFound) {
@@ -654,7 +655,11 @@ func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active 
 	if err != nil {
 		return Session{}, err
 	}
-	if auth.Method != fastauth.MethodPassword {
+	switch {
+	case auth.FirstMethod != "":
+		s.Session.AMR = []string{auth.FirstMethod, auth.Method}
+		s.Session.AAL = max(auth.AAL, 1)
+	case auth.Method != fastauth.MethodPassword:
 		s.Session.AMR = []string{auth.Method}
 		s.Session.AAL = max(auth.AAL, 1)
 	}
@@ -678,9 +683,9 @@ func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active 
 // amr [password]) for the requesting device, starting at now, with its
 // first refresh token, whose plaintext it returns.
 func (a *Auth) newSession(c *gin.Context, u User, now time.Time) (NewSession, string, error) {
-	sid, err1 := newID()
-	rtID, err2 := newID()
-	plain, hash, err3 := newSecret("")
+	sid, err1 := secret.NewID()
+	rtID, err2 := secret.NewID()
+	plain, hash, err3 := secret.New("")
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return NewSession{}, "", err
 	}

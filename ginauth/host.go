@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/mail"
 )
 
@@ -25,10 +26,10 @@ type host struct {
 
 var _ Host = (*host)(nil)
 
-// mountModules mounts cfg.Modules on hosts sharing the route group g.
-func (a *Auth) mountModules(g *gin.RouterGroup) error {
-	seen := make(map[string]bool, len(a.cfg.Modules))
-	for _, m := range a.cfg.Modules {
+// mountModules mounts modules, in order, on hosts sharing the route group g.
+func (a *Auth) mountModules(g *gin.RouterGroup, modules []Module) error {
+	seen := make(map[string]bool, len(modules))
+	for _, m := range modules {
 		if m == nil {
 			return fmt.Errorf("%w: nil module", ErrInvalidConfig)
 		}
@@ -123,14 +124,6 @@ func (h *host) UserByEmail(ctx context.Context, email string) (fastauth.User, er
 	return h.a.userByEmail(ctx, e)
 }
 
-func (h *host) MemberRole(ctx context.Context, organizationID, userID string) (fastauth.Role, error) {
-	m, err := h.a.store.Membership(ctx, organizationID, userID)
-	if err != nil {
-		return "", err
-	}
-	return m.Role, nil
-}
-
 // checkAuthentication refuses an Authentication a module must not hand
 // over (a programming error of the module): a method name that is empty
 // or holds white space, an assurance level other than 1 or 2 (zero reads
@@ -138,6 +131,9 @@ func (h *host) MemberRole(ctx context.Context, organizationID, userID string) (f
 func (h *host) checkAuthentication(op string, auth fastauth.Authentication) (fastauth.Authentication, error) {
 	if auth.Method == "" || strings.ContainsAny(auth.Method, " \t\r\n") {
 		return auth, fmt.Errorf("ginauth: module %s: %s needs a method name", h.name, op)
+	}
+	if strings.ContainsAny(auth.FirstMethod, " \t\r\n") {
+		return auth, fmt.Errorf("ginauth: module %s: %s with a first method holding white space", h.name, op)
 	}
 	if auth.AAL == 0 {
 		auth.AAL = aalSingle
@@ -176,33 +172,47 @@ func (h *host) IssueSession(c *gin.Context, u fastauth.User, auth fastauth.Authe
 }
 
 func (h *host) StepUp(c *gin.Context, auth fastauth.Authentication) error {
+	resp, err := h.stepUp(c, "StepUp", auth)
+	if err == nil {
+		c.JSON(http.StatusOK, resp)
+	}
+	return err
+}
+
+func (h *host) RaiseSession(c *gin.Context, auth fastauth.Authentication) error {
+	_, err := h.stepUp(c, "RaiseSession", auth)
+	return err
+}
+
+// stepUp raises the request's session by auth and sets its access cookie
+// (see Host.StepUp); on failure it has answered.
+func (h *host) stepUp(c *gin.Context, op string, auth fastauth.Authentication) (AuthResponse, error) {
 	a := h.a
-	auth, err := h.checkAuthentication("StepUp", auth)
+	auth, err := h.checkAuthentication(op, auth)
 	if err != nil {
 		a.internalError(c, err)
-		return err
+		return AuthResponse{}, err
 	}
 	p, ok := PrincipalFrom(c)
 	switch {
 	case !ok:
 		abortUnauthenticated(c)
-		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "no session to step up")
+		return AuthResponse{}, fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "no session to step up")
 	case p.Kind != PrincipalSession:
 		abort(c, http.StatusForbidden, CodeForbidden, "this route is for browser sessions, not API keys")
-		return fastauth.NewError(http.StatusForbidden, CodeForbidden, "an API key has no session to step up")
+		return AuthResponse{}, fastauth.NewError(http.StatusForbidden, CodeForbidden, "an API key has no session to step up")
 	}
 	resp, err := a.raiseSession(c, p, auth)
 	switch {
 	case err == nil:
-		c.JSON(http.StatusOK, resp)
-		return nil
+		return resp, nil
 	case errors.Is(err, ErrNotFound): // the account or the session is gone
 		a.clearAuthCookies(c)
 		abort(c, http.StatusUnauthorized, CodeInvalidToken, "the session has ended; sign in again")
-		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "the session has ended")
+		return AuthResponse{}, fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "the session has ended")
 	default:
 		a.fail(c, err)
-		return err
+		return AuthResponse{}, err
 	}
 }
 
@@ -228,6 +238,14 @@ func (a *Auth) raiseSession(c *gin.Context, p *Principal, auth fastauth.Authenti
 		return AuthResponse{}, err
 	}
 	return authResponse(u, active, sess), nil
+}
+
+func (h *host) ReserveFactorAttempt(ctx context.Context, u fastauth.User) (time.Duration, bool) {
+	return h.a.reserveAttempt(ctx, h.a.factorLockoutKey(u.Email))
+}
+
+func (h *host) ResetFactorLockout(ctx context.Context, u fastauth.User) {
+	h.a.resetAttempts(ctx, h.a.factorLockoutKey(u.Email))
 }
 
 func (h *host) AddSignInGate(gate func(c *gin.Context, u fastauth.User) error) {
@@ -282,4 +300,67 @@ func (a *Auth) runSignInGates(c *gin.Context, u User) bool {
 		}
 	}
 	return true
+}
+
+func (h *host) Principal(c *gin.Context) (*fastauth.Principal, bool) { return PrincipalFrom(c) }
+
+func (h *host) RequireUser() gin.HandlerFunc { return RequireUser() }
+
+func (h *host) Membership(ctx context.Context, organizationID, userID string) (fastauth.Membership, error) {
+	return h.a.store.Membership(ctx, organizationID, userID)
+}
+
+func (h *host) StoreContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, h.a.cfg.StoreTimeout)
+}
+
+func (h *host) SetBearerAuthenticator(x module.Authenticator) error {
+	if x == nil || h.a.bearer != nil {
+		return fmt.Errorf("%w: module %s: a second or nil bearer authenticator", ErrInvalidConfig, h.name)
+	}
+	h.a.bearer = x
+	return nil
+}
+
+func (h *host) OnClose(fn func() error) { h.a.closers = append(h.a.closers, fn) }
+
+func (h *host) CacheLookups(cache string) *module.LookupCounter { return h.a.obs.cacheLookups(cache) }
+
+func (h *host) NormalizeEmail(email string) (string, error) {
+	e, err := normalizeEmail(email)
+	if err != nil {
+		return "", fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
+	}
+	return e, nil
+}
+
+func (h *host) AllowMail(ctx context.Context, route, email string) bool {
+	_, ok := h.a.allowEmail(ctx, route, email)
+	return ok
+}
+
+func (h *host) AnswerActiveOrganization(c *gin.Context, organizationID string) error {
+	p, ok := PrincipalFrom(c)
+	if !ok {
+		abortUnauthenticated(c)
+		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "no principal")
+	}
+	ctx, cancel := h.a.storeCtx(c)
+	defer cancel()
+	active, err := h.a.membershipDetail(ctx, organizationID, p.UserID)
+	if err == nil {
+		err = h.a.answerActive(ctx, c, p.UserID, active)
+	}
+	if err != nil {
+		h.a.storeFailure(c, err)
+	}
+	return err
+}
+
+func (h *host) LeaveActiveOrganization(c *gin.Context, organizationID string) error {
+	p, ok := PrincipalFrom(c)
+	if !ok || h.a.fallBackToPersonal(c, p, organizationID) {
+		return nil
+	}
+	return fastauth.NewError(http.StatusServiceUnavailable, CodeStoreUnavailable, "answered")
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/gin-gonic/gin"
 )
 
@@ -120,7 +121,7 @@ func (a *Auth) authenticate(c *gin.Context) {
 	if !ok || token == "" {
 		return // no credentials: nothing to do
 	}
-	claims, err := a.tokens.verify(token)
+	v, err := a.tokens.verify(token)
 	switch {
 	case errors.Is(err, errTokenExpired):
 		c.Set(failureKey, failTokenExpired)
@@ -140,7 +141,9 @@ func (a *Auth) authenticate(c *gin.Context) {
 		c.Set(failureKey, failCrossOrigin)
 		return
 	}
-	c.Set(principalKey, claims.principal())
+	// The verified token's principal, shared with the token cache: a
+	// warm token allocates no principal (see PrincipalFrom).
+	c.Set(principalKey, &v.session)
 }
 
 // bearerKey returns the credential of an `Authorization: Bearer <key>`
@@ -162,11 +165,15 @@ func (a *Auth) authenticateBearer(c *gin.Context, header string) {
 		c.Set(failureKey, failInvalidBearer)
 		return
 	}
-	p, err := a.keys.verify(c.Request.Context(), key) // bounds its own store call
+	if a.bearer == nil { // no module authenticates bearers
+		c.Set(failureKey, failInvalidBearer)
+		return
+	}
+	p, err := a.bearer.AuthenticateBearer(c.Request.Context(), key) // bounds its own store call
 	switch {
 	case err == nil && p != nil:
 		c.Set(principalKey, p)
-	case err == nil, errors.Is(err, errAPIKeyInvalid):
+	case err == nil, errors.Is(err, module.ErrInvalidCredential):
 		c.Set(failureKey, failInvalidBearer)
 	default:
 		a.log.WarnContext(c.Request.Context(), "fastauth: API key verification failed", "err", err)

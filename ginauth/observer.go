@@ -1,12 +1,12 @@
 package ginauth
 
 import (
-	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/ginauth/module"
 )
 
 // Observer receives the kernel's measurements; see fastauth.Observer.
@@ -37,18 +37,9 @@ const metricsResultKey = "fastauth.metrics_result"
 // nil check and nothing else.
 type observer struct {
 	o fastauth.Observer
-	// perLookup: the Observer is no CacheCountsReader, and gets a
-	// TokenCache call per lookup instead of reading the counters.
-	perLookup bool
-	// The token caches' counters, each on a cache line of its own.
-	apiKeyHits, apiKeyMisses, accessHits, accessMisses paddedCounter
-}
-
-// paddedCounter is an atomic counter alone on its cache line, so that
-// concurrent requests counting different things do not contend.
-type paddedCounter struct {
-	n atomic.Uint64
-	_ [56]byte
+	// The token caches' lookups: atomic counters the Observer reads when
+	// it is a CacheCountsReader, calls to TokenCache otherwise.
+	apiKeys, accessTokens *module.LookupCounter
 }
 
 // newObserver returns the kernel's observer of o, nil for a nil o.
@@ -56,48 +47,41 @@ func newObserver(o fastauth.Observer) *observer {
 	if o == nil {
 		return nil
 	}
-	obs := &observer{o: o}
-	if r, ok := o.(fastauth.CacheCountsReader); ok {
-		r.ReadCacheCounts(obs.cacheCounts)
-	} else {
-		obs.perLookup = true
+	reader, reads := o.(fastauth.CacheCountsReader)
+	counter := func(cache string) *module.LookupCounter {
+		if reads {
+			return module.NewLookupCounter(nil)
+		}
+		return module.NewLookupCounter(func(hit bool) { o.TokenCache(cache, hit) })
+	}
+	obs := &observer{o: o, apiKeys: counter(cacheAPIKey), accessTokens: counter(cacheAccessToken)}
+	if reads {
+		reader.ReadCacheCounts(obs.cacheCounts)
 	}
 	return obs
 }
 
 // cacheCounts reads the token caches' counters.
 func (o *observer) cacheCounts() fastauth.CacheCounts {
-	return fastauth.CacheCounts{
-		APIKeyHits: o.apiKeyHits.n.Load(), APIKeyMisses: o.apiKeyMisses.n.Load(),
-		AccessTokenHits: o.accessHits.n.Load(), AccessTokenMisses: o.accessMisses.n.Load(),
-	}
+	var n fastauth.CacheCounts
+	n.APIKeyHits, n.APIKeyMisses = o.apiKeys.Counts()
+	n.AccessTokenHits, n.AccessTokenMisses = o.accessTokens.Counts()
+	return n
 }
 
-// apiKeyLookup counts a lookup in the API-key cache; o may be nil.
-func (o *observer) apiKeyLookup(hit bool) {
+// cacheLookups is the counter of the cache named cache (Host.CacheLookups);
+// nil without an observer. A cache the Observer's counts do not name is
+// reported per lookup.
+func (o *observer) cacheLookups(cache string) *module.LookupCounter {
 	switch {
 	case o == nil:
-	case o.perLookup:
-		o.o.TokenCache(cacheAPIKey, hit)
-	case hit:
-		o.apiKeyHits.n.Add(1)
-	default:
-		o.apiKeyMisses.n.Add(1)
+		return nil
+	case cache == cacheAPIKey:
+		return o.apiKeys
+	case cache == cacheAccessToken:
+		return o.accessTokens
 	}
-}
-
-// accessTokenLookup counts a lookup in the access-token cache; o may be
-// nil.
-func (o *observer) accessTokenLookup(hit bool) {
-	switch {
-	case o == nil:
-	case o.perLookup:
-		o.o.TokenCache(cacheAccessToken, hit)
-	case hit:
-		o.accessHits.n.Add(1)
-	default:
-		o.accessMisses.n.Add(1)
-	}
+	return module.NewLookupCounter(func(hit bool) { o.o.TokenCache(cache, hit) })
 }
 
 // passwordHash reports one argon2id computation; o may be nil.

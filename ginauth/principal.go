@@ -7,7 +7,8 @@ const principalKey = "fastauth.principal"
 
 // PrincipalFrom returns the request's authenticated principal. It is set by
 // the base middleware that Register installs; behind RequireUser or
-// RequireRole it is always present.
+// RequireRole it is always present. It is read-only: requests that present
+// the same access token share it (see Principal).
 func PrincipalFrom(c *gin.Context) (*Principal, bool) {
 	v, ok := c.Get(principalKey)
 	if !ok {

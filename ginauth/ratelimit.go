@@ -212,12 +212,18 @@ func (a *Auth) allowEmail(ctx context.Context, route, email string) (retryAfter 
 // alike) until resetLockout forgets it, so of concurrent guesses at most
 // the threshold are ever evaluated.
 func (a *Auth) reserveSignIn(ctx context.Context, email string) (retryAfter time.Duration, locked bool) {
+	return a.reserveAttempt(ctx, a.lockoutKey(email))
+}
+
+// reserveAttempt reserves an attempt on the lockout record key (see
+// reserveSignIn).
+func (a *Auth) reserveAttempt(ctx context.Context, key string) (retryAfter time.Duration, locked bool) {
 	if !a.lockoutEnabled() {
 		return 0, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
 	defer cancel()
-	d, err := a.cfg.RateLimit.Limiter.ReserveAttempt(ctx, a.lockoutKey(email), a.cfg.RateLimit.Lockout, a.now())
+	d, err := a.cfg.RateLimit.Limiter.ReserveAttempt(ctx, key, a.cfg.RateLimit.Lockout, a.now())
 	if err != nil {
 		a.limiterFailure(ctx, err)
 		return 0, false
@@ -228,12 +234,17 @@ func (a *Auth) reserveSignIn(ctx context.Context, email string) (retryAfter time
 // resetLockout forgets the sign-in failures of the normalized email: after
 // its password verified, and after a password reset.
 func (a *Auth) resetLockout(ctx context.Context, email string) {
+	a.resetAttempts(ctx, a.lockoutKey(email))
+}
+
+// resetAttempts forgets the failures of the lockout record key.
+func (a *Auth) resetAttempts(ctx context.Context, key string) {
 	if !a.lockoutEnabled() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.StoreTimeout)
 	defer cancel()
-	if err := a.cfg.RateLimit.Limiter.ResetLockout(ctx, a.lockoutKey(email)); err != nil {
+	if err := a.cfg.RateLimit.Limiter.ResetLockout(ctx, key); err != nil {
 		a.limiterFailure(ctx, err)
 	}
 }
@@ -243,6 +254,10 @@ func (a *Auth) lockoutEnabled() bool {
 }
 
 func (a *Auth) lockoutKey(email string) string { return "signin|" + a.emailKey(email) }
+
+// factorLockoutKey is the lockout record of the second-factor attempts of
+// the account with the normalized email (Host.ReserveFactorAttempt).
+func (a *Auth) factorLockoutKey(email string) string { return "factor|" + a.emailKey(email) }
 
 // allow takes a token from key's bucket. A limiter error allows the request
 // (fail open) and is logged.

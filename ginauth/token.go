@@ -8,6 +8,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/internal/signingkey"
 )
 
@@ -65,8 +66,10 @@ type tokenSigner struct {
 	ttl    time.Duration
 	signer accessSigner
 	cache  *tokenCache // verified tokens (tokencache.go)
-	obs    *observer   // counts the cache's hits and misses; nil without Config.Observer
-	jwks   []byte      // the JWK Set document of the signer's public keys; nil under HS256
+	// lookups counts the cache's hits and misses for Config.Observer; nil
+	// (counting nothing) without one.
+	lookups *module.LookupCounter
+	jwks    []byte // the JWK Set document of the signer's public keys; nil under HS256
 }
 
 // newTokenSigner builds the signer of cfg (defaults applied, validated).
@@ -130,20 +133,36 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (strin
 // store. Successes are remembered in s.cache (tokencache.go), keyed by the
 // exact token string; a repeat is answered from there with the time
 // checks redone against the clock, so it returns what this full verify
-// would. A first sight goes to the accessSigner.
-func (s *tokenSigner) verify(token string) (accessClaims, error) {
-	if c, ok, err := s.cache.lookup(token); ok {
-		s.obs.accessTokenLookup(true)
-		return c, err
+// would. A first sight goes to the accessSigner. The result is shared
+// with the cache: read it, never modify it.
+func (s *tokenSigner) verify(token string) (*verifiedToken, error) {
+	if v, ok, err := s.cache.lookup(token); ok {
+		s.lookups.Count(true)
+		return v, err
 	}
-	s.obs.accessTokenLookup(false)
+	s.lookups.Count(false)
 	c, err := s.signer.verify(token)
 	if err != nil {
-		return accessClaims{}, err
+		return nil, err
 	}
 	if err := c.check(); err != nil {
-		return accessClaims{}, err
+		return nil, err
 	}
-	s.cache.add(token, c)
-	return c, nil
+	return s.cache.add(token, c), nil
+}
+
+// verifiedToken is an access token that passed verification: its claims
+// and the session principal they describe, built once. It is immutable;
+// a cached one is shared by every request that presents the same token,
+// so that a warm token costs no copy and no allocation.
+type verifiedToken struct {
+	accessClaims
+	// session is the principal of the claims (accessClaims.principal),
+	// the one the middleware hands to the request.
+	session Principal
+}
+
+// newVerifiedToken returns the verified token of claims (checked).
+func newVerifiedToken(claims accessClaims) *verifiedToken {
+	return &verifiedToken{accessClaims: claims, session: claims.principal()}
 }

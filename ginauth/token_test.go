@@ -126,8 +126,8 @@ func TestTokenSignVerifyRoundTrip(t *testing.T) {
 		Kind: PrincipalSession, UserID: testUser.ID, Email: testUser.Email, OrganizationID: testActive.Organization.ID, OrganizationRole: RoleAdmin, SessionID: testSID,
 		AAL: 1, AMR: []string{MethodPassword}, AuthTime: testAuthTime,
 	}
-	if !reflect.DeepEqual(*p, want) {
-		t.Fatalf("principal = %+v, want %+v", *p, want)
+	if !reflect.DeepEqual(p, want) {
+		t.Fatalf("principal = %+v, want %+v", p, want)
 	}
 	parsed, _, err := jwt.NewParser().ParseUnverified(tok, jwt.MapClaims{})
 	if err != nil {

@@ -104,7 +104,7 @@ func TestAsymmetricSignerRoundTripAndRotation(t *testing.T) {
 	}
 }
 
-func mustVerify(t *testing.T, s *tokenSigner, tok string) accessClaims {
+func mustVerify(t *testing.T, s *tokenSigner, tok string) *verifiedToken {
 	t.Helper()
 	c, err := s.verify(tok)
 	if err != nil {

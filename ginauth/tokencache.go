@@ -52,10 +52,11 @@ type tokenCacheShard struct {
 	_       [64]byte // keep neighbouring shards' locks off one cache line
 }
 
-// cachedToken is a verified token's claims and the instants between which
-// it is valid.
+// cachedToken is a verified token (its claims and principal) and the
+// instants between which it is valid. It is immutable once added: every
+// hit hands out a pointer to its verifiedToken.
 type cachedToken struct {
-	claims    accessClaims
+	verifiedToken
 	notBefore time.Time // the later of iat and nbf, less the skew; zero when the token has neither
 	expires   time.Time
 }
@@ -86,42 +87,46 @@ func (tc *tokenCache) shard(token string) *tokenCacheShard {
 
 // lookup returns the cached verification of token at the current time: ok
 // is false when token is not cached (verify it in full). When ok, err is
-// nil and c the claims, or err is errTokenExpired or errTokenRejected (a
-// token whose iat or nbf lies further in the future of the clock than the
-// skew), as a full verify would say.
-func (tc *tokenCache) lookup(token string) (c accessClaims, ok bool, err error) {
+// nil and v the cached token, shared with every other hit (read it, never
+// modify it), or err is errTokenExpired or errTokenRejected (a token whose
+// iat or nbf lies further in the future of the clock than the skew), as a
+// full verify would say. A hit copies and allocates nothing.
+func (tc *tokenCache) lookup(token string) (v *verifiedToken, ok bool, err error) {
 	if tc == nil {
-		return accessClaims{}, false, nil
+		return nil, false, nil
 	}
 	sh := tc.shard(token)
 	sh.mu.RLock()
 	e := sh.entries[token]
 	sh.mu.RUnlock()
 	if e == nil {
-		return accessClaims{}, false, nil
+		return nil, false, nil
 	}
 	now := tc.now()
 	switch {
 	case now.Before(e.notBefore):
-		return accessClaims{}, true, fmt.Errorf("%w: token used before issued", errTokenRejected)
+		return nil, true, fmt.Errorf("%w: token used before issued", errTokenRejected)
 	case !now.Before(e.expires):
 		sh.mu.Lock()
 		if sh.entries[token] == e {
 			delete(sh.entries, token)
 		}
 		sh.mu.Unlock()
-		return accessClaims{}, true, errTokenExpired
+		return nil, true, errTokenExpired
 	}
-	return e.claims, true, nil
+	return &e.verifiedToken, true, nil
 }
 
 // add caches claims, the result of a successful full verification of
-// token. Claims without an expiry are not cached (verify refuses them).
-func (tc *tokenCache) add(token string, claims accessClaims) {
+// token, with the principal they describe, and returns the verified token
+// (the cached one, which later hits share). Claims without an expiry are
+// not cached (verify refuses them): add then returns a verified token of
+// its own, as it does for a nil cache.
+func (tc *tokenCache) add(token string, claims accessClaims) *verifiedToken {
 	if tc == nil || claims.ExpiresAt == nil {
-		return
+		return newVerifiedToken(claims)
 	}
-	e := &cachedToken{claims: claims, expires: claims.ExpiresAt.Time}
+	e := &cachedToken{verifiedToken: verifiedToken{accessClaims: claims, session: claims.principal()}, expires: claims.ExpiresAt.Time}
 	for _, d := range []*jwt.NumericDate{claims.IssuedAt, claims.NotBefore} {
 		if d != nil && (e.notBefore.IsZero() || d.Add(-tc.skew).After(e.notBefore)) {
 			e.notBefore = d.Add(-tc.skew)
@@ -137,6 +142,7 @@ func (tc *tokenCache) add(token string, claims accessClaims) {
 		sh.evictLocked(tc.now(), tc.perShard)
 	}
 	sh.entries[token] = e
+	return &e.verifiedToken
 }
 
 // evictLocked makes room in a full shard: it drops the expired entries,

@@ -79,7 +79,7 @@ func TestTokenCacheHitMatchesFullVerify(t *testing.T) {
 				t.Fatal(err)
 			}
 			tc := newTokenCache(64, clock.Now, full.skew)
-			tc.add(tok, claims)
+			tc.add(tok, claims.accessClaims)
 
 			clock.Advance(in.at(claims.IssuedAt.Time, claims.ExpiresAt.Time).Sub(clock.Now()))
 			wantClaims, wantErr := full.verify(tok)
@@ -112,7 +112,7 @@ func TestTokenCacheExactMatchOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	tc := newTokenCache(64, clock.Now, s.skew)
-	tc.add(tok, claims)
+	tc.add(tok, claims.accessClaims)
 	flip := func(i int) string {
 		b := []byte(tok)
 		if b[i] == 'A' {
@@ -154,7 +154,7 @@ func TestTokenCacheBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tc.add(tok, c)
+		tc.add(tok, c.accessClaims)
 		return tok
 	}
 	for i := range 50 * capacity {
@@ -182,7 +182,7 @@ func TestTokenCacheBounded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tc.add(tok, c)
+			tc.add(tok, c.accessClaims)
 			live = append(live, tok)
 		}
 	}
@@ -242,7 +242,7 @@ func TestTokenCacheConcurrent(t *testing.T) {
 					return
 				}
 				if c, err := s.verify(p.tok); err == nil {
-					tc.add(p.tok, c)
+					tc.add(p.tok, c.accessClaims)
 				}
 				if i%500 == 0 {
 					clock.Advance(time.Second)

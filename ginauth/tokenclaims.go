@@ -57,9 +57,10 @@ func (c *accessClaims) GetAudience() (jwt.ClaimStrings, error) {
 	return jwt.ClaimStrings{c.Audience}, nil
 }
 
-// principal is the session principal the claims describe.
-func (c *accessClaims) principal() *Principal {
-	return &Principal{
+// principal is the session principal the claims describe. Its AMR is
+// the claims' slice, not a copy.
+func (c *accessClaims) principal() Principal {
+	return Principal{
 		Kind:             PrincipalSession,
 		UserID:           c.Subject,
 		Email:            c.Email,

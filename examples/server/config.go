@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -15,6 +16,9 @@ import (
 
 // minSecretBytes is the least length of AUTH_JWT_SECRET (HS256 key).
 const minSecretBytes = 32
+
+// mfaKeyBytes is the length of AUTH_MFA_KEY once decoded (mfa.KeySize).
+const mfaKeyBytes = 32
 
 // config is the example server's configuration, read from the environment
 // by loadConfig. Durations and flags already carry their defaults.
@@ -68,6 +72,12 @@ type config struct {
 	// Metrics (METRICS, default true) serves GET /metrics in the
 	// Prometheus format.
 	Metrics bool
+	// MFA mounts the second factor's module (AUTH_MFA, default true).
+	MFA bool
+	// MFAKey is the 32-byte key that seals TOTP secrets and keys the
+	// recovery-code hashes (AUTH_MFA_KEY, base64); nil when unset, in
+	// which case run derives one from the JWT secret.
+	MFAKey []byte
 }
 
 // envError is an invalid environment variable; its message names it.
@@ -96,6 +106,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		TokenAlg:          "HS256",
 		LogRequests:       true,
 		Metrics:           true,
+		MFA:               true,
 	}
 
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
@@ -187,6 +198,20 @@ func loadConfig(getenv func(string) string) (config, error) {
 	boolean("LOG_REQUESTS", &c.LogRequests)
 	boolean("METRICS", &c.Metrics)
 	boolean("AUTH_WEBHOOK_ALLOW_PRIVATE", &c.WebhookAllowPrivate)
+	boolean("AUTH_MFA", &c.MFA)
+
+	// The key is not echoed: it is a secret.
+	if v := env("AUTH_MFA_KEY"); v != "" {
+		key, err := base64.StdEncoding.DecodeString(v)
+		if err != nil {
+			key, err = base64.RawStdEncoding.DecodeString(v)
+		}
+		if err != nil || len(key) != mfaKeyBytes {
+			fail("AUTH_MFA_KEY", "", "must be %d bytes in base64 (generate one with: openssl rand -base64 32)", mfaKeyBytes)
+		} else {
+			c.MFAKey = key
+		}
+	}
 
 	for _, o := range list(env("AUTH_TRUSTED_ORIGINS")) {
 		u, err := url.Parse(o)

@@ -34,6 +34,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		LogRequests:       true,
 		TokenAlg:          "HS256",
 		Metrics:           true,
+		MFA:               true,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", got, want)
@@ -71,6 +72,16 @@ func TestLoadConfigValid(t *testing.T) {
 		{"secret keeps surrounding spaces", map[string]string{"AUTH_JWT_SECRET": " " + secret + " "}, func(t *testing.T, c config) {
 			if string(c.JWTSecret) != " "+secret+" " {
 				t.Errorf("JWTSecret = %q", c.JWTSecret)
+			}
+		}},
+		{"mfa key, padded or not", map[string]string{"AUTH_MFA_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s"}, func(t *testing.T, c config) {
+			if string(c.MFAKey) != strings.Repeat("k", 32) || !c.MFA {
+				t.Errorf("MFAKey = %q, MFA = %v", c.MFAKey, c.MFA)
+			}
+		}},
+		{"mfa off", map[string]string{"AUTH_MFA": "false"}, func(t *testing.T, c config) {
+			if c.MFA {
+				t.Error("MFA still on")
 			}
 		}},
 		{"durations", map[string]string{"AUTH_ACCESS_TTL": "5m", "AUTH_REFRESH_TTL": "24h", "AUTH_REFRESH_REUSE_GRACE": "2s"}, func(t *testing.T, c config) {

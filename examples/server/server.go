@@ -17,6 +17,7 @@ import (
 
 	"github.com/fastauth/fastauth/examples/server/web"
 	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/mfa"
 	"github.com/fastauth/fastauth/store"
 	"github.com/fastauth/fastauth/store/dburl"
 )
@@ -71,7 +72,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		return err
 	}
 
-	st, sqlDB, err := openStore(ctx, cfg.DatabaseURL)
+	st, sqlDB, err := openStore(ctx, cfg.DatabaseURL, cfg.MFA)
 	if err != nil {
 		return err
 	}
@@ -104,6 +105,13 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		return err
 	}
 	obs.configure(&authCfg)
+	if cfg.MFA {
+		module, err := mfaModule(cfg, secret, st, log)
+		if err != nil {
+			return err
+		}
+		authCfg.Modules = append(authCfg.Modules, module)
+	}
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {
 		return err
@@ -123,6 +131,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		"app_base_url", baseURL,
 		"cookie_secure", cfg.CookieSecure,
 		"require_email_confirmation", cfg.RequireEmailConfirmation,
+		"mfa", cfg.MFA,
 	}
 	log.Info("listening", append(attrs, obs.logAttrs(cfg)...)...)
 	serveErr := make(chan error, 1)
@@ -159,10 +168,28 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 	return nil
 }
 
+// mfaModule is the second factor's module (package mfa) on st, its key
+// AUTH_MFA_KEY or, when unset, derived from the JWT secret with a warning.
+func mfaModule(cfg config, secret []byte, st *store.Store, log *slog.Logger) (ginauth.Module, error) {
+	key := cfg.MFAKey
+	if key == nil {
+		var err error
+		if key, err = mfa.DeriveKey(secret); err != nil {
+			return nil, fmt.Errorf("derive the MFA key: %w", err)
+		}
+		msg := "AUTH_MFA_KEY is not set: the key that seals TOTP secrets is derived from AUTH_JWT_SECRET, so rotating that secret makes enabled authenticator apps unreadable (set AUTH_MFA_KEY to 32 random bytes in base64: openssl rand -base64 32)"
+		if cfg.JWTSecret == nil {
+			msg = "AUTH_MFA_KEY is not set: the key that seals TOTP secrets is derived from this run's random JWT secret, so TOTP set up now stops working when the server restarts (set AUTH_MFA_KEY to 32 random bytes in base64: openssl rand -base64 32)"
+		}
+		log.Warn(msg)
+	}
+	return mfa.NewModule(mfa.Config{Issuer: "fastauth", Key: key}, st.MFA()), nil
+}
+
 // openStore opens the database named by databaseURL, wraps it in the GORM
-// store and creates or upgrades the auth tables. The caller closes the
-// returned *sql.DB.
-func openStore(ctx context.Context, databaseURL string) (*store.Store, *sql.DB, error) {
+// store and creates or upgrades the auth tables, and the second factor's
+// when withMFA. The caller closes the returned *sql.DB.
+func openStore(ctx context.Context, databaseURL string, withMFA bool) (*store.Store, *sql.DB, error) {
 	db, err := dburl.Open(ctx, databaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open DATABASE_URL (%s): %w", dburl.Redact(databaseURL), err)
@@ -174,6 +201,9 @@ func openStore(ctx context.Context, databaseURL string) (*store.Store, *sql.DB, 
 	st, err := store.New(db)
 	if err == nil {
 		err = st.AutoMigrate(ctx)
+	}
+	if err == nil && withMFA {
+		err = st.MFA().Migrate(ctx)
 	}
 	if err != nil {
 		_ = sqlDB.Close()
@@ -254,7 +284,30 @@ func newRouter(cfg config, authCfg ginauth.Config, backend ginauth.Backend, db *
 	api.GET("/whoami", whoami)
 	api.GET("/admin", ginauth.RequireRole("admin"), whoami)
 	api.GET("/owner", ginauth.RequireRole("owner"), whoami)
+	api.GET("/secure", ginauth.RequireAAL(2), secure)
 	return r, auth, nil
+}
+
+// secureBody is the answer of GET /api/secure: the demo routes' body and
+// the session's assurance level.
+type secureBody struct {
+	whoamiBody
+	AAL int `json:"aal"`
+}
+
+// secure answers a principal whose session has a second factor (aal 2;
+// RequireAAL(2) in front of it refuses others with 403
+// mfa_step_up_required).
+func secure(c *gin.Context) {
+	p, ok := ginauth.PrincipalFrom(c)
+	if !ok {
+		c.AbortWithStatusJSON(http.StatusUnauthorized, ginauth.ErrorBody{Code: ginauth.CodeInvalidToken, Message: "authentication required"})
+		return
+	}
+	c.JSON(http.StatusOK, secureBody{
+		whoamiBody: whoamiBody{UserID: p.UserID, Email: p.Email, OrganizationID: p.OrganizationID, OrganizationRole: p.OrganizationRole},
+		AAL:        p.AAL,
+	})
 }
 
 // whoamiBody is the answer of the demo routes.

@@ -545,6 +545,9 @@ func TestRunRejectsInvalidEnv(t *testing.T) {
 		{"bad rate", "AUTH_RATE_LIMIT_PER_IP", "-5"},
 		{"outbox in a missing directory", "MAIL_OUTBOX", filepath.Join(dbPath, "no", "such", "outbox.jsonl")},
 		{"bad token alg", "AUTH_TOKEN_ALG", "HS512"},
+		{"short MFA key", "AUTH_MFA_KEY", "c2hvcnQ="},
+		{"MFA key not base64", "AUTH_MFA_KEY", "not base64!"},
+		{"bad MFA switch", "AUTH_MFA", "maybe"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
