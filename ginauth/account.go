@@ -168,7 +168,7 @@ func (a *Auth) signUp(c *gin.Context) {
 //	@Success	200		{object}	AuthResponse		"cookies set"
 //	@Failure	400		{object}	ErrorBody			"invalid_email, invalid_request"
 //	@Failure	401		{object}	ErrorBody			"invalid_credentials"
-//	@Failure	403		{object}	ErrorBody			"email_not_confirmed"
+//	@Failure	403		{object}	ErrorBody			"email_not_confirmed; mfa_required (the account has a second factor, with the mfa module: no cookie, the body adds mfa_token and methods; finish with POST /mfa/verify)"
 //	@Failure	429		{object}	ErrorBody			"rate_limited (per client IP, or the account is locked after repeated failures)"
 //	@Failure	503		{object}	ErrorBody			"overloaded, store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
