@@ -10,12 +10,12 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSIO
 
 # swag generates the OpenAPI document in docs/ from the annotations in
 # ginauth/ (general info in ginauth/openapi.go) and in the modules' packages
-# listed in --dir (mfa/); same version as go.mod.
+# listed in --dir (apikeys/, organizations/, mfa/, audit/); same version as go.mod.
 # --parseDependencyLevel 1 lets it read the models ginauth re-exports from
 # the contract package fastauth (Role, OrganizationKind).
 SWAG_VERSION := v1.16.6
 SWAG := $(GO) run github.com/swaggo/swag/cmd/swag@$(SWAG_VERSION)
-SWAG_FLAGS := init --dir ./ginauth,./apikeys,./organizations,./mfa --generalInfo openapi.go --useStructName --requiredByDefault --parseDependencyLevel 1 --quiet
+SWAG_FLAGS := init --dir ./ginauth,./apikeys,./organizations,./mfa,./audit --generalInfo openapi.go --useStructName --requiredByDefault --parseDependencyLevel 1 --quiet
 
 # Test services. The tests create a fresh database per backend on these
 # servers and drop it afterwards, and use a unique key prefix on Redis.

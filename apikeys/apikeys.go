@@ -63,6 +63,7 @@ func (m *Module) Mount(h module.Host) error {
 	}
 	m.host = h
 	m.v = newVerifier(m.store, m.cfg, h.Now, h.StoreContext, h.Logger())
+	m.v.lookups = h.CacheLookups(cacheName)
 	if err := h.SetBearerAuthenticator(m.v); err != nil {
 		return err
 	}

@@ -18,6 +18,9 @@ import (
 // Verification constants.
 const (
 	cacheSize = 10000 // most verified keys held in memory
+	// cacheName names the cache of verified keys for the kernel's
+	// observer (Host.CacheLookups).
+	cacheName = "api_key"
 	// flushPeriod is how often (real time) recorded key uses are written
 	// to the store. Which uses get written is decided with the injected
 	// clock and Config.TouchInterval.
@@ -43,6 +46,9 @@ type verifier struct {
 	now      func() time.Time
 	storeCtx storeContext // bounds a store call (Host.StoreContext)
 	log      *slog.Logger
+	// lookups counts the cache's hits and misses for the kernel's
+	// observer (Host.CacheLookups); nil counts nothing.
+	lookups *module.LookupCounter
 
 	flight singleflight.Group // concurrent store reads of one key, by string(hash)
 
@@ -99,9 +105,11 @@ func (v *verifier) verify(ctx context.Context, plain string) (*fastauth.Principa
 	sum := secret.Digest(plain)
 	now := v.now()
 	if p, ok := v.cached(sum[:], now); ok {
+		v.lookups.Count(true)
 		v.recordUse(p.APIKeyID, now, nil)
 		return p, nil
 	}
+	v.lookups.Count(false)
 	return v.verifyUncached(ctx, sum, now)
 }
 

@@ -106,7 +106,7 @@ type Event struct {
 	UserAgent string `json:"user_agent" extensions:"x-nullable"`
 	// Data holds the type's details as a JSON object.
 	Data json.RawMessage `json:"data" swaggertype:"object"`
-}
+} //	@name	AuditEvent
 
 // Actor is who made a change: a user, through a session or one of their
 // API keys; both empty for anonymous requests such as a failed sign-in.
@@ -115,7 +115,7 @@ type Actor struct {
 	UserID string `json:"user_id" extensions:"x-nullable"`
 	// APIKeyID is the API key the user acted with.
 	APIKeyID string `json:"api_key_id" extensions:"x-nullable"`
-}
+} //	@name	AuditActor
 
 // Target is what a change is about: its type ("user", "session",
 // "organization", "member", "invite", "api_key", "role", "passkey",
@@ -126,17 +126,28 @@ type Target struct {
 	Type string `json:"type"`
 	// ID is the object's id.
 	ID string `json:"id" extensions:"x-nullable"`
-}
+} //	@name	AuditTarget
 
 // Subject is the account whose security log lists the event: the target
 // when it is a user (what was done to an account, by its owner or by
-// someone else, failed sign-ins included), otherwise the acting user.
-// Empty when neither is known.
+// someone else, failed sign-ins included), otherwise the acting user,
+// otherwise the "user_id" of Data (the account of an anonymous request's
+// change, such as the session revoked on a refresh-token replay). Empty
+// when none is known.
 func (e Event) Subject() string {
 	if e.Target.Type == TargetUser && e.Target.ID != "" {
 		return e.Target.ID
 	}
-	return e.Actor.UserID
+	if e.Actor.UserID != "" {
+		return e.Actor.UserID
+	}
+	var d struct {
+		UserID string `json:"user_id"`
+	}
+	if len(e.Data) > 0 && json.Unmarshal(e.Data, &d) == nil && len(d.UserID) <= MaxIDLen {
+		return d.UserID
+	}
+	return ""
 }
 
 // Normalize returns e as it is stored: the time in UTC truncated to the

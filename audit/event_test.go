@@ -107,6 +107,10 @@ func TestSubject(t *testing.T) {
 		{audit.Event{Actor: audit.Actor{UserID: "a"}, Target: audit.Target{Type: "api_key", ID: "k"}}, "a"},
 		{audit.Event{Actor: audit.Actor{UserID: "a"}, Target: audit.Target{Type: "user"}}, "a"},
 		{audit.Event{Target: audit.Target{Type: "user"}}, ""},
+		{audit.Event{Target: audit.Target{Type: "session", ID: "s"}, Data: json.RawMessage(`{"user_id":"u"}`)}, "u"},
+		{audit.Event{Actor: audit.Actor{UserID: "a"}, Target: audit.Target{Type: "session", ID: "s"}, Data: json.RawMessage(`{"user_id":"u"}`)}, "a"},
+		{audit.Event{Target: audit.Target{Type: "session", ID: "s"}, Data: json.RawMessage(`{"user_id":1}`)}, ""},
+		{audit.Event{Target: audit.Target{Type: "session", ID: "s"}, Data: json.RawMessage(`{"user_id":"` + strings.Repeat("x", 37) + `"}`)}, ""},
 	}
 	for _, c := range cases {
 		if got := c.e.Subject(); got != c.want {

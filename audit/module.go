@@ -46,7 +46,8 @@ type ModuleConfig struct {
 // event log inside the transaction of its change (a SubscribeTx handler)
 // together with its webhook deliveries (the outbox), serves the log
 // routes, and runs the pruning job and the webhook worker until Close
-// (Auth.Close calls it).
+// (Auth.Close calls it; call it yourself if Register fails after the
+// module was mounted).
 //
 // Routes, under the kernel's base path:
 //
@@ -133,7 +134,7 @@ func (m *Module) newWorker(now func() time.Time, logger *slog.Logger) (*Worker, 
 func (m *Module) start(h ginauth.Host) {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
-	r := m.Retention(h)
+	r := m.retention(h)
 	m.jobs.Go(func() { _ = r.Run(ctx) })
 	if len(m.cfg.Endpoints) > 0 {
 		w := m.worker
@@ -141,9 +142,20 @@ func (m *Module) start(h ginauth.Host) {
 	}
 }
 
-// Retention is the module's pruning job on h's clock and logger, for
-// applications that run it themselves (NoBackground).
-func (m *Module) Retention(h ginauth.Host) Retention {
+// Retention is the module's pruning job, on the kernel's clock and
+// logger once mounted, for applications that run it themselves
+// (NoBackground).
+func (m *Module) Retention() Retention {
+	m.mu.Lock()
+	h := m.host
+	m.mu.Unlock()
+	if h == nil {
+		return Retention{Store: m.store, Period: m.cfg.Retention, Interval: m.cfg.RetentionInterval}
+	}
+	return m.retention(h)
+}
+
+func (m *Module) retention(h ginauth.Host) Retention {
 	return Retention{Store: m.store, Period: m.cfg.Retention, Interval: m.cfg.RetentionInterval, Now: h.Now, Logger: h.Logger()}
 }
 

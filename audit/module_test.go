@@ -15,6 +15,7 @@ import (
 	"github.com/fastauth/fastauth/conformance"
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
+	"github.com/fastauth/fastauth/store"
 	"github.com/fastauth/fastauth/webhook"
 )
 
@@ -31,7 +32,13 @@ type world struct {
 // of cfg on its store, wrapped by wrap when not nil.
 func newWorld(t *testing.T, d testdb.Dialect, cfg audit.ModuleConfig, wrap func(audit.Store) audit.Store) *world {
 	t.Helper()
-	st := testdb.Store(t, d.Open(t))
+	return newWorldOn(t, testdb.Store(t, d.Open(t)), cfg, wrap)
+}
+
+// newWorldOn is newWorld on the store st, which another world may share
+// (two instances of a service on one database).
+func newWorldOn(t *testing.T, st *store.Store, cfg audit.ModuleConfig, wrap func(audit.Store) audit.Store) *world {
+	t.Helper()
 	raw := st.Audit()
 	if err := raw.Migrate(t.Context()); err != nil {
 		t.Fatalf("Migrate: %v", err)
@@ -236,6 +243,27 @@ func TestModuleLogsEveryEvent(t *testing.T) {
 				if e.Target.ID == signedUp.User.ID || e.Actor.UserID == signedUp.User.ID {
 					t.Errorf("the owner's event %s in an outsider's security log", e.Type)
 				}
+			}
+
+			// A replayed refresh token: the revoked session is in the
+			// account's security log although nobody signed in made it.
+			old := owner.RefreshToken()
+			owner.Refresh().Expect(t, http.StatusOK)
+			w.Clock.Advance(w.Config.RefreshReuseGrace + time.Second)
+			thief := w.NewClient()
+			thief.SetCookie(w.Config.Cookie.RefreshName, old)
+			thief.Refresh().Expect(t, http.StatusUnauthorized)
+			sec = w.page(t, admin, "/me/security-log?type=session.replay_detected")
+			if len(sec.Items) != 0 {
+				t.Errorf("the owner's replay in the admin's security log")
+			}
+			var replays []audit.Event
+			p, err := w.raw.UserEvents(t.Context(), signedUp.User.ID, audit.Query{Limit: 10, Type: audit.TypeSessionReplayDetected})
+			if err == nil {
+				replays = p.Events
+			}
+			if len(replays) != 1 {
+				t.Errorf("replays in the owner's security log: %+v, %v", replays, err)
 			}
 		})
 	}
@@ -458,4 +486,30 @@ func (migrator) Migrate(context.Context) error { return nil }
 func testEndpoint(t *testing.T, url string, types ...string) audit.Endpoint {
 	t.Helper()
 	return audit.Endpoint{ID: "test", URL: url, Secrets: []webhook.Secret{webhook.GenerateSecret()}, Types: types, AllowPrivate: true}
+}
+
+// TestModuleNoBackground: with NoBackground nothing prunes or sends by
+// itself; the application runs the module's jobs, on the kernel's clock.
+func TestModuleNoBackground(t *testing.T) {
+	t.Parallel()
+	ep := testEndpoint(t, "https://hooks.example.com/fastauth")
+	w := newWorld(t, testdb.Dialect{Name: "sqlite", Open: testdb.SQLite},
+		audit.ModuleConfig{NoBackground: true, Retention: time.Hour, RetentionInterval: time.Millisecond, Endpoints: []audit.Endpoint{ep}}, nil)
+	_, signedUp := w.SignUp(t)
+	w.Clock.Advance(2 * time.Hour)
+	time.Sleep(50 * time.Millisecond)
+	p, err := w.raw.UserEvents(t.Context(), signedUp.User.ID, audit.Query{Limit: 10})
+	if err != nil || len(p.Events) == 0 {
+		t.Fatalf("events pruned without a pruning job: %+v, %v", p.Events, err)
+	}
+	if n, err := w.raw.PendingDeliveries(t.Context(), nil); err != nil || n == 0 {
+		t.Fatalf("pending deliveries %d, %v: sent without a worker", n, err)
+	}
+	if w.module.Worker() == nil {
+		t.Fatal("no worker to run")
+	}
+	n, err := w.module.Retention().Purge(t.Context())
+	if err != nil || n == 0 {
+		t.Fatalf("Purge on the kernel's clock = %d, %v", n, err)
+	}
 }

@@ -147,7 +147,7 @@ type LogPage struct {
 	Items []Event `json:"items"`
 	// NextBefore is the before of the next page; null on the last page.
 	NextBefore *string `json:"next_before" extensions:"x-nullable"`
-}
+} //	@name	AuditLogPage
 
 // Body is p as the routes answer it.
 func (p Page) Body() LogPage {

@@ -457,6 +457,72 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/security-log": {
+            "get": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    },
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The events of the caller's account, newest first: what the caller did and what was done to the account (sign-ins, failed sign-ins, password changes and resets, sessions revoked, ...). Keyset pagination as for the audit log.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "My account's security log",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the next_before of the previous page",
+                        "name": "before",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only events of this type, such as user.sign_in_failed",
+                        "name": "type",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AuditLogPage"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request (limit, before or type)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/mfa": {
             "get": {
                 "security": [
@@ -1429,6 +1495,91 @@ const docTemplate = `{
                     },
                     "415": {
                         "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/organizations/{organization_id}/audit-log": {
+            "get": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    },
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The organization's events, newest first, by keyset pagination: pass the next_before of a page as before to get the next one (null on the last page). Admins and owners only; other members get 403, non-members 404 organization_not_found.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "An organization's audit log (admin or owner)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "organization id",
+                        "name": "organization_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size, 1 to 100 (default 20)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the next_before of the previous page",
+                        "name": "before",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only events of this type, such as member.added",
+                        "name": "type",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AuditLogPage"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request (limit, before or type)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (a member without the admin role)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "organization_not_found (also when not a member)",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -2624,6 +2775,127 @@ const docTemplate = `{
                             "$ref": "#/definitions/Role"
                         }
                     ]
+                }
+            }
+        },
+        "AuditActor": {
+            "type": "object",
+            "required": [
+                "api_key_id",
+                "user_id"
+            ],
+            "properties": {
+                "api_key_id": {
+                    "description": "APIKeyID is the API key the user acted with.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "user_id": {
+                    "description": "UserID is the acting user.",
+                    "type": "string",
+                    "x-nullable": true
+                }
+            }
+        },
+        "AuditEvent": {
+            "type": "object",
+            "required": [
+                "actor",
+                "data",
+                "id",
+                "ip",
+                "occurred_at",
+                "organization_id",
+                "target",
+                "type",
+                "user_agent"
+            ],
+            "properties": {
+                "actor": {
+                    "description": "Actor is who made the change.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/AuditActor"
+                        }
+                    ]
+                },
+                "data": {
+                    "description": "Data holds the type's details as a JSON object.",
+                    "type": "object"
+                },
+                "id": {
+                    "description": "ID is the event's UUID (version 7), also the webhook-id of its\ndeliveries.",
+                    "type": "string"
+                },
+                "ip": {
+                    "description": "IP is the client address of the request that made the change.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "occurred_at": {
+                    "description": "OccurredAt is when the change happened (UTC; the store keeps\nmicroseconds).",
+                    "type": "string"
+                },
+                "organization_id": {
+                    "description": "OrganizationID is the organization the change belongs to, if any.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "target": {
+                    "description": "Target is what changed.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/AuditTarget"
+                        }
+                    ]
+                },
+                "type": {
+                    "description": "Type is the event type, such as \"member.added\".",
+                    "type": "string"
+                },
+                "user_agent": {
+                    "description": "UserAgent is the User-Agent of that request.",
+                    "type": "string",
+                    "x-nullable": true
+                }
+            }
+        },
+        "AuditLogPage": {
+            "type": "object",
+            "required": [
+                "items",
+                "next_before"
+            ],
+            "properties": {
+                "items": {
+                    "description": "Items are the events, newest first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/AuditEvent"
+                    }
+                },
+                "next_before": {
+                    "description": "NextBefore is the before of the next page; null on the last page.",
+                    "type": "string",
+                    "x-nullable": true
+                }
+            }
+        },
+        "AuditTarget": {
+            "type": "object",
+            "required": [
+                "id",
+                "type"
+            ],
+            "properties": {
+                "id": {
+                    "description": "ID is the object's id.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "type": {
+                    "description": "Type is the kind of object.",
+                    "type": "string"
                 }
             }
         },

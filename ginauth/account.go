@@ -63,8 +63,8 @@ type StatusResponse struct {
 // password change.
 func (a *Auth) mountAccountRoutes(g *gin.RouterGroup) {
 	g.POST("/sign-up", a.signUp)
-	g.POST("/sign-in", a.signIn)
-	g.POST("/refresh", a.refresh)
+	g.POST("/sign-in", a.obs.signIns(a.signIn))
+	g.POST("/refresh", a.obs.refreshes(a.refresh))
 	g.POST("/sign-out", a.signOut)
 	g.GET("/me", RequireUser(), a.me)
 	g.GET("/session", a.getSession)
@@ -185,6 +185,7 @@ func (a *Auth) signIn(c *gin.Context) {
 		return
 	}
 	if wait, locked := a.reserveSignIn(c.Request.Context(), email); locked {
+		a.obs.rateLimited(c)
 		abortRateLimited(c, wait)
 		return
 	}
@@ -375,6 +376,7 @@ func (a *Auth) refreshReused(ctx context.Context, c *gin.Context, reused *Reused
 		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "the refresh token was just rotated; retry with the new one")
 		return
 	}
+	a.obs.refreshReplay(c)
 	a.log.WarnContext(c.Request.Context(), "fastauth: refresh token replayed, revoking session",
 		"session_id", reused.SessionID, "user_id", reused.UserID)
 	err := a.change(ctx, func(ctx context.Context) error {

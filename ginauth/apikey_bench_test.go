@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
+	"github.com/fastauth/fastauth/metrics"
 )
 
 // BenchmarkAPIKeyRequest is a whole request to a protected route with
@@ -28,12 +30,22 @@ import (
 func BenchmarkAPIKeyRequest(b *testing.B) {
 	for _, d := range testdb.Dialects(b) {
 		for _, mode := range []struct {
-			name string
-			ttl  time.Duration // Config.APIKeyCacheTTL: 0 default (10 s), -1 off
-		}{{"warm", 0}, {"cold", -1}} {
+			name    string
+			ttl     time.Duration // Config.APIKeyCacheTTL: 0 default (10 s), -1 off
+			observe bool
+		}{{"warm", 0, false}, {"warm-observed", 0, true}, {"cold", -1, false}} {
 			b.Run(d.Name+"/"+mode.name, func(b *testing.B) {
 				st := testdb.Store(b, d.Open(b))
-				h, key := benchServer(b, st, func(c *ginauth.Config) { c.APIKeyCacheTTL = mode.ttl })
+				h, key := benchServer(b, st, func(c *ginauth.Config) {
+					c.APIKeyCacheTTL = mode.ttl
+					if mode.observe {
+						m, err := metrics.New(prometheus.NewRegistry())
+						if err != nil {
+							b.Fatal(err)
+						}
+						c.Observer = m
+					}
+				})
 				req := httptest.NewRequest(http.MethodGet, "http://api.example/api/whoami", nil)
 				req.Header.Set("Authorization", "Bearer "+key)
 				req.Header.Set("User-Agent", "bench")

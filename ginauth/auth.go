@@ -30,6 +30,7 @@ type Auth struct {
 	cop      *http.CrossOriginProtection // middleware.go
 	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
 	bus      eventBus                    // events.go
+	obs      *observer                   // observer.go: nil without Config.Observer
 	// signInGates are the modules' checks after a correct password
 	// (host.go); added while Register mounts the modules, read-only after.
 	signInGates []func(c *gin.Context, u User) error
@@ -121,7 +122,10 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	if a.tokens, err = newTokenSigner(cfg); err != nil {
 		return nil, err
 	}
+	a.obs = newObserver(cfg.Observer)
 	a.hasher = newPasswordHasher(cfg)
+	a.hasher.obs = a.obs
+	a.tokens.lookups = a.obs.cacheLookups(cacheAccessToken)
 	a.cop = newCrossOriginProtection(cfg)
 	a.mailer = cfg.Mailer
 	a.mails = mail.NewRenderer(a.now, cfg.MailTemplates)

@@ -106,6 +106,12 @@ type Config struct {
 	// Modules are mounted by Register after the kernel's routes, in order
 	// (see Module). Their settings go to their own constructors.
 	Modules []Module
+	// Observer, if set, receives the kernel's measurements (sign-ins and
+	// refreshes by result, refresh replays, rate-limited requests by
+	// route, password-hash time and queue wait, token-cache hits and
+	// misses): *metrics.Metrics exports them to Prometheus. Nil (the
+	// default) measures nothing and costs nothing.
+	Observer Observer
 
 	// APIKeyCacheTTL is how long a verified API key is trusted without a
 	// store read. Deleting a key through this process evicts it at once;

@@ -93,6 +93,7 @@ func (h *host) LimitIP(route string) gin.HandlerFunc {
 		if !rl.Disabled && rl.PerIP > 0 {
 			key := "ip|" + h.name + ":" + route + "|" + clientNetwork(c.ClientIP())
 			if wait, ok := h.a.allow(c.Request.Context(), key, RateRule{Limit: rl.PerIP, Per: time.Minute}); !ok {
+				h.a.obs.rateLimited(c)
 				abortRateLimited(c, wait)
 				return
 			}
@@ -106,6 +107,7 @@ func (h *host) LimitAccount(route string) gin.HandlerFunc {
 		rl := h.a.cfg.RateLimit
 		if p, ok := PrincipalFrom(c); ok && !rl.Disabled && rl.PerAccount.Limit > 0 {
 			if wait, ok := h.a.allow(c.Request.Context(), "acct|"+h.name+":"+route+"|"+p.UserID, rl.PerAccount); !ok {
+				h.a.obs.rateLimited(c)
 				abortRateLimited(c, wait)
 				return
 			}
@@ -294,6 +296,7 @@ func (h *host) AppBaseURL() string { return h.a.cfg.AppBaseURL }
 func (a *Auth) runSignInGates(c *gin.Context, u User) bool {
 	for _, gate := range a.signInGates {
 		if err := gate(c, u); err != nil {
+			a.obs.gateRefused(c)
 			if !c.IsAborted() && !c.Writer.Written() {
 				a.fail(c, err)
 			}
@@ -324,6 +327,8 @@ func (h *host) SetBearerAuthenticator(x module.Authenticator) error {
 }
 
 func (h *host) OnClose(fn func() error) { h.a.closers = append(h.a.closers, fn) }
+
+func (h *host) CacheLookups(cache string) *module.LookupCounter { return h.a.obs.cacheLookups(cache) }
 
 func (h *host) NormalizeEmail(email string) (string, error) {
 	e, err := normalizeEmail(email)

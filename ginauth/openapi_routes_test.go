@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fastauth/fastauth/audit"
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/mfa"
@@ -64,11 +65,21 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
 	// The document covers the kernel and the modules whose packages
-	// `make openapi` reads (mfa).
+	// `make openapi` reads (mfa, audit).
+	if err := st.Audit().Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	auditModule, err := audit.NewModule(st.Audit(), audit.ModuleConfig{NoBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	auth, err := ginauth.Register(r, ginauth.Config{
-		Secret:  []byte("openapi-routes-test-secret-0123456789abcdef"),
-		Argon2:  ginauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32, AllowWeak: true},
-		Modules: []ginauth.Module{mfa.NewModule(mfa.Config{Issuer: "openapi", Key: make([]byte, mfa.KeySize)}, st.MFA())},
+		Secret: []byte("openapi-routes-test-secret-0123456789abcdef"),
+		Argon2: ginauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32, AllowWeak: true},
+		Modules: []ginauth.Module{
+			mfa.NewModule(mfa.Config{Issuer: "openapi", Key: make([]byte, mfa.KeySize)}, st.MFA()),
+			auditModule,
+		},
 	}, st)
 	if err != nil {
 		t.Fatal(err)
@@ -228,6 +239,7 @@ var documentedTypes = map[string]any{
 	"RevokedSessionsResponse": ginauth.RevokedSessionsResponse{}, "SessionBody": ginauth.SessionBody{},
 	"SessionAssuranceBody": ginauth.SessionAssuranceBody{}, "SessionResponse": ginauth.SessionResponse{}, "StatusResponse": ginauth.StatusResponse{},
 	"SwitchOrganizationRequest": ginauth.SwitchOrganizationRequest{}, "TokenRequest": ginauth.TokenRequest{}, "UserBody": ginauth.UserBody{},
+	"AuditEvent": audit.Event{}, "AuditActor": audit.Actor{}, "AuditTarget": audit.Target{}, "AuditLogPage": audit.LogPage{},
 	// The mfa module's bodies.
 	"MFAStatusResponse": mfa.StatusResponse{}, "TOTPSetupResponse": mfa.TOTPSetupResponse{}, "CodeRequest": mfa.CodeRequest{},
 	"RecoveryCodesResponse": mfa.RecoveryCodesResponse{}, "TOTPDisableResponse": mfa.TOTPDisableResponse{}, "VerifyRequest": mfa.VerifyRequest{},

@@ -56,6 +56,9 @@ type passwordHasher struct {
 	// one does not answer faster than an unknown email (whose dummy verify
 	// runs at the configured cost).
 	cost costWindow
+	// obs receives each computation's queue wait and time; nil without
+	// Config.Observer.
+	obs *observer
 }
 
 // costWindow keeps the durations of the latest computations at the
@@ -103,7 +106,7 @@ func newPasswordHasher(cfg Config) *passwordHasher {
 	}
 	var pw [32]byte
 	_, _ = rand.Read(pw[:]) // crypto/rand.Read never fails (Go 1.24+)
-	h.dummy = h.compute(pw[:])
+	h.dummy, _ = h.compute(pw[:])
 	return h
 }
 
@@ -132,22 +135,28 @@ func (h *passwordHasher) release() { <-h.slots }
 // hash returns the argon2id PHC string of password with a fresh salt and
 // the configured parameters.
 func (h *passwordHasher) hash(ctx context.Context, password string) (string, error) {
+	queued := time.Now()
 	if err := h.acquire(ctx); err != nil {
 		return "", err
 	}
 	defer h.release()
-	return h.compute([]byte(password)), nil
+	start := time.Now()
+	encoded, took := h.compute([]byte(password))
+	h.obs.passwordHash(start.Sub(queued), took)
+	return encoded, nil
 }
 
-// compute hashes without taking a slot.
-func (h *passwordHasher) compute(password []byte) string {
+// compute hashes without taking a slot; it returns the PHC string and
+// the time argon2id took.
+func (h *passwordHasher) compute(password []byte) (string, time.Duration) {
 	p := h.params
 	salt := make([]byte, p.SaltLength)
 	_, _ = rand.Read(salt) // never fails
 	start := time.Now()
 	key := h.key(password, salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
-	h.cost.observe(time.Since(start))
-	return encodePHC(phc{memory: p.Memory, iterations: p.Iterations, parallelism: p.Parallelism, salt: salt, key: key})
+	took := time.Since(start)
+	h.cost.observe(took)
+	return encodePHC(phc{memory: p.Memory, iterations: p.Iterations, parallelism: p.Parallelism, salt: salt, key: key}), took
 }
 
 // pad waits (real time) until a verify whose computation took elapsed has
@@ -188,6 +197,7 @@ func (h *passwordHasher) verify(ctx context.Context, password, encoded string) (
 	if err != nil {
 		return false, false, err
 	}
+	queued := time.Now()
 	if err := h.acquire(ctx); err != nil {
 		return false, false, err
 	}
@@ -195,6 +205,7 @@ func (h *passwordHasher) verify(ctx context.Context, password, encoded string) (
 	key := h.key([]byte(password), stored.salt, stored.iterations, stored.memory, stored.parallelism, uint32(len(stored.key)))
 	elapsed := time.Since(start)
 	h.release()
+	h.obs.passwordHash(start.Sub(queued), elapsed)
 	rehash = h.needsRehash(stored)
 	if rehash {
 		// Outdated parameters: take as long as the configured cost would,

@@ -174,6 +174,7 @@ func (a *Auth) rateLimit(c *gin.Context) {
 	if rl.PerIP > 0 {
 		key := "ip|" + route + "|" + clientNetwork(c.ClientIP())
 		if wait, ok := a.allow(ctx, key, RateRule{Limit: rl.PerIP, Per: time.Minute}); !ok {
+			a.obs.rateLimited(c)
 			abortRateLimited(c, wait)
 			return
 		}
@@ -181,6 +182,7 @@ func (a *Auth) rateLimit(c *gin.Context) {
 	if rule, limited := rl.accountRule(route); limited {
 		if p, ok := PrincipalFrom(c); ok {
 			if wait, ok := a.allow(ctx, "acct|"+route+"|"+p.UserID, rule); !ok {
+				a.obs.rateLimited(c)
 				abortRateLimited(c, wait)
 				return
 			}

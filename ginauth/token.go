@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/internal/signingkey"
 )
 
@@ -63,7 +64,10 @@ type tokenSigner struct {
 	ttl    time.Duration
 	signer accessSigner
 	cache  *tokenCache // verified tokens (tokencache.go)
-	jwks   []byte      // the JWK Set document of the signer's public keys; nil under HS256
+	// lookups counts the cache's hits and misses for Config.Observer; nil
+	// (counting nothing) without one.
+	lookups *module.LookupCounter
+	jwks    []byte // the JWK Set document of the signer's public keys; nil under HS256
 }
 
 // newTokenSigner builds the signer of cfg (defaults applied, validated).
@@ -131,8 +135,10 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (strin
 // with the cache: read it, never modify it.
 func (s *tokenSigner) verify(token string) (*verifiedToken, error) {
 	if v, ok, err := s.cache.lookup(token); ok {
+		s.lookups.Count(true)
 		return v, err
 	}
+	s.lookups.Count(false)
 	c, err := s.signer.verify(token)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/fastauth/fastauth"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -30,7 +32,7 @@ type Metrics struct {
 	rateLimited *prometheus.CounterVec
 	hashTime    prometheus.Histogram
 	hashWait    prometheus.Histogram
-	tokenCache  *prometheus.CounterVec
+	tokenCache  *cacheCollector
 	webhooks    *prometheus.CounterVec
 	queueDepth  prometheus.Gauge
 	routes      *routeSet
@@ -64,9 +66,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		hashWait: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: namespace, Name: "password_hash_wait_seconds", Help: "Time a password hash waited for a free hashing slot.", Buckets: waitBuckets,
 		}),
-		tokenCache: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "token_cache_lookups_total", Help: "Lookups in the caches of verified credentials, by cache and result (hit or miss).",
-		}, []string{"cache", "result"}),
+		tokenCache: newCacheCollector(),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "webhook_deliveries_total", Help: "Finished webhook delivery attempts by result: delivered, retry (failed, retried later) or failed (given up).",
 		}, []string{"result"}),
@@ -88,10 +88,6 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	for _, r := range webhookResults {
 		m.webhooks.WithLabelValues(r)
-	}
-	for _, c := range caches {
-		m.tokenCache.WithLabelValues(c, "hit")
-		m.tokenCache.WithLabelValues(c, "miss")
 	}
 	return m, nil
 }
@@ -128,11 +124,16 @@ func (m *Metrics) PasswordHash(wait, took time.Duration) {
 
 // TokenCache implements Observer.
 func (m *Metrics) TokenCache(cache string, hit bool) {
-	result := "miss"
-	if hit {
-		result = "hit"
-	}
-	m.tokenCache.WithLabelValues(oneOf(cache, caches), result).Inc()
+	m.tokenCache.count(cache, hit)
+}
+
+// ReadCacheCounts implements fastauth.CacheCountsReader: the kernel
+// (ginauth.Register with Config.Observer set to m) hands m the reader of
+// its token caches' atomic counters, which m adds to
+// token_cache_lookups_total whenever it is scraped. Nothing is called per
+// lookup. Several kernels may share m: their counts add up.
+func (m *Metrics) ReadCacheCounts(read func() fastauth.CacheCounts) {
+	m.tokenCache.addReader(read)
 }
 
 // WebhookDelivery implements Observer and audit.DeliveryObserver.

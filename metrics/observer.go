@@ -1,6 +1,10 @@
 package metrics
 
-import "time"
+import (
+	"time"
+
+	"github.com/fastauth/fastauth"
+)
 
 // Observer is what fastauth reports to. The kernel declares the same
 // method set in its own contract package, so that ginauth does not link
@@ -62,4 +66,11 @@ func (Nop) WebhookQueueDepth(int) {}
 var (
 	_ Observer = Nop{}
 	_ Observer = (*Metrics)(nil)
+)
+
+// *Metrics is what ginauth.Config.Observer takes, and reads the kernel's
+// token-cache counters itself.
+var (
+	_ fastauth.Observer          = (*Metrics)(nil)
+	_ fastauth.CacheCountsReader = (*Metrics)(nil)
 )

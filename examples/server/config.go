@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fastauth/fastauth/audit"
+	"github.com/fastauth/fastauth/webhook"
 )
 
 // minSecretBytes is the least length of AUTH_JWT_SECRET (HS256 key).
@@ -57,6 +60,18 @@ type config struct {
 	// TrustedProxies are the proxies whose forwarding headers gin believes
 	// when it computes the client IP; empty trusts none (TRUSTED_PROXIES).
 	TrustedProxies []string
+	// WebhookURL (AUTH_WEBHOOK_URL) receives every event as a Standard
+	// Webhook, signed with WebhookSecret (AUTH_WEBHOOK_SECRET, whsec_...);
+	// empty: no webhooks.
+	WebhookURL    string
+	WebhookSecret webhook.Secret
+	// WebhookAllowPrivate (AUTH_WEBHOOK_ALLOW_PRIVATE) lets the webhook
+	// reach loopback and private addresses (a receiver on the same
+	// machine or network); refused by default.
+	WebhookAllowPrivate bool
+	// Metrics (METRICS, default true) serves GET /metrics in the
+	// Prometheus format.
+	Metrics bool
 	// MFA mounts the second factor's module (AUTH_MFA, default true).
 	MFA bool
 	// MFAKey is the 32-byte key that seals TOTP secrets and keys the
@@ -90,6 +105,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RateLimitPerIP:    60,
 		TokenAlg:          "HS256",
 		LogRequests:       true,
+		Metrics:           true,
 		MFA:               true,
 	}
 
@@ -180,6 +196,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	boolean("AUTH_REQUIRE_EMAIL_CONFIRMATION", &c.RequireEmailConfirmation)
 	boolean("AUTH_COOKIE_SECURE", &c.CookieSecure)
 	boolean("LOG_REQUESTS", &c.LogRequests)
+	boolean("METRICS", &c.Metrics)
+	boolean("AUTH_WEBHOOK_ALLOW_PRIVATE", &c.WebhookAllowPrivate)
 	boolean("AUTH_MFA", &c.MFA)
 
 	// The key is not echoed: it is a secret.
@@ -232,6 +250,26 @@ func loadConfig(getenv func(string) string) (config, error) {
 			}
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+
+	c.WebhookURL = env("AUTH_WEBHOOK_URL")
+	switch secret := env("AUTH_WEBHOOK_SECRET"); {
+	case c.WebhookURL == "" && secret != "":
+		fail("AUTH_WEBHOOK_SECRET", "", "is set without AUTH_WEBHOOK_URL")
+	case c.WebhookURL != "" && secret == "":
+		fail("AUTH_WEBHOOK_SECRET", "", "is required with AUTH_WEBHOOK_URL (generate one: whsec_ followed by base64 of 24 to 64 random bytes)")
+	case secret != "":
+		s, err := webhook.ParseSecret(secret)
+		if err != nil {
+			fail("AUTH_WEBHOOK_SECRET", "", "want whsec_ followed by base64 of 24 to 64 random bytes")
+		}
+		c.WebhookSecret = s
+	}
+	if c.WebhookURL != "" {
+		ep := audit.Endpoint{ID: webhookEndpointID, URL: c.WebhookURL, Secrets: []webhook.Secret{webhook.GenerateSecret()}, AllowPrivate: c.WebhookAllowPrivate}
+		if err := ep.Validate(); err != nil {
+			fail("AUTH_WEBHOOK_URL", "", "want an http(s) URL of a public address (set AUTH_WEBHOOK_ALLOW_PRIVATE=true for a private or loopback one)")
+		}
 	}
 
 	if len(errs) > 0 {

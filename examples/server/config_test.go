@@ -7,7 +7,11 @@ import (
 	"time"
 
 	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/webhook"
 )
+
+// testWebhookSecret is a valid AUTH_WEBHOOK_SECRET for the tests.
+var testWebhookSecret = webhook.GenerateSecret().Reveal()
 
 // envMap is a getenv over a fixed map.
 func envMap(m map[string]string) func(string) string {
@@ -29,6 +33,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		RateLimitPerIP:    60,
 		LogRequests:       true,
 		TokenAlg:          "HS256",
+		Metrics:           true,
 		MFA:               true,
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -186,6 +191,13 @@ func TestLoadConfigInvalid(t *testing.T) {
 		{"token alg unknown", map[string]string{"AUTH_TOKEN_ALG": "RS256"}, []string{"AUTH_TOKEN_ALG", "EdDSA"}, ""},
 		{"token alg lowercase", map[string]string{"AUTH_TOKEN_ALG": "eddsa"}, []string{"AUTH_TOKEN_ALG"}, ""},
 		{"key file under HS256", map[string]string{"AUTH_SIGNING_KEY_FILE": "/etc/key.pem"}, []string{"AUTH_SIGNING_KEY_FILE", "HS256"}, ""},
+		{"webhook without secret", map[string]string{"AUTH_WEBHOOK_URL": "https://hooks.example.com/x"}, []string{"AUTH_WEBHOOK_SECRET", "required"}, ""},
+		{"webhook secret without url", map[string]string{"AUTH_WEBHOOK_SECRET": testWebhookSecret}, []string{"AUTH_WEBHOOK_SECRET", "AUTH_WEBHOOK_URL"}, testWebhookSecret},
+		{"webhook secret malformed", map[string]string{"AUTH_WEBHOOK_URL": "https://hooks.example.com/x", "AUTH_WEBHOOK_SECRET": "whsec_not-base64!"}, []string{"AUTH_WEBHOOK_SECRET", "whsec_"}, "not-base64"},
+		{"webhook url loopback", map[string]string{"AUTH_WEBHOOK_URL": "http://127.0.0.1:9000/hook?token=hunter2", "AUTH_WEBHOOK_SECRET": testWebhookSecret}, []string{"AUTH_WEBHOOK_URL", "AUTH_WEBHOOK_ALLOW_PRIVATE"}, "hunter2"},
+		{"webhook url ftp", map[string]string{"AUTH_WEBHOOK_URL": "ftp://hooks.example.com/x", "AUTH_WEBHOOK_SECRET": testWebhookSecret}, []string{"AUTH_WEBHOOK_URL"}, ""},
+		{"metrics not a bool", map[string]string{"METRICS": "off"}, []string{"METRICS"}, ""},
+		{"allow private not a bool", map[string]string{"AUTH_WEBHOOK_ALLOW_PRIVATE": "sure"}, []string{"AUTH_WEBHOOK_ALLOW_PRIVATE"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

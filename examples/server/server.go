@@ -100,6 +100,11 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 
 	authCfg := authConfig(cfg, secret, baseURL, mailer, log)
 	authCfg.TokenAlgorithm, authCfg.SigningKeys = cfg.TokenAlg, signingKeys
+	obs, err := newObservability(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	obs.configure(&authCfg)
 	if cfg.MFA {
 		module, err := mfaModule(cfg, secret, st, log)
 		if err != nil {
@@ -111,6 +116,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 	if err != nil {
 		return err
 	}
+	obs.mount(router)
 	srv := &http.Server{
 		Handler:           router,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -118,14 +124,16 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
-	log.Info("listening",
+	attrs := []any{
 		"addr", ln.Addr().String(),
-		"url", "http://"+browsableAddr(ln.Addr()),
+		"url", "http://" + browsableAddr(ln.Addr()),
 		"database", dburl.Redact(cfg.DatabaseURL),
 		"app_base_url", baseURL,
 		"cookie_secure", cfg.CookieSecure,
 		"require_email_confirmation", cfg.RequireEmailConfirmation,
-	)
+		"mfa", cfg.MFA,
+	}
+	log.Info("listening", append(attrs, obs.logAttrs(cfg)...)...)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 

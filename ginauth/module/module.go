@@ -164,6 +164,11 @@ type Host interface {
 	// is an error. Without one, every bearer credential gets 401
 	// invalid_token.
 	SetBearerAuthenticator(a Authenticator) error
+	// CacheLookups returns the counter of the lookups in the module's
+	// cache of verified credentials named cache ("api_key" for API keys),
+	// reported to Config.Observer; nil (which counts nothing) without an
+	// observer. Call its Count on every lookup of the request path.
+	CacheLookups(cache string) *LookupCounter
 	// OnClose adds fn to what the kernel's Close runs (after the kernel's
 	// own background work has stopped), for a module's background work.
 	OnClose(fn func() error)

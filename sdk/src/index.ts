@@ -8,6 +8,7 @@ import * as api from './client/sdk.gen.js';
 import type {
   ApiKeyBody,
   ApiKeyPage,
+  AuditLogPage,
   AuthResponse,
   ConfirmEmailResponse,
   CreatedApiKeyBody,
@@ -95,6 +96,28 @@ export interface ListApiKeysQuery {
   sortBy?: 'created_at' | 'name' | 'last_used_at';
   /** Default desc. */
   sortOrder?: 'asc' | 'desc';
+}
+
+/**
+ * Query of the audit and security logs (keyset pagination). Out-of-range
+ * values give 400 invalid_request.
+ */
+export interface LogQuery {
+  /** 1..100, default 20. */
+  limit?: number;
+  /** The `next_before` of the previous page; omit for the newest events. */
+  before?: string;
+  /** Only events of this type, such as `member.added`. */
+  type?: string;
+}
+
+// logQuery is q as the log routes read it.
+function logQuery(q: LogQuery): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  if (q.limit !== undefined) out.limit = q.limit;
+  if (q.before !== undefined) out.before = q.before;
+  if (q.type !== undefined) out.type = q.type;
+  return out;
 }
 
 type Result<T> = { data?: T; error?: unknown; response?: Response };
@@ -252,6 +275,27 @@ export function createFastauth(options: FastauthOptions) {
       confirmLink: (token: string): Promise<ConfirmEmailResponse> =>
         tell(unwrap(api.getEmailConfirm({ ...c, query: { token } })), changed),
     },
+
+    /**
+     * GET /organizations/{organization_id}/audit-log: a page of the
+     * organization's events, newest first (admin or owner; the audit
+     * module must be mounted). Pass `next_before` as `before` for the next
+     * page; it is null on the last one.
+     */
+    getAuditLog: (organizationId: string, query: LogQuery = {}): Promise<AuditLogPage> =>
+      unwrap(
+        api.getOrganizationsByOrganizationIdAuditLog({
+          ...c,
+          path: { organization_id: organizationId },
+          query: logQuery(query),
+        }),
+      ),
+    /**
+     * GET /me/security-log: a page of my account's events, newest first,
+     * failed sign-ins included.
+     */
+    getSecurityLog: (query: LogQuery = {}): Promise<AuditLogPage> =>
+      unwrap(api.getMeSecurityLog({ ...c, query: logQuery(query) })),
 
     mfa: {
       /** GET /mfa: `{totp_enabled, recovery_codes_remaining, passkeys}`. */

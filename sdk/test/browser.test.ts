@@ -96,6 +96,9 @@ describe('demo page in headless Chromium', () => {
     expect(server.refreshes(200) - serverRefreshes).toBe(1);
     await click(tab1, 'organizations');
     expect(await tab1.locator('#organization-count').textContent()).toBe('1');
+    // The audit log of the active organization (the personal workspace).
+    await click(tab1, 'audit-log-load');
+    expect(await tab1.locator('#audit-log tbody tr[data-type="user.signed_up"]').count()).toBe(1);
 
     // A second tab of the same browser shares the cookies.
     const tab2 = await openDemo();

@@ -374,6 +374,31 @@ describe('organizations', () => {
   });
 });
 
+describe('audit log', () => {
+  it("pages the organization's audit log and my security log", async () => {
+    const owner = await signedUp('auditor');
+    const orgId = (await owner.sdk.organizations.create('Audited')).organization.id;
+    await owner.sdk.organizations.rename(orgId, 'Audited Inc');
+    await owner.sdk.organizations.invites.create(orgId, email('invitee'), 'member');
+
+    const first = await owner.sdk.getAuditLog(orgId, { limit: 2 });
+    expect(first.items.map((e) => e.type)).toEqual(['invite.created', 'organization.updated']);
+    expect(first.next_before).toBeTruthy();
+    const rest = await owner.sdk.getAuditLog(orgId, { before: first.next_before ?? undefined });
+    expect(rest.items.map((e) => e.type)).toContain('organization.created');
+    expect(rest.next_before).toBeNull();
+    const created = await owner.sdk.getAuditLog(orgId, { type: 'organization.created' });
+    expect(created.items).toHaveLength(1);
+    expect(created.items[0]?.organization_id).toBe(orgId);
+    await expectError(owner.sdk.getAuditLog(orgId, { limit: 0 }), 400, 'invalid_request');
+    const stranger = await signedUp('stranger');
+    await expectError(stranger.sdk.getAuditLog(orgId), 404, 'organization_not_found');
+
+    const mine = await owner.sdk.getSecurityLog();
+    expect(mine.items.map((e) => e.type)).toContain('user.signed_up');
+  });
+});
+
 describe('session store', () => {
   it('starts with one request and follows the client: sign-up, sign-in, expiry, sign-out, a 401 elsewhere', async () => {
     const { sdk } = newClient();

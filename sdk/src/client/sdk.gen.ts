@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
+import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetMeData, GetMeErrors, GetMeResponses, GetMeSecurityLogData, GetMeSecurityLogErrors, GetMeSecurityLogResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOrganizationsByOrganizationIdAuditLogData, GetOrganizationsByOrganizationIdAuditLogErrors, GetOrganizationsByOrganizationIdAuditLogResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -113,6 +113,21 @@ export const getMe = <ThrowOnError extends boolean = false>(options?: Options<Ge
             type: 'apiKey'
         }, { name: 'Authorization', type: 'apiKey' }],
     url: '/me',
+    ...options
+});
+
+/**
+ * My account's security log
+ *
+ * The events of the caller's account, newest first: what the caller did and what was done to the account (sign-ins, failed sign-ins, password changes and resets, sessions revoked, ...). Keyset pagination as for the audit log.
+ */
+export const getMeSecurityLog = <ThrowOnError extends boolean = false>(options?: Options<GetMeSecurityLogData, ThrowOnError>) => (options?.client ?? client).get<GetMeSecurityLogResponses, GetMeSecurityLogErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }, { name: 'Authorization', type: 'apiKey' }],
+    url: '/me/security-log',
     ...options
 });
 
@@ -349,6 +364,21 @@ export const patchOrganizationsByOrganizationId = <ThrowOnError extends boolean 
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * An organization's audit log (admin or owner)
+ *
+ * The organization's events, newest first, by keyset pagination: pass the next_before of a page as before to get the next one (null on the last page). Admins and owners only; other members get 403, non-members 404 organization_not_found.
+ */
+export const getOrganizationsByOrganizationIdAuditLog = <ThrowOnError extends boolean = false>(options: Options<GetOrganizationsByOrganizationIdAuditLogData, ThrowOnError>) => (options.client ?? client).get<GetOrganizationsByOrganizationIdAuditLogResponses, GetOrganizationsByOrganizationIdAuditLogErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }, { name: 'Authorization', type: 'apiKey' }],
+    url: '/organizations/{organization_id}/audit-log',
+    ...options
 });
 
 /**

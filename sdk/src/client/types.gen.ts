@@ -33,6 +33,82 @@ export type ActiveOrgBody = {
     role: 'owner' | 'admin' | 'member';
 };
 
+export type AuditActor = {
+    /**
+     * APIKeyID is the API key the user acted with.
+     */
+    api_key_id: string | null;
+    /**
+     * UserID is the acting user.
+     */
+    user_id: string | null;
+};
+
+export type AuditEvent = {
+    /**
+     * Actor is who made the change.
+     */
+    actor: AuditActor;
+    /**
+     * Data holds the type's details as a JSON object.
+     */
+    data: {
+        [key: string]: unknown;
+    };
+    /**
+     * ID is the event's UUID (version 7), also the webhook-id of its
+     * deliveries.
+     */
+    id: string;
+    /**
+     * IP is the client address of the request that made the change.
+     */
+    ip: string | null;
+    /**
+     * OccurredAt is when the change happened (UTC; the store keeps
+     * microseconds).
+     */
+    occurred_at: string;
+    /**
+     * OrganizationID is the organization the change belongs to, if any.
+     */
+    organization_id: string | null;
+    /**
+     * Target is what changed.
+     */
+    target: AuditTarget;
+    /**
+     * Type is the event type, such as "member.added".
+     */
+    type: string;
+    /**
+     * UserAgent is the User-Agent of that request.
+     */
+    user_agent: string | null;
+};
+
+export type AuditLogPage = {
+    /**
+     * Items are the events, newest first.
+     */
+    items: Array<AuditEvent>;
+    /**
+     * NextBefore is the before of the next page; null on the last page.
+     */
+    next_before: string | null;
+};
+
+export type AuditTarget = {
+    /**
+     * ID is the object's id.
+     */
+    id: string | null;
+    /**
+     * Type is the kind of object.
+     */
+    type: string;
+};
+
 export type AuthResponse = {
     auth_role: string;
     organization: ActiveOrgBody;
@@ -611,6 +687,52 @@ export type GetMeResponses = {
 };
 
 export type GetMeResponse = GetMeResponses[keyof GetMeResponses];
+
+export type GetMeSecurityLogData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * page size, 1 to 100 (default 20)
+         */
+        limit?: number;
+        /**
+         * the next_before of the previous page
+         */
+        before?: string;
+        /**
+         * only events of this type, such as user.sign_in_failed
+         */
+        type?: string;
+    };
+    url: '/me/security-log';
+};
+
+export type GetMeSecurityLogErrors = {
+    /**
+     * invalid_request (limit, before or type)
+     */
+    400: ErrorBody;
+    /**
+     * Unauthorized
+     */
+    401: ErrorBody;
+    /**
+     * store_unavailable
+     */
+    503: ErrorBody;
+};
+
+export type GetMeSecurityLogError = GetMeSecurityLogErrors[keyof GetMeSecurityLogErrors];
+
+export type GetMeSecurityLogResponses = {
+    /**
+     * OK
+     */
+    200: AuditLogPage;
+};
+
+export type GetMeSecurityLogResponse = GetMeSecurityLogResponses[keyof GetMeSecurityLogResponses];
 
 export type GetMfaData = {
     body?: never;
@@ -1267,6 +1389,65 @@ export type PatchOrganizationsByOrganizationIdResponses = {
 };
 
 export type PatchOrganizationsByOrganizationIdResponse = PatchOrganizationsByOrganizationIdResponses[keyof PatchOrganizationsByOrganizationIdResponses];
+
+export type GetOrganizationsByOrganizationIdAuditLogData = {
+    body?: never;
+    path: {
+        /**
+         * organization id
+         */
+        organization_id: string;
+    };
+    query?: {
+        /**
+         * page size, 1 to 100 (default 20)
+         */
+        limit?: number;
+        /**
+         * the next_before of the previous page
+         */
+        before?: string;
+        /**
+         * only events of this type, such as member.added
+         */
+        type?: string;
+    };
+    url: '/organizations/{organization_id}/audit-log';
+};
+
+export type GetOrganizationsByOrganizationIdAuditLogErrors = {
+    /**
+     * invalid_request (limit, before or type)
+     */
+    400: ErrorBody;
+    /**
+     * Unauthorized
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (a member without the admin role)
+     */
+    403: ErrorBody;
+    /**
+     * organization_not_found (also when not a member)
+     */
+    404: ErrorBody;
+    /**
+     * store_unavailable
+     */
+    503: ErrorBody;
+};
+
+export type GetOrganizationsByOrganizationIdAuditLogError = GetOrganizationsByOrganizationIdAuditLogErrors[keyof GetOrganizationsByOrganizationIdAuditLogErrors];
+
+export type GetOrganizationsByOrganizationIdAuditLogResponses = {
+    /**
+     * OK
+     */
+    200: AuditLogPage;
+};
+
+export type GetOrganizationsByOrganizationIdAuditLogResponse = GetOrganizationsByOrganizationIdAuditLogResponses[keyof GetOrganizationsByOrganizationIdAuditLogResponses];
 
 export type GetOrganizationsByOrganizationIdInvitesData = {
     body?: never;
