@@ -158,7 +158,7 @@ openapi-check: ## fail if docs/ is not what `make openapi` generates
 # Fuzz targets run by execution count, not duration (Go < 1.27 can end a
 # duration-bounded run with a spurious "context deadline exceeded").
 FUZZTIME ?= 2000x
-FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzListQuery FuzzRoutes
+FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzNumericDate FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzListQuery FuzzRoutes
 # Fuzz targets of other packages, as package:target.
 FUZZ_PKG_TARGETS := ./internal/signingkey:FuzzParsePEM ./tokenverify:FuzzVerify ./tokenverify:FuzzParseJWKS ./passkeys:FuzzFinish ./mfa:FuzzNormalizeRecoveryCode ./mfa:FuzzCodeKind ./social:FuzzParseCallback ./social:FuzzValidateRedirect
 
