@@ -9,12 +9,13 @@ STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 # swag generates the OpenAPI document in docs/ from the annotations in
-# ginauth/ (general info in ginauth/openapi.go); same version as go.mod.
+# ginauth/ (general info in ginauth/openapi.go) and in the modules' packages
+# listed in --dir (mfa/); same version as go.mod.
 # --parseDependencyLevel 1 lets it read the models ginauth re-exports from
 # the contract package fastauth (Role, OrganizationKind).
 SWAG_VERSION := v1.16.6
 SWAG := $(GO) run github.com/swaggo/swag/cmd/swag@$(SWAG_VERSION)
-SWAG_FLAGS := init --dir ./ginauth --generalInfo openapi.go --useStructName --requiredByDefault --parseDependencyLevel 1 --quiet
+SWAG_FLAGS := init --dir ./ginauth,./apikeys,./organizations,./mfa --generalInfo openapi.go --useStructName --requiredByDefault --parseDependencyLevel 1 --quiet
 
 # Test services. The tests create a fresh database per backend on these
 # servers and drop it afterwards, and use a unique key prefix on Redis.
@@ -158,9 +159,9 @@ openapi-check: ## fail if docs/ is not what `make openapi` generates
 # Fuzz targets run by execution count, not duration (Go < 1.27 can end a
 # duration-bounded run with a spurious "context deadline exceeded").
 FUZZTIME ?= 2000x
-FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzNumericDate FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzListQuery FuzzRoutes
+FUZZ_TARGETS := FuzzEmailNormalize FuzzTokenVerify FuzzSecretParsers FuzzRequestCookie FuzzBindJSON FuzzRoutes FuzzNumericDate
 # Fuzz targets of other packages, as package:target.
-FUZZ_PKG_TARGETS := ./internal/signingkey:FuzzParsePEM ./tokenverify:FuzzVerify ./tokenverify:FuzzParseJWKS ./passkeys:FuzzFinish ./mfa:FuzzNormalizeRecoveryCode ./mfa:FuzzCodeKind ./social:FuzzParseCallback ./social:FuzzValidateRedirect
+FUZZ_PKG_TARGETS := ./apikeys:FuzzListQuery ./apikeys:FuzzKeyShape ./internal/signingkey:FuzzParsePEM ./tokenverify:FuzzVerify ./tokenverify:FuzzParseJWKS ./passkeys:FuzzFinish ./mfa:FuzzNormalizeRecoveryCode ./mfa:FuzzCodeKind ./mfa:FuzzBodies ./social:FuzzParseCallback ./social:FuzzValidateRedirect
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME executions each (default 2000x)

@@ -114,6 +114,7 @@ func (m *Module) Mount(h ginauth.Host) error {
 		h.Subscribe(m.notify)
 	}
 	m.mountRoutes(h)
+	h.OnClose(m.Close)
 	if !m.cfg.NoBackground {
 		m.start(h)
 	}

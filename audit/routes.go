@@ -61,13 +61,13 @@ func (m *Module) organizationLog(c *gin.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), m.cfg.ReadTimeout)
 	defer cancel()
-	role, err := m.host.MemberRole(ctx, id, p.UserID)
+	member, err := m.host.Membership(ctx, id, p.UserID)
 	switch {
 	case errors.Is(err, fastauth.ErrNotFound):
 		return errOrganizationNotFound
 	case err != nil:
 		return err
-	case !role.AtLeast(fastauth.RoleAdmin):
+	case !member.Role.AtLeast(fastauth.RoleAdmin):
 		return errNotAdmin
 	}
 	q, err := ParseQuery(c.Request.URL.Query())

@@ -33,9 +33,6 @@ func backendGroups() []struct {
 		{"Users", backendUserCases()},
 		{"Sessions", backendSessionCases()},
 		{"SessionAssurance", backendAssuranceCases()},
-		{"Organizations", backendOrganizationCases()},
-		{"Invites", backendInviteCases()},
-		{"APIKeys", backendAPIKeyCases()},
 		{"Verification", backendVerificationCases()},
 		{"Addresses", backendAddressCases()},
 		{"Transactions", backendTransactionCases()},
@@ -281,6 +278,3 @@ func bkTimePtr(t *testing.T, what string, got, want *time.Time) {
 		bkTime(t, what, *got, *want)
 	}
 }
-
-// bkPtr returns a pointer to t.
-func bkPtr(t time.Time) *time.Time { return &t }

@@ -457,6 +457,503 @@ const docTemplate = `{
                 }
             }
         },
+        "/mfa": {
+            "get": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "mfa"
+                ],
+                "summary": "Second-factor status of the account",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/MFAStatusResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/mfa/recovery-codes": {
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "Takes a TOTP code (not a recovery code). The ten new codes are shown this once. A security_notice mail is sent.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "mfa"
+                ],
+                "summary": "New recovery codes; the old ones stop working",
+                "parameters": [
+                    {
+                        "description": "a TOTP code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CodeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/RecoveryCodesResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "mfa_not_enabled, invalid_request (malformed code, or a recovery code)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_mfa_code, invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited (also the account's sign-in lockout: wrong codes count towards it)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/mfa/step-up": {
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "The session's amr gains the code's method; the access cookie is re-issued (the refresh cookie stays). Routes behind RequireAAL(2) then admit it.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "mfa"
+                ],
+                "summary": "Step the session up to aal 2 with a TOTP or recovery code",
+                "parameters": [
+                    {
+                        "description": "a TOTP code or a recovery code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CodeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "access cookie set",
+                        "schema": {
+                            "$ref": "#/definitions/AuthResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request (malformed code)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_mfa_code, invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited (also the account's sign-in lockout: wrong codes count towards it)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/mfa/totp/disable": {
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "Deletes the secret and the recovery codes. A security_notice mail is sent.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "mfa"
+                ],
+                "summary": "Disable TOTP with a TOTP or recovery code",
+                "parameters": [
+                    {
+                        "description": "a TOTP code or a recovery code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CodeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TOTPDisableResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "mfa_not_enabled, invalid_request (malformed code)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_mfa_code, invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited (also the account's sign-in lockout: wrong codes count towards it)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/mfa/totp/enable": {
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "Returns the ten recovery codes, shown this once, raises this session to aal 2 (amr gains totp) and sets a fresh access cookie. A security_notice mail is sent.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "mfa"
+                ],
+                "summary": "Enable TOTP with a code of the pending secret",
+                "parameters": [
+                    {
+                        "description": "a TOTP code of the pending secret",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CodeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/RecoveryCodesResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "mfa_setup_required, invalid_request (malformed code)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_mfa_code, invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/mfa/totp/setup": {
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "Replaces a pending secret of an earlier setup. The secret becomes active with POST /mfa/totp/enable.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "mfa"
+                ],
+                "summary": "Start the TOTP setup: a new pending secret with its QR code",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TOTPSetupResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "mfa_already_enabled",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/mfa/verify": {
+            "post": {
+                "description": "Redeems the mfa_token of a 403 mfa_required sign-in with a TOTP or recovery code: a new session at aal 2 (amr [password, totp|recovery_code]) and its cookies. The mfa_token lives 5 minutes, is single use and dies after 5 wrong codes; wrong codes also count towards the account's sign-in lockout.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "mfa"
+                ],
+                "summary": "Finish a sign-in with a second factor",
+                "parameters": [
+                    {
+                        "description": "the mfa_token and a code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/VerifyRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "cookies set",
+                        "schema": {
+                            "$ref": "#/definitions/AuthResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request (malformed code)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_mfa_code, mfa_token_invalid",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "email_not_confirmed",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited (per client IP, or the account is locked after repeated failures)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/organizations": {
             "get": {
                 "security": [
@@ -1888,7 +2385,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "email_not_confirmed",
+                        "description": "email_not_confirmed; mfa_required (the account has a second factor, with the mfa module: no cookie, the body adds mfa_token and methods; finish with POST /mfa/verify)",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -2190,6 +2687,19 @@ const docTemplate = `{
                             "$ref": "#/definitions/Role"
                         }
                     ]
+                }
+            }
+        },
+        "CodeRequest": {
+            "type": "object",
+            "required": [
+                "code"
+            ],
+            "properties": {
+                "code": {
+                    "description": "Code is six digits, or a recovery code (\"xxxxx-xxxxx\", case, dashes\nand spaces ignored) where the route takes one.",
+                    "type": "string",
+                    "example": "123456"
                 }
             }
         },
@@ -2542,6 +3052,31 @@ const docTemplate = `{
                 }
             }
         },
+        "MFAStatusResponse": {
+            "type": "object",
+            "required": [
+                "passkeys",
+                "recovery_codes_remaining",
+                "totp_enabled"
+            ],
+            "properties": {
+                "passkeys": {
+                    "description": "Passkeys counts the account's passkeys (0 without the passkeys\nmodule).",
+                    "type": "integer",
+                    "example": 0
+                },
+                "recovery_codes_remaining": {
+                    "description": "RecoveryCodesRemaining counts the unused recovery codes.",
+                    "type": "integer",
+                    "example": 9
+                },
+                "totp_enabled": {
+                    "description": "TOTPEnabled reports whether TOTP is on.",
+                    "type": "boolean",
+                    "example": true
+                }
+            }
+        },
         "OrganizationBody": {
             "type": "object",
             "required": [
@@ -2624,6 +3159,25 @@ const docTemplate = `{
                 },
                 "user_id": {
                     "type": "string"
+                }
+            }
+        },
+        "RecoveryCodesResponse": {
+            "type": "object",
+            "required": [
+                "recovery_codes"
+            ],
+            "properties": {
+                "recovery_codes": {
+                    "description": "RecoveryCodes are the ten new codes.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "abcde-fgh23",
+                        "ijklm-nop45"
+                    ]
                 }
             }
         },
@@ -2819,6 +3373,44 @@ const docTemplate = `{
                 }
             }
         },
+        "TOTPDisableResponse": {
+            "type": "object",
+            "required": [
+                "totp_enabled"
+            ],
+            "properties": {
+                "totp_enabled": {
+                    "description": "TOTPEnabled is false.",
+                    "type": "boolean",
+                    "example": false
+                }
+            }
+        },
+        "TOTPSetupResponse": {
+            "type": "object",
+            "required": [
+                "otpauth_url",
+                "qr_code",
+                "secret"
+            ],
+            "properties": {
+                "otpauth_url": {
+                    "description": "OtpauthURL is the key URI of the QR code.",
+                    "type": "string",
+                    "example": "otpauth://totp/fastauth:ada@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP\u0026issuer=fastauth\u0026algorithm=SHA1\u0026digits=6\u0026period=30"
+                },
+                "qr_code": {
+                    "description": "QRCode is a PNG of the QR code as a data URL.",
+                    "type": "string",
+                    "example": "data:image/png;base64,iVBORw0KGgo..."
+                },
+                "secret": {
+                    "description": "Secret is the new secret in base32 without padding, for manual\nentry.",
+                    "type": "string",
+                    "example": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+                }
+            }
+        },
         "TokenRequest": {
             "type": "object",
             "required": [
@@ -2850,6 +3442,25 @@ const docTemplate = `{
                 "id": {
                     "type": "string",
                     "example": "01937b6e-8c1a-7c3e-9a4f-2b1d3e4f5a6b"
+                }
+            }
+        },
+        "VerifyRequest": {
+            "type": "object",
+            "required": [
+                "code",
+                "mfa_token"
+            ],
+            "properties": {
+                "code": {
+                    "description": "Code is a TOTP code or a recovery code.",
+                    "type": "string",
+                    "example": "123456"
+                },
+                "mfa_token": {
+                    "description": "MFAToken is the mfa_token of the 403 mfa_required answer.",
+                    "type": "string",
+                    "example": "mfa_9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
                 }
             }
         }

@@ -3,6 +3,7 @@ package ginauth
 import (
 	"github.com/fastauth/fastauth"
 
+	"github.com/fastauth/fastauth/internal/secret"
 	"github.com/fastauth/fastauth/internal/truncate"
 
 	"context"
@@ -104,8 +105,8 @@ func (a *Auth) signUp(c *gin.Context) {
 		a.hashFailure(c, err)
 		return
 	}
-	userID, err1 := newID()
-	orgID, err2 := newID()
+	userID, err1 := secret.NewID()
+	orgID, err2 := secret.NewID()
 	if err := errors.Join(err1, err2); err != nil {
 		a.internalError(c, err)
 		return
@@ -167,7 +168,7 @@ func (a *Auth) signUp(c *gin.Context) {
 //	@Success	200		{object}	AuthResponse		"cookies set"
 //	@Failure	400		{object}	ErrorBody			"invalid_email, invalid_request"
 //	@Failure	401		{object}	ErrorBody			"invalid_credentials"
-//	@Failure	403		{object}	ErrorBody			"email_not_confirmed"
+//	@Failure	403		{object}	ErrorBody			"email_not_confirmed; mfa_required (the account has a second factor, with the mfa module: no cookie, the body adds mfa_token and methods; finish with POST /mfa/verify)"
 //	@Failure	429		{object}	ErrorBody			"rate_limited (per client IP, or the account is locked after repeated failures)"
 //	@Failure	503		{object}	ErrorBody			"overloaded, store_unavailable"
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
@@ -308,12 +309,12 @@ func (a *Auth) refresh(c *gin.Context) {
 		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "no refresh token")
 		return
 	}
-	plain, hash, err := newSecret("")
+	plain, hash, err := secret.New("")
 	if err != nil {
 		a.internalError(c, err)
 		return
 	}
-	rtID, err := newID()
+	rtID, err := secret.NewID()
 	if err != nil {
 		a.internalError(c, err)
 		return
@@ -321,7 +322,7 @@ func (a *Auth) refresh(c *gin.Context) {
 	now := a.now()
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	s, err := a.store.RotateRefreshToken(ctx, hashSecret(presented), RefreshToken{ID: rtID, TokenHash: hash, CreatedAt: now}, now)
+	s, err := a.store.RotateRefreshToken(ctx, secret.Hash(presented), RefreshToken{ID: rtID, TokenHash: hash, CreatedAt: now}, now)
 	var reused *ReusedTokenError
 	switch {
 	case errors.As(err, &reused):
@@ -405,7 +406,7 @@ func (a *Auth) signOut(c *gin.Context) {
 	now := a.now()
 	var userID, sessionID string
 	if rt, err := c.Cookie(a.cfg.Cookie.RefreshName); err == nil && rt != "" {
-		s, err := a.store.SessionByRefreshToken(ctx, hashSecret(rt))
+		s, err := a.store.SessionByRefreshToken(ctx, secret.Hash(rt))
 		if err == nil {
 			userID, sessionID = s.UserID, s.ID
 		} else if !errors.Is(err, ErrNotFound) {
@@ -680,9 +681,9 @@ func (a *Auth) startSession(ctx context.Context, c *gin.Context, u User, active 
 // amr [password]) for the requesting device, starting at now, with its
 // first refresh token, whose plaintext it returns.
 func (a *Auth) newSession(c *gin.Context, u User, now time.Time) (NewSession, string, error) {
-	sid, err1 := newID()
-	rtID, err2 := newID()
-	plain, hash, err3 := newSecret("")
+	sid, err1 := secret.NewID()
+	rtID, err2 := secret.NewID()
+	plain, hash, err3 := secret.New("")
 	if err := errors.Join(err1, err2, err3); err != nil {
 		return NewSession{}, "", err
 	}

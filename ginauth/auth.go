@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,7 +12,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/fastauth/fastauth/apikeys"
+	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/mail"
+	"github.com/fastauth/fastauth/organizations"
 )
 
 // Auth is a mounted fastauth instance. It is safe for concurrent use.
@@ -23,7 +25,6 @@ type Auth struct {
 	log      *slog.Logger
 	tokens   *tokenSigner                // token.go
 	hasher   *passwordHasher             // password.go
-	keys     *apiKeyVerifier             // apikey_verify.go
 	mailer   Mailer                      // mail.go
 	mails    *mail.Renderer              // mail.go: the templates of every mail kind
 	cop      *http.CrossOriginProtection // middleware.go
@@ -32,6 +33,12 @@ type Auth struct {
 	// signInGates are the modules' checks after a correct password
 	// (host.go); added while Register mounts the modules, read-only after.
 	signInGates []func(c *gin.Context, u User) error
+	// bearer authenticates `Authorization: Bearer` credentials
+	// (middleware.go); set by a module (the API keys by default) while
+	// Register mounts the modules, read-only after.
+	bearer module.Authenticator
+	// closers are the modules' background work, stopped by Close.
+	closers []func() error
 
 	proxiesChecked atomic.Bool // middleware.go: the engine's proxy settings were checked
 }
@@ -116,28 +123,25 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	}
 	a.hasher = newPasswordHasher(cfg)
 	a.cop = newCrossOriginProtection(cfg)
-	a.keys = newAPIKeyVerifier(a)
 	a.mailer = cfg.Mailer
 	a.mails = mail.NewRenderer(a.now, cfg.MailTemplates)
 	a.Subscribe(a.hooksHandler) // hooks.go
-	a.Subscribe(a.keys.evictOn) // apikey_verify.go
 	if a.mailer == nil {
 		a.mailer = NewLogMailer(cfg.Logger)
 	}
 	return a, nil
 }
 
-// Close stops the background work of a (mails being sent, the API-key usage
-// writer) after flushing what it holds, then closes the modules of
-// Config.Modules that implement io.Closer (their background jobs), in
-// reverse order. Call it on shutdown; requests must have stopped.
+// Close stops the background work of a (mails being sent, then the
+// modules' work registered with Host.OnClose, such as the API-key usage
+// writer or an audit module's webhook worker, the last registered
+// first) after flushing what it holds. Call it on shutdown; requests
+// must have stopped. It is safe to call more than once.
 func (a *Auth) Close() error {
 	a.mailJobs.wait()
-	errs := []error{a.keys.close()}
-	for i := len(a.cfg.Modules) - 1; i >= 0; i-- {
-		if c, ok := a.cfg.Modules[i].(io.Closer); ok {
-			errs = append(errs, c.Close())
-		}
+	var errs []error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i]())
 	}
 	return errors.Join(errs...)
 }
@@ -146,17 +150,27 @@ func (a *Auth) Close() error {
 func (a *Auth) Config() Config { return a.cfg }
 
 // mount registers every auth route under the base path, then mounts the
-// modules of Config.Modules on the same route group.
+// default modules (defaultModules) and the modules of Config.Modules on
+// the same route group.
 func (a *Auth) mount(r gin.IRouter) error {
 	// crossOriginGuard (crossorigin.go) runs before rateLimit (ratelimit.go).
 	g := r.Group(a.cfg.BasePath, a.authResponseHeaders, a.crossOriginGuard, a.rateLimit)
-	a.mountAccountRoutes(g)                 // account.go
-	a.mountSessionRoutes(g)                 // session.go
-	a.mountOrganizationRoutes(g)            // organization.go, member.go, invite.go
-	a.mountAPIKeyRoutes(g)                  // apikey.go
-	a.mountMailRoutes(g)                    // verification.go
-	g.GET("/.well-known/jwks.json", a.jwks) // tokenjwks.go
-	return a.mountModules(g)                // host.go
+	a.mountAccountRoutes(g)                                                // account.go
+	a.mountSessionRoutes(g)                                                // session.go
+	a.mountOrganizationSwitch(g)                                           // organization.go
+	a.mountMailRoutes(g)                                                   // verification.go
+	g.GET("/.well-known/jwks.json", a.jwks)                                // tokenjwks.go
+	return a.mountModules(g, append(a.defaultModules(), a.cfg.Modules...)) // host.go
+}
+
+// defaultModules are the modules every Register mounts, before
+// Config.Modules: organizations with members and invites, and API keys,
+// on the backend (which embeds their stores).
+func (a *Auth) defaultModules() []Module {
+	return []Module{
+		organizations.New(a.store, organizations.Config{InviteTTL: a.cfg.InviteTTL}),
+		apikeys.New(a.store, apikeys.Config{CacheTTL: a.cfg.APIKeyCacheTTL, TouchInterval: a.cfg.APIKeyTouchInterval}),
+	}
 }
 
 // authResponseHeaders marks every auth response uncacheable and caps the

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/apikeys"
+	"github.com/fastauth/fastauth/organizations"
 )
 
 // Backend is the storage ginauth runs on. It is composed of one small
@@ -107,92 +109,19 @@ type SessionStore interface {
 	RaiseSession(ctx context.Context, userID, sessionID string, aal int, method string, now time.Time) (Session, error)
 }
 
-// OrganizationStore persists organizations and memberships. Every mutation
-// of an organization's roster is serialized per organization so that the
-// last-owner rule holds under concurrency, and reads the role of the
-// member who makes it (the actor) inside that serialization: a caller
-// demoted or removed concurrently cannot act on the role it had a moment
-// before.
-type OrganizationStore interface {
-	// CreateOrganization inserts a shared organization and its first owner.
-	CreateOrganization(ctx context.Context, org Organization, owner Membership) error
-	// OrganizationByID returns the organization or ErrNotFound.
-	OrganizationByID(ctx context.Context, id string) (Organization, error)
-	// RenameOrganization sets the name and UpdatedAt; ErrNotFound if missing.
-	RenameOrganization(ctx context.Context, id, name string, now time.Time) (Organization, error)
-	// DeleteOrganization deletes the organization with its memberships,
-	// invites and API keys, and clears it as anyone's active organization.
-	DeleteOrganization(ctx context.Context, id string) error
-	// Memberships lists the user's memberships with their organizations,
-	// personal workspace first, then by creation time.
-	Memberships(ctx context.Context, userID string) ([]MembershipDetail, error)
-	// Membership returns the user's membership in the organization or
-	// ErrNotFound.
-	Membership(ctx context.Context, organizationID, userID string) (Membership, error)
-	// Members lists an organization's roster with emails, oldest first.
-	Members(ctx context.Context, organizationID string) ([]Member, error)
-	// ChangeMemberRole sets a member's role on behalf of actorID, who must
-	// be an owner of the organization at that moment (ErrForbidden
-	// otherwise, also when the actor is no longer a member). Demoting the
-	// last owner gives ErrLastOwner; a non-member userID gives ErrNotFound.
-	ChangeMemberRole(ctx context.Context, organizationID, actorID, userID string, role Role) (Membership, error)
-	// RemoveMember deletes a membership on behalf of actorID, with the API
-	// keys the member created in that organization, and clears the
-	// organization as the member's active one. Any member may remove
-	// themself (actorID == userID); removing someone else takes an admin
-	// or owner actor, and removing an owner an owner actor (ErrForbidden
-	// otherwise, also when the actor is no longer a member). Removing the
-	// last owner gives ErrLastOwner; a non-member userID ErrNotFound.
-	RemoveMember(ctx context.Context, organizationID, actorID, userID string) (Membership, error)
-}
+// OrganizationStore and InviteStore are the storage of the organizations
+// module (package organizations), embedded in Backend: the kernel reads
+// memberships through them too (the active organization of every sign-in
+// and refresh).
+type (
+	OrganizationStore = organizations.OrganizationStore
+	InviteStore       = organizations.InviteStore
+)
 
-// InviteStore persists organization invites.
-type InviteStore interface {
-	// CreateInvite inserts the invite and revokes (at now) any pending
-	// invite of the same organization and email, atomically: concurrent
-	// creations leave exactly one pending invite. The inviter
-	// (inv.InvitedByUserID) must be an admin or owner of the organization,
-	// and an owner to invite an owner, at that moment, read under the same
-	// serialization as the roster changes (ErrForbidden otherwise, also
-	// when the inviter is no longer a member; nothing is written).
-	CreateInvite(ctx context.Context, inv Invite, now time.Time) error
-	// Invites lists an organization's invites, newest first.
-	Invites(ctx context.Context, organizationID string) ([]Invite, error)
-	// InviteByTokenHash returns the invite (in any state) or ErrNotFound.
-	InviteByTokenHash(ctx context.Context, tokenHash []byte) (Invite, error)
-	// RevokeInvite revokes a pending invite of the organization.
-	// ErrNotFound if there is no such invite; ErrConflict if it is no longer
-	// pending. It returns the invite as it now is.
-	RevokeInvite(ctx context.Context, organizationID, inviteID string, now time.Time) (Invite, error)
-	// AcceptInvite consumes the pending invite with that token hash for
-	// userID, adds the membership (an existing membership keeps the higher
-	// of its role and the invite's) and makes the organization the user's
-	// active one, atomically; exactly one of concurrent accepts or of an
-	// accept and a revoke wins. A token that is not pending gives
-	// ErrNotFound.
-	AcceptInvite(ctx context.Context, tokenHash []byte, userID string, now time.Time) (Invite, Membership, error)
-}
-
-// APIKeyStore persists API keys.
-type APIKeyStore interface {
-	// CreateAPIKey inserts the key.
-	CreateAPIKey(ctx context.Context, k APIKey) error
-	// APIKeyByHash returns the key with that SHA-256 hash, its creator and
-	// the creator's membership in the key's organization (nil when gone),
-	// through the unique index on the hash; ErrNotFound if unknown.
-	APIKeyByHash(ctx context.Context, keyHash []byte) (VerifiedAPIKey, error)
-	// APIKey returns a key of the organization by id; ErrNotFound if there
-	// is none.
-	APIKey(ctx context.Context, organizationID, id string) (APIKey, error)
-	// APIKeys returns one page of the organization's keys and their total.
-	APIKeys(ctx context.Context, organizationID string, opt APIKeyListOptions) ([]APIKey, int64, error)
-	// DeleteAPIKey deletes a key of the organization and returns it;
-	// ErrNotFound if there is none.
-	DeleteAPIKey(ctx context.Context, organizationID, id string) (APIKey, error)
-	// TouchAPIKeys records last-use times, key id to time. A time never
-	// moves last_used_at backwards.
-	TouchAPIKeys(ctx context.Context, used map[string]time.Time) error
-}
+// APIKeyStore persists API keys: the Store of the default API-key module
+// (package apikeys), embedded in Backend so that the backend given to
+// Register carries it (see docs/architecture.md).
+type APIKeyStore = apikeys.Store
 
 // VerificationStore persists email-confirmation and password-reset tokens.
 type VerificationStore interface {

@@ -9,8 +9,9 @@ import (
 // same-origin or none, or, without it, an Origin header whose host is not
 // the request's Host. Origins in Config.TrustedOrigins pass; requests
 // without either header (curl, servers, old browsers) pass; GET, HEAD and
-// OPTIONS pass. Requests that carry a well-formed bearer API key
-// (`Authorization: Bearer sk-<64 hex>`) are exempt: a browser never
+// OPTIONS pass. Requests that carry a well-formed bearer credential
+// (`Authorization: Bearer sk-<64 hex>` with the API keys; see
+// module.Authenticator.WellFormed) are exempt: a browser never
 // attaches one across origins by itself, so they cannot be forged that
 // way. Any other Authorization header (Basic, a malformed bearer) earns no
 // exemption. On refusal it aborts with 403 forbidden and returns false.
@@ -18,7 +19,7 @@ import (
 // It is built on net/http's CrossOriginProtection (a.cop, configured by
 // newCrossOriginProtection in middleware.go).
 func (a *Auth) crossOriginCheck(c *gin.Context) bool {
-	if key, ok := bearerKey(c.Request.Header.Get("Authorization")); ok && validAPIKey(key) {
+	if key, ok := bearerKey(c.Request.Header.Get("Authorization")); ok && a.bearer != nil && a.bearer.WellFormed(key) {
 		return true
 	}
 	if a.cop.Check(c.Request) == nil {

@@ -1,10 +1,14 @@
 package ginauth
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/fastauth/fastauth/ginauth/module"
+	"github.com/fastauth/fastauth/internal/secret"
 )
 
 func TestCrossOriginGuard(t *testing.T) {
@@ -13,6 +17,7 @@ func TestCrossOriginGuard(t *testing.T) {
 		c.RateLimit.Disabled = true
 		c.TrustedOrigins = []string{"https://app.example"}
 	})
+	a.bearer = apiKeyShape{} // what the default API-key module exempts
 	r := limitedEngine(t, a, nil, nil)
 	const host = "http://fastauth.test" // the Host of every test request
 	cases := []struct {
@@ -79,3 +84,13 @@ func TestCrossOriginBeforeRateLimit(t *testing.T) {
 		t.Fatalf("victim's own request: status %d", w.Code)
 	}
 }
+
+// apiKeyShape is a bearer authenticator that only knows the shape of API
+// keys (the default module's, "sk-" and 64 lowercase hex characters).
+type apiKeyShape struct{}
+
+func (apiKeyShape) AuthenticateBearer(context.Context, string) (*Principal, error) {
+	return nil, module.ErrInvalidCredential
+}
+
+func (apiKeyShape) WellFormed(s string) bool { return secret.Valid(s, "sk-") }

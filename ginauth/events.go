@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/internal/secret"
 )
 
 // Event is one change; see fastauth.Event.
@@ -98,7 +99,7 @@ func (a *Auth) change(ctx context.Context, fn func(ctx context.Context) error) e
 // event waits for the commit; outside one it is dispatched at once.
 func (a *Auth) emit(ctx context.Context, e Event) error {
 	if e.ID == "" {
-		id, err := newID()
+		id, err := secret.NewID()
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/mail"
 )
 
@@ -25,10 +26,10 @@ type host struct {
 
 var _ Host = (*host)(nil)
 
-// mountModules mounts cfg.Modules on hosts sharing the route group g.
-func (a *Auth) mountModules(g *gin.RouterGroup) error {
-	seen := make(map[string]bool, len(a.cfg.Modules))
-	for _, m := range a.cfg.Modules {
+// mountModules mounts modules, in order, on hosts sharing the route group g.
+func (a *Auth) mountModules(g *gin.RouterGroup, modules []Module) error {
+	seen := make(map[string]bool, len(modules))
+	for _, m := range modules {
 		if m == nil {
 			return fmt.Errorf("%w: nil module", ErrInvalidConfig)
 		}
@@ -47,10 +48,14 @@ func (a *Auth) mountModules(g *gin.RouterGroup) error {
 
 func (h *host) Routes() *gin.RouterGroup { return h.routes }
 
-func (h *host) Handle(fn func(c *gin.Context) error) gin.HandlerFunc {
+func (h *host) Handle(fn func(c *gin.Context) error) gin.HandlerFunc { return h.a.handle(fn) }
+
+// handle adapts a handler that returns an error (see Host.Handle): the
+// kernel's handlers and the modules' share it and fail.
+func (a *Auth) handle(fn func(c *gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := fn(c); err != nil && !c.IsAborted() && !c.Writer.Written() {
-			h.Fail(c, err)
+			a.fail(c, err)
 		}
 	}
 }
@@ -119,14 +124,6 @@ func (h *host) UserByEmail(ctx context.Context, email string) (fastauth.User, er
 		return fastauth.User{}, fmt.Errorf("ginauth: %w: %w", ErrNotFound, err)
 	}
 	return h.a.userByEmail(ctx, e)
-}
-
-func (h *host) MemberRole(ctx context.Context, organizationID, userID string) (fastauth.Role, error) {
-	m, err := h.a.store.Membership(ctx, organizationID, userID)
-	if err != nil {
-		return "", err
-	}
-	return m.Role, nil
 }
 
 // checkAuthentication refuses an Authentication a module must not hand
@@ -304,4 +301,65 @@ func (a *Auth) runSignInGates(c *gin.Context, u User) bool {
 		}
 	}
 	return true
+}
+
+func (h *host) Principal(c *gin.Context) (*fastauth.Principal, bool) { return PrincipalFrom(c) }
+
+func (h *host) RequireUser() gin.HandlerFunc { return RequireUser() }
+
+func (h *host) Membership(ctx context.Context, organizationID, userID string) (fastauth.Membership, error) {
+	return h.a.store.Membership(ctx, organizationID, userID)
+}
+
+func (h *host) StoreContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, h.a.cfg.StoreTimeout)
+}
+
+func (h *host) SetBearerAuthenticator(x module.Authenticator) error {
+	if x == nil || h.a.bearer != nil {
+		return fmt.Errorf("%w: module %s: a second or nil bearer authenticator", ErrInvalidConfig, h.name)
+	}
+	h.a.bearer = x
+	return nil
+}
+
+func (h *host) OnClose(fn func() error) { h.a.closers = append(h.a.closers, fn) }
+
+func (h *host) NormalizeEmail(email string) (string, error) {
+	e, err := normalizeEmail(email)
+	if err != nil {
+		return "", fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
+	}
+	return e, nil
+}
+
+func (h *host) AllowMail(ctx context.Context, route, email string) bool {
+	_, ok := h.a.allowEmail(ctx, route, email)
+	return ok
+}
+
+func (h *host) AnswerActiveOrganization(c *gin.Context, organizationID string) error {
+	p, ok := PrincipalFrom(c)
+	if !ok {
+		abortUnauthenticated(c)
+		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "no principal")
+	}
+	ctx, cancel := h.a.storeCtx(c)
+	defer cancel()
+	active, err := h.a.membershipDetail(ctx, organizationID, p.UserID)
+	if err == nil {
+		err = h.a.answerActive(ctx, c, p.UserID, active)
+	}
+	if err != nil {
+		h.a.storeFailure(c, err)
+	}
+	return err
+}
+
+func (h *host) LeaveActiveOrganization(c *gin.Context, organizationID string) error {
+	p, ok := PrincipalFrom(c)
+	if !ok || h.a.fallBackToPersonal(c, p, organizationID) {
+		return nil
+	}
+	return fastauth.NewError(http.StatusServiceUnavailable, CodeStoreUnavailable, "answered")
 }

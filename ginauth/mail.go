@@ -13,15 +13,12 @@ import (
 // as SMTPConfig.Timeout, may be shorter).
 const mailSendTimeout = 30 * time.Second
 
-// The paths of the links in mails. The email-confirmation link points at
-// this package's own GET route; the password-reset and invite links point at
-// pages of the application (AppBaseURL), which read the token from the query
-// string and call POST {BasePath}/password/reset or
-// POST {BasePath}/organizations/invites/accept.
-const (
-	resetPasswordPagePath = "/reset-password"
-	acceptInvitePagePath  = "/accept-invite"
-)
+// resetPasswordPagePath is the path of the password-reset link in mails.
+// The email-confirmation link points at this package's own GET route; the
+// password-reset link (and the invite link of the organizations module)
+// point at pages of the application (AppBaseURL), which read the token
+// from the query string and call POST {BasePath}/password/reset.
+const resetPasswordPagePath = "/reset-password"
 
 // confirmEmailLink is AppBaseURL + BasePath + "/email/confirm?token=...".
 func (a *Auth) confirmEmailLink(token string) string {
@@ -31,11 +28,6 @@ func (a *Auth) confirmEmailLink(token string) string {
 // resetPasswordLink is AppBaseURL + "/reset-password?token=...".
 func (a *Auth) resetPasswordLink(token string) string {
 	return a.cfg.AppBaseURL + resetPasswordPagePath + "?token=" + url.QueryEscape(token)
-}
-
-// acceptInviteLink is AppBaseURL + "/accept-invite?token=...".
-func (a *Auth) acceptInviteLink(token string) string {
-	return a.cfg.AppBaseURL + acceptInvitePagePath + "?token=" + url.QueryEscape(token)
 }
 
 // renderMail renders the mail of kind for data with the kernel's renderer.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/gin-gonic/gin"
 )
 
@@ -164,11 +165,15 @@ func (a *Auth) authenticateBearer(c *gin.Context, header string) {
 		c.Set(failureKey, failInvalidBearer)
 		return
 	}
-	p, err := a.keys.verify(c.Request.Context(), key) // bounds its own store call
+	if a.bearer == nil { // no module authenticates bearers
+		c.Set(failureKey, failInvalidBearer)
+		return
+	}
+	p, err := a.bearer.AuthenticateBearer(c.Request.Context(), key) // bounds its own store call
 	switch {
 	case err == nil && p != nil:
 		c.Set(principalKey, p)
-	case err == nil, errors.Is(err, errAPIKeyInvalid):
+	case err == nil, errors.Is(err, module.ErrInvalidCredential):
 		c.Set(failureKey, failInvalidBearer)
 	default:
 		a.log.WarnContext(c.Request.Context(), "fastauth: API key verification failed", "err", err)

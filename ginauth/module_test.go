@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/ginauth/module"
 )
 
 // namedModule is a module with a name and a Mount result.
@@ -19,8 +20,26 @@ type namedModule struct {
 func (m namedModule) Name() string             { return m.name }
 func (m namedModule) Mount(ginauth.Host) error { return m.err }
 
+// bearerModule tries to become the bearer authenticator, which the
+// default API-key module already is.
+type bearerModule struct{}
+
+func (bearerModule) Name() string { return "bearer" }
+func (bearerModule) Mount(h ginauth.Host) error {
+	return h.SetBearerAuthenticator(refuseAll{})
+}
+
+// refuseAll is a bearer authenticator that refuses every credential.
+type refuseAll struct{}
+
+func (refuseAll) AuthenticateBearer(context.Context, string) (*ginauth.Principal, error) {
+	return nil, module.ErrInvalidCredential
+}
+func (refuseAll) WellFormed(string) bool { return false }
+
 // TestRegisterRefusesBadModules: a nil module, an empty or repeated name
-// and a failing Mount make Register fail instead of serving half a module.
+// (also the name of a default module), a second bearer authenticator and
+// a failing Mount make Register fail instead of serving half a module.
 func TestRegisterRefusesBadModules(t *testing.T) {
 	t.Parallel()
 	st, cleanup := newExampleStore(context.Background())
@@ -35,6 +54,8 @@ func TestRegisterRefusesBadModules(t *testing.T) {
 		{"empty name", []ginauth.Module{namedModule{}}, ginauth.ErrInvalidConfig},
 		{"repeated name", []ginauth.Module{namedModule{name: "a"}, namedModule{name: "a"}}, ginauth.ErrInvalidConfig},
 		{"failing mount", []ginauth.Module{namedModule{name: "a", err: boom}}, boom},
+		{"name of a default module", []ginauth.Module{namedModule{name: "apikeys"}}, ginauth.ErrInvalidConfig},
+		{"second bearer authenticator", []ginauth.Module{bearerModule{}}, ginauth.ErrInvalidConfig},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := exampleConfig()
@@ -60,13 +81,17 @@ type closingModule struct {
 	err    error
 }
 
-func (m closingModule) Close() error {
-	*m.closed = append(*m.closed, m.name)
-	return m.err
+// Mount registers the module's background work with Host.OnClose.
+func (m closingModule) Mount(h ginauth.Host) error {
+	h.OnClose(func() error {
+		*m.closed = append(*m.closed, m.name)
+		return m.err
+	})
+	return nil
 }
 
-// TestCloseClosesModules: Auth.Close closes the modules that implement
-// io.Closer, the last mounted first, and returns their errors.
+// TestCloseClosesModules: Auth.Close runs what the modules registered
+// with Host.OnClose, the last registered first, and returns their errors.
 func TestCloseClosesModules(t *testing.T) {
 	t.Parallel()
 	st, cleanup := newExampleStore(context.Background())

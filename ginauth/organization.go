@@ -2,387 +2,28 @@ package ginauth
 
 import (
 	"context"
-
-	"github.com/fastauth/fastauth"
-
 	"errors"
 	"net/http"
-	"strings"
-	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
+
+	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/internal/input"
 )
 
-// maxNameLength is the longest organization or API key name, in characters.
-const maxNameLength = 100
-
-// OrganizationBody is an organization as the API shows it.
-type OrganizationBody struct {
-	ID        string           `json:"id" example:"01937b6e-8c1a-7c3e-9a4f-2b1d3e4f5a6b"`
-	Kind      OrganizationKind `json:"kind" enums:"personal,shared"`
-	Name      string           `json:"name" example:"Acme"`
-	CreatedAt time.Time        `json:"created_at"`
-	UpdatedAt time.Time        `json:"updated_at"`
-}
-
-// OrganizationMemberBody (OrganizationMember) is one membership: an
-// organization, a user in it and their role.
-type OrganizationMemberBody struct {
-	Organization OrganizationBody `json:"organization"`
-	UserID       string           `json:"user_id"`
-	Email        string           `json:"email" example:"ada@example.com"`
-	Role         Role             `json:"role" enums:"owner,admin,member"`
-	CreatedAt    time.Time        `json:"created_at"`
-}
-
-// CreateOrganizationRequest is the body of POST /organizations.
-type CreateOrganizationRequest struct {
-	Name string `json:"name" example:"Acme"`
-}
-
-// RenameOrganizationRequest is the body of PATCH /organizations/{id}.
-type RenameOrganizationRequest struct {
-	Name string `json:"name" example:"Acme Inc."`
-}
+// The organization routes are the default module of package organizations;
+// the kernel keeps what every request and sign-in needs: the active
+// organization of the principal, and switching it (POST
+// /organizations/current), which re-issues the access token.
 
 // SwitchOrganizationRequest is the body of POST /organizations/current.
 type SwitchOrganizationRequest struct {
 	OrganizationID string `json:"organization_id"`
 }
 
-func organizationBody(o Organization) OrganizationBody {
-	return OrganizationBody{ID: o.ID, Kind: o.Kind, Name: o.Name, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC()}
-}
-
-func organizationMemberBody(o Organization, m Membership, email string) OrganizationMemberBody {
-	return OrganizationMemberBody{Organization: organizationBody(o), UserID: m.UserID, Email: email, Role: m.Role, CreatedAt: m.CreatedAt.UTC()}
-}
-
-// mountOrganizationRoutes registers the organization, member and invite
-// routes. Every route that names an organization in its path authorizes by
-// the caller's membership in it, read from the store (see orgAccess).
-func (a *Auth) mountOrganizationRoutes(g *gin.RouterGroup) {
-	o := g.Group("/organizations", RequireUser())
-	o.GET("", a.listOrganizations)
-	o.POST("", a.createOrganization)
-	o.POST("/current", a.requireSession, a.switchOrganization)
-	o.POST("/invites/accept", a.requireSession, a.acceptInvite)
-	o.GET("/:organization_id", a.getOrganization)
-	o.PATCH("/:organization_id", a.renameOrganization)
-	o.DELETE("/:organization_id", a.deleteOrganization)
-	o.GET("/:organization_id/members", a.listMembers)
-	o.PATCH("/:organization_id/members/:member_user_id", a.changeMemberRole)
-	o.DELETE("/:organization_id/members/:member_user_id", a.removeMember)
-	o.GET("/:organization_id/invites", a.listInvites)
-	o.POST("/:organization_id/invites", a.createInvite)
-	o.DELETE("/:organization_id/invites/:invite_id", a.revokeInvite)
-}
-
-// requirePrincipal returns the request's principal, answering 401 when there is
-// none (RequireUser normally did so already).
-func requirePrincipal(c *gin.Context) (*Principal, bool) {
-	p, ok := PrincipalFrom(c)
-	if !ok {
-		abortUnauthenticated(c)
-	}
-	return p, ok
-}
-
-// validID reports whether s is a UUID in its canonical lowercase form, as
-// ids are issued; path ids that are not get a 404 without a store access
-// (and every dialect answers alike: PostgreSQL would match an uppercase
-// uuid, the others not).
-func validID(s string) bool {
-	_, err := uuid.Parse(s)
-	return err == nil && len(s) == 36 && s == strings.ToLower(s)
-}
-
-// orgScope is the organization named in a request's path and the caller's
-// membership in it.
-type orgScope struct {
-	p   *Principal
-	org Organization
-	me  Membership
-}
-
-// orgAccess authorizes a request for the organization in the path: the
-// caller must be a member of it (read from the store now, never from the
-// access token) with at least role min. A non-member, or an API key of
-// another organization, gets 404 organization_not_found; a weaker role 403.
-func (a *Auth) orgAccess(c *gin.Context, min Role) (orgScope, bool) {
-	p, ok := requirePrincipal(c)
-	if !ok {
-		return orgScope{}, false
-	}
-	id := c.Param("organization_id")
-	notFound := func() (orgScope, bool) {
-		abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found")
-		return orgScope{}, false
-	}
-	if !validID(id) || (p.Kind == PrincipalAPIKey && id != p.OrganizationID) {
-		return notFound()
-	}
-	ctx, cancel := a.storeCtx(c)
-	defer cancel()
-	m, err := a.store.Membership(ctx, id, p.UserID)
-	if errors.Is(err, ErrNotFound) {
-		return notFound()
-	}
-	if err != nil {
-		a.storeFailure(c, err)
-		return orgScope{}, false
-	}
-	org, err := a.store.OrganizationByID(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return notFound()
-	}
-	if err != nil {
-		a.storeFailure(c, err)
-		return orgScope{}, false
-	}
-	if !m.Role.AtLeast(min) {
-		abort(c, http.StatusForbidden, CodeForbidden, "this requires the "+string(min)+" role in the organization")
-		return orgScope{}, false
-	}
-	return orgScope{p: p, org: org, me: m}, true
-}
-
-// refusePersonal answers 403 for the operations a personal workspace does
-// not support and reports whether it did.
-func refusePersonal(c *gin.Context, org Organization, what string) bool {
-	if org.Kind == KindPersonal {
-		abort(c, http.StatusForbidden, CodeForbidden, "a personal workspace cannot "+what)
-		return true
-	}
-	return false
-}
-
-// checkName trims a name and checks it is 1..100 characters without
-// control characters; on failure it answers 400 invalid_request.
-func checkName(c *gin.Context, raw, what string) (string, bool) {
-	name := strings.TrimSpace(raw)
-	n := utf8.RuneCountInString(name)
-	ok := n >= 1 && n <= maxNameLength && utf8.ValidString(name)
-	for _, r := range name {
-		if unicode.IsControl(r) {
-			ok = false
-		}
-	}
-	if !ok {
-		abort(c, http.StatusBadRequest, CodeInvalidRequest, what+" must be 1 to 100 characters without control characters")
-	}
-	return name, ok
-}
-
-// listOrganizations lists the caller's memberships.
-//
-//	@Summary	List my organizations
-//	@Description	The caller's memberships, personal workspace first. An API key sees only its own organization.
-//	@Tags		organizations
-//	@Produce	json
-//	@Success	200	{array}		OrganizationMemberBody
-//	@Failure	401	{object}	ErrorBody
-//	@Failure	503	{object}	ErrorBody	"store_unavailable"
-//	@Security	CookieAuth
-//	@Security	BearerAuth
-//	@Router		/organizations [get]
-func (a *Auth) listOrganizations(c *gin.Context) {
-	p, ok := requirePrincipal(c)
-	if !ok {
-		return
-	}
-	ctx, cancel := a.storeCtx(c)
-	defer cancel()
-	ms, err := a.store.Memberships(ctx, p.UserID)
-	if err != nil {
-		a.storeFailure(c, err)
-		return
-	}
-	out := make([]OrganizationMemberBody, 0, len(ms))
-	for _, m := range ms {
-		if p.Kind == PrincipalAPIKey && m.OrganizationID != p.OrganizationID {
-			continue
-		}
-		out = append(out, organizationMemberBody(m.Organization, m.Membership, p.Email))
-	}
-	c.JSON(http.StatusOK, out)
-}
-
-// createOrganization creates a shared organization owned by the caller.
-//
-//	@Summary	Create a shared organization
-//	@Description	The caller becomes its owner. The active organization does not change.
-//	@Tags		organizations
-//	@Accept		json
-//	@Produce	json
-//	@Param		body	body		CreateOrganizationRequest	true	"name: 1 to 100 characters after trimming"
-//	@Success	201		{object}	OrganizationMemberBody
-//	@Failure	400		{object}	ErrorBody
-//	@Failure	401		{object}	ErrorBody
-//	@Failure	503	{object}	ErrorBody	"store_unavailable"
-//	@Failure	403	{object}	ErrorBody	"forbidden: cross-site request refused"
-//	@Failure	413	{object}	ErrorBody	"body_too_large"
-//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
-//	@Security	CookieAuth
-//	@Security	BearerAuth
-//	@Router		/organizations [post]
-func (a *Auth) createOrganization(c *gin.Context) {
-	p, ok := requirePrincipal(c)
-	if !ok {
-		return
-	}
-	var req CreateOrganizationRequest
-	if !a.bindJSON(c, &req) {
-		return
-	}
-	name, ok := checkName(c, req.Name, "name")
-	if !ok {
-		return
-	}
-	id, err := newID()
-	if err != nil {
-		a.storeFailure(c, err)
-		return
-	}
-	now := a.now()
-	org := Organization{ID: id, Kind: KindShared, Name: name, CreatedAt: now, UpdatedAt: now}
-	owner := Membership{OrganizationID: id, UserID: p.UserID, Role: RoleOwner, CreatedAt: now}
-	ctx, cancel := a.storeCtx(c)
-	defer cancel()
-	_, err = changed(ctx, a, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, a.store.CreateOrganization(ctx, org, owner)
-	}, func(struct{}) []Event {
-		return []Event{a.event(c, fastauth.EventOrganizationCreated, org.ID, target(fastauth.TargetOrganization, org.ID))}
-	})
-	if err != nil {
-		a.storeFailure(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, organizationMemberBody(org, owner, p.Email))
-}
-
-// getOrganization returns an organization with the caller's membership.
-//
-//	@Summary	Get an organization and my membership in it
-//	@Tags		organizations
-//	@Produce	json
-//	@Param		organization_id	path		string	true	"organization id"
-//	@Success	200				{object}	OrganizationMemberBody
-//	@Failure	401				{object}	ErrorBody
-//	@Failure	404				{object}	ErrorBody	"organization_not_found (also when not a member)"
-//	@Failure	503	{object}	ErrorBody	"store_unavailable"
-//	@Security	CookieAuth
-//	@Security	BearerAuth
-//	@Router		/organizations/{organization_id} [get]
-func (a *Auth) getOrganization(c *gin.Context) {
-	s, ok := a.orgAccess(c, RoleMember)
-	if !ok {
-		return
-	}
-	c.JSON(http.StatusOK, organizationMemberBody(s.org, s.me, s.p.Email))
-}
-
-// renameOrganization renames an organization.
-//
-//	@Summary	Rename an organization (admin or owner)
-//	@Tags		organizations
-//	@Accept		json
-//	@Produce	json
-//	@Param		organization_id	path		string						true	"organization id"
-//	@Param		body			body		RenameOrganizationRequest	true	"new name"
-//	@Success	200				{object}	OrganizationMemberBody
-//	@Failure	400				{object}	ErrorBody
-//	@Failure	403				{object}	ErrorBody
-//	@Failure	404				{object}	ErrorBody
-//	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
-//	@Failure	503	{object}	ErrorBody	"store_unavailable"
-//	@Failure	413	{object}	ErrorBody	"body_too_large"
-//	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
-//	@Security	CookieAuth
-//	@Security	BearerAuth
-//	@Router		/organizations/{organization_id} [patch]
-func (a *Auth) renameOrganization(c *gin.Context) {
-	s, ok := a.orgAccess(c, RoleAdmin)
-	if !ok {
-		return
-	}
-	var req RenameOrganizationRequest
-	if !a.bindJSON(c, &req) {
-		return
-	}
-	name, ok := checkName(c, req.Name, "name")
-	if !ok {
-		return
-	}
-	ctx, cancel := a.storeCtx(c)
-	defer cancel()
-	org, err := changed(ctx, a, func(ctx context.Context) (Organization, error) {
-		return a.store.RenameOrganization(ctx, s.org.ID, name, a.now())
-	}, func(org Organization) []Event {
-		e := a.event(c, fastauth.EventOrganizationUpdated, org.ID, target(fastauth.TargetOrganization, org.ID))
-		e.Data = map[string]any{"name": org.Name}
-		return []Event{e}
-	})
-	if errors.Is(err, ErrNotFound) {
-		abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found")
-		return
-	}
-	if err != nil {
-		a.storeFailure(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, organizationMemberBody(org, s.me, s.p.Email))
-}
-
-// deleteOrganization deletes a shared organization.
-//
-//	@Summary	Delete a shared organization (owner)
-//	@Description	Deletes its memberships, invites and API keys. Members whose active organization it was fall back to their personal workspace at their next refresh; a caller deleting their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared). Personal workspaces cannot be deleted (403).
-//	@Tags		organizations
-//	@Produce	json
-//	@Param		organization_id	path		string	true	"organization id"
-//	@Success	200				{object}	OrganizationMemberBody	"the organization as it was"
-//	@Failure	403				{object}	ErrorBody
-//	@Failure	404				{object}	ErrorBody
-//	@Failure	401	{object}	ErrorBody	"invalid_token, token_expired"
-//	@Failure	503	{object}	ErrorBody	"store_unavailable"
-//	@Security	CookieAuth
-//	@Security	BearerAuth
-//	@Router		/organizations/{organization_id} [delete]
-func (a *Auth) deleteOrganization(c *gin.Context) {
-	s, ok := a.orgAccess(c, RoleMember)
-	if !ok {
-		return
-	}
-	if refusePersonal(c, s.org, "be deleted") {
-		return
-	}
-	if s.me.Role != RoleOwner {
-		abort(c, http.StatusForbidden, CodeForbidden, "only an owner can delete the organization")
-		return
-	}
-	ctx, cancel := a.storeCtx(c)
-	defer cancel()
-	_, err := changed(ctx, a, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, a.store.DeleteOrganization(ctx, s.org.ID)
-	}, func(struct{}) []Event {
-		return []Event{a.event(c, fastauth.EventOrganizationDeleted, s.org.ID, target(fastauth.TargetOrganization, s.org.ID))}
-	})
-	switch {
-	case errors.Is(err, ErrNotFound): // deleted concurrently
-		abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found")
-		return
-	case err != nil:
-		a.storeFailure(c, err)
-		return
-	}
-	if !a.fallBackToPersonal(c, s.p, s.org.ID) {
-		return
-	}
-	c.JSON(http.StatusOK, organizationMemberBody(s.org, s.me, s.p.Email))
+// mountOrganizationSwitch registers POST /organizations/current.
+func (a *Auth) mountOrganizationSwitch(g *gin.RouterGroup) {
+	g.POST("/organizations/current", RequireUser(), a.requireSession, a.handle(a.switchOrganization))
 }
 
 // fallBackToPersonal gives a session caller who just lost access to their
@@ -451,62 +92,68 @@ func (a *Auth) fallBackToPersonal(c *gin.Context, p *Principal, orgID string) bo
 //	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Router		/organizations/current [post]
-func (a *Auth) switchOrganization(c *gin.Context) {
-	p, ok := requirePrincipal(c)
-	if !ok {
-		return
+func (a *Auth) switchOrganization(c *gin.Context) error {
+	p, ok := PrincipalFrom(c)
+	if !ok { // behind RequireUser: not reached
+		abortUnauthenticated(c)
+		return nil
 	}
 	var req SwitchOrganizationRequest
 	if !a.bindJSON(c, &req) {
-		return
+		return nil
 	}
 	if req.OrganizationID == "" {
-		abort(c, http.StatusBadRequest, CodeInvalidRequest, "organization_id is required")
-		return
+		return fastauth.NewError(http.StatusBadRequest, CodeInvalidRequest, "organization_id is required")
 	}
-	notFound := func() { abort(c, http.StatusNotFound, CodeOrganizationNotFound, "organization not found") }
-	if !validID(req.OrganizationID) {
-		notFound()
-		return
+	notFound := fastauth.NewError(http.StatusNotFound, CodeOrganizationNotFound, "organization not found")
+	if !input.ID(req.OrganizationID) {
+		return notFound
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
-	m, err := a.store.Membership(ctx, req.OrganizationID, p.UserID)
-	if errors.Is(err, ErrNotFound) {
-		notFound()
-		return
+	active, err := a.membershipDetail(ctx, req.OrganizationID, p.UserID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return notFound
+	case err != nil:
+		return err
 	}
-	if err != nil {
-		a.storeFailure(c, err)
-		return
-	}
-	org, err := a.store.OrganizationByID(ctx, req.OrganizationID)
-	if errors.Is(err, ErrNotFound) {
-		notFound()
-		return
-	}
-	if err != nil {
-		a.storeFailure(c, err)
-		return
-	}
-	persisted := org.ID
-	if org.Kind == KindPersonal {
+	persisted := active.Organization.ID
+	if active.Organization.Kind == KindPersonal {
 		persisted = "" // the personal workspace is the default
 	}
 	if err := a.store.SetActiveOrganization(ctx, p.UserID, persisted); err != nil {
-		a.storeFailure(c, err)
-		return
+		return err
 	}
-	u, err := a.store.UserByID(ctx, p.UserID)
+	return a.answerActive(ctx, c, p.UserID, active)
+}
+
+// membershipDetail is the user's membership in the organization with the
+// organization (ErrNotFound when either is missing).
+func (a *Auth) membershipDetail(ctx context.Context, organizationID, userID string) (MembershipDetail, error) {
+	m, err := a.store.Membership(ctx, organizationID, userID)
 	if err != nil {
-		a.storeFailure(c, err)
-		return
+		return MembershipDetail{}, err
 	}
-	active := MembershipDetail{Membership: m, Organization: org}
+	org, err := a.store.OrganizationByID(ctx, organizationID)
+	if err != nil {
+		return MembershipDetail{}, err
+	}
+	return MembershipDetail{Membership: m, Organization: org}, nil
+}
+
+// answerActive sets a fresh access cookie of the request's session for
+// the user's new active organization and answers 200 AuthResponse; an
+// error is answered by the caller.
+func (a *Auth) answerActive(ctx context.Context, c *gin.Context, userID string, active MembershipDetail) error {
+	u, err := a.store.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
 	s, _ := currentSession(c)
 	if err := a.setAccessCookie(c, u, active, s); err != nil {
-		a.storeFailure(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, authResponse(u, active, s))
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/fastauth/fastauth/internal/ratelimit"
+	"github.com/fastauth/fastauth/internal/secret"
 )
 
 var _ RateLimiter = (*ratelimit.Memory)(nil)
@@ -471,7 +472,7 @@ func TestRateLimitSharedThroughRedis(t *testing.T) {
 }
 
 func randomTestHex(t *testing.T) string {
-	plain, _, err := newSecret("")
+	plain, _, err := secret.New("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,9 +95,9 @@ type RevokedSessionsResponse struct {
 // sessions only).
 func (a *Auth) mountSessionRoutes(g *gin.RouterGroup) {
 	s := g.Group("/sessions", a.requireSession)
-	s.GET("", a.listSessions)
-	s.POST("/revoke-others", a.revokeOtherSessions)
-	s.DELETE("/:session_id", a.revokeSession)
+	s.GET("", a.handle(a.listSessions))
+	s.POST("/revoke-others", a.handle(a.revokeOtherSessions))
+	s.DELETE("/:session_id", a.handle(a.revokeSession))
 }
 
 func sessionBody(s Session, currentID string) SessionBody {
@@ -118,20 +118,20 @@ func sessionBody(s Session, currentID string) SessionBody {
 //	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
 //	@Security	CookieAuth
 //	@Router		/sessions [get]
-func (a *Auth) listSessions(c *gin.Context) {
+func (a *Auth) listSessions(c *gin.Context) error {
 	cur, _ := currentSession(c)
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
 	list, err := a.store.ListSessions(ctx, cur.UserID, a.now())
 	if err != nil {
-		a.storeFailure(c, err)
-		return
+		return err
 	}
 	out := make([]SessionBody, 0, len(list))
 	for _, s := range list {
 		out = append(out, sessionBody(s, cur.ID))
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 // revokeSession revokes one of the caller's sessions. Revoking the current
@@ -148,12 +148,11 @@ func (a *Auth) listSessions(c *gin.Context) {
 //	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
 //	@Security	CookieAuth
 //	@Router		/sessions/{session_id} [delete]
-func (a *Auth) revokeSession(c *gin.Context) {
+func (a *Auth) revokeSession(c *gin.Context) error {
 	cur, _ := currentSession(c)
 	id := c.Param("session_id")
 	if _, err := uuid.Parse(id); err != nil {
-		abortSessionNotFound(c)
-		return
+		return errSessionNotFound
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
@@ -165,21 +164,19 @@ func (a *Auth) revokeSession(c *gin.Context) {
 	})
 	switch {
 	case errors.Is(err, ErrNotFound):
-		abortSessionNotFound(c)
-		return
+		return errSessionNotFound
 	case err != nil:
-		a.storeFailure(c, err)
-		return
+		return err
 	}
 	s, err := a.store.SessionByID(ctx, id)
 	if err != nil {
-		a.storeFailure(c, err)
-		return
+		return err
 	}
 	if id == cur.ID {
 		a.clearAuthCookies(c)
 	}
 	c.JSON(http.StatusOK, sessionBody(s, cur.ID))
+	return nil
 }
 
 // revokeOtherSessions revokes every session of the caller but the current.
@@ -193,7 +190,7 @@ func (a *Auth) revokeSession(c *gin.Context) {
 //	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
 //	@Security	CookieAuth
 //	@Router		/sessions/revoke-others [post]
-func (a *Auth) revokeOtherSessions(c *gin.Context) {
+func (a *Auth) revokeOtherSessions(c *gin.Context) error {
 	cur, _ := currentSession(c)
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
@@ -208,12 +205,12 @@ func (a *Auth) revokeOtherSessions(c *gin.Context) {
 		return []Event{e}
 	})
 	if err != nil {
-		a.storeFailure(c, err)
-		return
+		return err
 	}
 	c.JSON(http.StatusOK, RevokedSessionsResponse{Revoked: n})
+	return nil
 }
 
-func abortSessionNotFound(c *gin.Context) {
-	abort(c, http.StatusNotFound, CodeSessionNotFound, "no such session")
-}
+// errSessionNotFound answers a session id the caller has no active session
+// of.
+var errSessionNotFound = fastauth.NewError(http.StatusNotFound, CodeSessionNotFound, "no such session")

@@ -2,6 +2,7 @@ package ginauth
 
 import (
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/internal/secret"
 
 	"context"
 	"errors"
@@ -236,7 +237,7 @@ func (a *Auth) resetPassword(c *gin.Context) {
 	defer cancel()
 	var revoked int
 	u, err := changed(ctx, a, func(ctx context.Context) (User, error) {
-		u, n, err := a.store.ResetPassword(ctx, hashSecret(req.Token), hash, !a.cfg.KeepAPIKeysOnPasswordReset, a.now())
+		u, n, err := a.store.ResetPassword(ctx, secret.Hash(req.Token), hash, !a.cfg.KeepAPIKeysOnPasswordReset, a.now())
 		revoked = n
 		return u, err
 	}, func(u User) []Event {
@@ -269,7 +270,7 @@ func (a *Auth) consumeConfirmToken(c *gin.Context, token string) (User, error) {
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
 	u, err := changed(ctx, a, func(ctx context.Context) (User, error) {
-		return a.store.ConfirmEmail(ctx, hashSecret(token), a.now())
+		return a.store.ConfirmEmail(ctx, secret.Hash(token), a.now())
 	}, func(u User) []Event {
 		return []Event{a.event(c, fastauth.EventEmailConfirmed, "", target(fastauth.TargetUser, u.ID))}
 	})
@@ -289,7 +290,7 @@ func (a *Auth) verificationFailure(c *gin.Context, err error) {
 	a.storeFailure(c, err)
 }
 
-// wellFormedToken reports whether s has the shape newSecret("") makes: 64
+// wellFormedToken reports whether s has the shape secret.New("") makes: 64
 // lowercase hex characters. Anything else is refused without a store call.
 func wellFormedToken(s string) bool {
 	if len(s) != 64 {
@@ -359,11 +360,11 @@ func (a *Auth) mailRecipient(ctx context.Context, email string) (u User, found b
 // issueVerificationToken stores a new token of kind for the user (voiding
 // the previous one of that kind) and returns its plaintext and expiry.
 func (a *Auth) issueVerificationToken(ctx context.Context, userID string, kind VerificationKind) (token string, t VerificationToken, err error) {
-	plain, hash, err := newSecret("")
+	plain, hash, err := secret.New("")
 	if err != nil {
 		return "", t, err
 	}
-	id, err := newID()
+	id, err := secret.NewID()
 	if err != nil {
 		return "", t, err
 	}
@@ -398,18 +399,4 @@ func (a *Auth) sendPasswordResetMail(ctx context.Context, u User) {
 		return
 	}
 	a.sendMail(ctx, MailPasswordReset, MailData{Email: u.Email, Link: a.resetPasswordLink(token), Token: token, ExpiresAt: t.ExpiresAt})
-}
-
-// sendInviteMail mails an invite with its plaintext token as the link
-// AppBaseURL + "/accept-invite?token=...". Failures are logged, never
-// returned.
-func (a *Auth) sendInviteMail(ctx context.Context, inv Invite, organizationName, token string) {
-	a.sendMail(ctx, MailOrganizationInvite, MailData{
-		Email:            inv.Email,
-		Link:             a.acceptInviteLink(token),
-		Token:            token,
-		OrganizationName: organizationName,
-		Role:             inv.Role,
-		ExpiresAt:        inv.ExpiresAt,
-	})
 }

@@ -7,11 +7,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/fastauth/fastauth/internal/secret"
 )
 
 func TestWellFormedToken(t *testing.T) {
 	t.Parallel()
-	plain, _, err := newSecret("")
+	plain, _, err := secret.New("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ type StatusResponse struct {
 	// Passkeys counts the account's passkeys (0 without the passkeys
 	// module).
 	Passkeys int `json:"passkeys" example:"0"`
-}
+} //	@name	MFAStatusResponse
 
 // TOTPSetupResponse is the body of POST /auth/mfa/totp/setup.
 type TOTPSetupResponse struct {

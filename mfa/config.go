@@ -13,6 +13,9 @@ const (
 	DefaultChallengeTTL = 5 * time.Minute
 	// DefaultMaxChallengeFailures is how many wrong codes kill an mfa_token.
 	DefaultMaxChallengeFailures = 5
+	// DefaultSweepInterval is how often the module deletes expired
+	// mfa_tokens.
+	DefaultSweepInterval = 10 * time.Minute
 	// KeySize is the size of Config.Key and of every previous key: 32
 	// bytes (AES-256).
 	KeySize = 32
@@ -39,6 +42,11 @@ type Config struct {
 	// MaxChallengeFailures is how many wrong codes kill an mfa_token;
 	// default DefaultMaxChallengeFailures.
 	MaxChallengeFailures int
+	// SweepInterval is how often the mounted module deletes the expired
+	// mfa_tokens (Store.DeleteExpiredChallenges), in the background until
+	// the kernel's Close; default DefaultSweepInterval, negative: never
+	// (the application sweeps itself). Only the module reads it.
+	SweepInterval time.Duration
 }
 
 // withDefaults returns c with its zero durations and counts defaulted.

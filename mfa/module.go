@@ -71,6 +71,12 @@ func (m *Module) Mount(h ginauth.Host) error {
 		return err
 	}
 	h.AddSignInGate(m.signInGate)
+	if every := m.cfg.SweepInterval; every >= 0 {
+		if every == 0 {
+			every = DefaultSweepInterval
+		}
+		h.OnClose(m.sweep(every))
+	}
 
 	r := h.Routes()
 	r.POST(routeVerify, h.LimitIP(routeVerify), h.Handle(m.verify))

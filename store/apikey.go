@@ -9,9 +9,14 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/fastauth/fastauth/apikeys"
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/models"
 )
+
+// The store implements the storage of the API-key module directly: the
+// methods below are those of apikeys.Store, which ginauth.Backend embeds.
+var _ apikeys.Store = (*Store)(nil)
 
 func apiKeyFromModel(m models.APIKey) ginauth.APIKey {
 	return ginauth.APIKey{
@@ -27,7 +32,7 @@ func apiKeyFromModel(m models.APIKey) ginauth.APIKey {
 	}
 }
 
-// CreateAPIKey implements ginauth.APIKeyStore.
+// CreateAPIKey implements apikeys.Store.
 func (s *Store) CreateAPIKey(ctx context.Context, k ginauth.APIKey) error {
 	err := s.conn(ctx).Create(&models.APIKey{
 		ID:              k.ID,
@@ -75,7 +80,7 @@ const apiKeyByHashSelect = "k.id, k.organization_id, k.name, k.created_by_user_i
 	"u.credential_version AS user_cred_version, u.created_at AS user_created_at, u.updated_at AS user_updated_at, " +
 	"m.role AS member_role, m.created_at AS member_created_at"
 
-// APIKeyByHash implements ginauth.APIKeyStore with one query through the
+// APIKeyByHash implements apikeys.Store with one query through the
 // unique index on the hash.
 func (s *Store) APIKeyByHash(ctx context.Context, keyHash []byte) (ginauth.VerifiedAPIKey, error) {
 	var r apiKeyRow
@@ -139,7 +144,7 @@ const (
 	maxAPIKeyLimit     = 100
 )
 
-// APIKeys implements ginauth.APIKeyStore. Keys that were never used sort
+// APIKeys implements apikeys.Store. Keys that were never used sort
 // after the used ones in both directions of last_used_at; ties break on the
 // id in the same direction.
 func (s *Store) APIKeys(ctx context.Context, organizationID string, opt ginauth.APIKeyListOptions) ([]ginauth.APIKey, int64, error) {
@@ -179,7 +184,7 @@ func (s *Store) APIKeys(ctx context.Context, organizationID string, opt ginauth.
 	return out, total, nil
 }
 
-// DeleteAPIKey implements ginauth.APIKeyStore.
+// DeleteAPIKey implements apikeys.Store.
 func (s *Store) DeleteAPIKey(ctx context.Context, organizationID, id string) (ginauth.APIKey, error) {
 	var m models.APIKey
 	err := s.tx(ctx, "delete api key", func(tx *gorm.DB) error {
@@ -194,7 +199,7 @@ func (s *Store) DeleteAPIKey(ctx context.Context, organizationID, id string) (gi
 	return apiKeyFromModel(m), nil
 }
 
-// APIKey implements ginauth.APIKeyStore.
+// APIKey implements apikeys.Store.
 func (s *Store) APIKey(ctx context.Context, organizationID, id string) (ginauth.APIKey, error) {
 	var m models.APIKey
 	if err := first(s.conn(ctx).Where("id = ? AND organization_id = ?", id, organizationID), &m); err != nil {
@@ -203,7 +208,7 @@ func (s *Store) APIKey(ctx context.Context, organizationID, id string) (ginauth.
 	return apiKeyFromModel(m), nil
 }
 
-// TouchAPIKeys implements ginauth.APIKeyStore: one transaction, one
+// TouchAPIKeys implements apikeys.Store: one transaction, one
 // conditional update per key in id order (a stable lock order), never
 // moving last_used_at backwards.
 func (s *Store) TouchAPIKeys(ctx context.Context, used map[string]time.Time) error {

@@ -10,7 +10,12 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/models"
+	"github.com/fastauth/fastauth/organizations"
 )
+
+// The store implements the storage of the organizations module directly:
+// organizations.Store, which ginauth.Backend embeds.
+var _ organizations.Store = (*Store)(nil)
 
 func organizationModel(o ginauth.Organization) *models.Organization {
 	return &models.Organization{

@@ -13,7 +13,11 @@ import type {
   CreatedApiKeyBody,
   CreatedInviteBody,
   InviteBody,
+  MfaStatusResponse,
   OrganizationMemberBody,
+  RecoveryCodesResponse,
+  TotpDisableResponse,
+  TotpSetupResponse,
   ResetPasswordResponse,
   RevokedSessionsResponse,
   Role,
@@ -66,6 +70,21 @@ export interface FastauthOptions {
   /** Pause before the retry that follows a failed refresh (default 400 ms). */
   retryAfterFailedRefreshMs?: number;
 }
+
+/**
+ * The outcome of signInWithSecondFactor: signed in, or the password was
+ * right and a second factor is due. `verify` then finishes the sign-in
+ * with a TOTP or recovery code (the mfa_token lives 5 minutes, is single
+ * use and dies after 5 wrong codes).
+ */
+export type SignInResult =
+  | { type: 'signedIn'; session: AuthResponse }
+  | {
+      type: 'mfaRequired';
+      mfaToken: string;
+      methods: string[];
+      verify: (code: string) => Promise<AuthResponse>;
+    };
 
 /** Query of the API-key list. Out-of-range values give 400 invalid_request. */
 export interface ListApiKeysQuery {
@@ -161,6 +180,29 @@ export function createFastauth(options: FastauthOptions) {
     /** POST /sign-in: new session, cookies set. */
     signIn: (email: string, password: string): Promise<AuthResponse> =>
       tell(unwrap(api.postSignIn({ ...c, body: { email, password } })), signedIn),
+    /**
+     * POST /sign-in, ready for a second factor: resolves to
+     * `{type: 'signedIn'}`, or to `{type: 'mfaRequired', methods, verify}`
+     * when the account has one (the 403 mfa_required, no cookie set yet);
+     * `await result.verify(code)` then signs in at aal 2. Other errors
+     * reject as with signIn.
+     */
+    signInWithSecondFactor: async (email: string, password: string): Promise<SignInResult> => {
+      try {
+        const session = await unwrap(api.postSignIn({ ...c, body: { email, password } }));
+        emit(signedIn(session));
+        return { type: 'signedIn', session };
+      } catch (err) {
+        if (!(err instanceof FastauthError) || err.code !== 'mfa_required' || !err.mfaToken) throw err;
+        const mfaToken = err.mfaToken;
+        return {
+          type: 'mfaRequired',
+          mfaToken,
+          methods: err.methods ?? [],
+          verify: (code: string) => tell(unwrap(api.postMfaVerify({ ...c, body: { mfa_token: mfaToken, code } })), signedIn),
+        };
+      }
+    },
     /** POST /refresh: rotates the refresh token (callers rarely need it: the session layer does it). */
     refresh: (): Promise<AuthResponse> => tell(unwrap(api.postRefresh({ ...c })), signedIn),
     /** POST /sign-out: revokes this session and clears the cookies. */
@@ -209,6 +251,43 @@ export function createFastauth(options: FastauthOptions) {
       /** GET /email/confirm?token=: the link of the mail. */
       confirmLink: (token: string): Promise<ConfirmEmailResponse> =>
         tell(unwrap(api.getEmailConfirm({ ...c, query: { token } })), changed),
+    },
+
+    mfa: {
+      /** GET /mfa: `{totp_enabled, recovery_codes_remaining, passkeys}`. */
+      getMfaStatus: (): Promise<MfaStatusResponse> => unwrap(api.getMfa({ ...c })),
+      /**
+       * POST /mfa/totp/setup: a new pending secret, its otpauth URL and a
+       * QR code (a data: URL for an <img>). 409 mfa_already_enabled when
+       * TOTP is on.
+       */
+      setupTotp: (): Promise<TotpSetupResponse> => unwrap(api.postMfaTotpSetup({ ...c })),
+      /**
+       * POST /mfa/totp/enable: a code of the pending secret turns TOTP on;
+       * the ten recovery codes are returned this once. The session is
+       * raised to aal 2.
+       */
+      enableTotp: (code: string): Promise<RecoveryCodesResponse> =>
+        tell(unwrap(api.postMfaTotpEnable({ ...c, body: { code } })), changed),
+      /** POST /mfa/totp/disable: a TOTP or recovery code turns TOTP off. */
+      disableTotp: (code: string): Promise<TotpDisableResponse> =>
+        unwrap(api.postMfaTotpDisable({ ...c, body: { code } })),
+      /** POST /mfa/recovery-codes: a TOTP code replaces the recovery codes (shown once). */
+      regenerateRecoveryCodes: (code: string): Promise<RecoveryCodesResponse> =>
+        unwrap(api.postMfaRecoveryCodes({ ...c, body: { code } })),
+      /**
+       * POST /mfa/step-up: a TOTP or recovery code raises this session to
+       * aal 2 (routes behind RequireAAL(2) answer 403 mfa_step_up_required
+       * until then).
+       */
+      stepUp: (code: string): Promise<AuthResponse> =>
+        tell(unwrap(api.postMfaStepUp({ ...c, body: { code } })), signedIn),
+      /**
+       * POST /mfa/verify: finishes a sign-in that answered mfa_required
+       * (signInWithSecondFactor wraps it).
+       */
+      verify: (mfaToken: string, code: string): Promise<AuthResponse> =>
+        tell(unwrap(api.postMfaVerify({ ...c, body: { mfa_token: mfaToken, code } })), signedIn),
     },
 
     sessions: {

@@ -50,6 +50,20 @@ export type FastauthErrorCode =
   | 'internal_error'
   | 'store_unavailable'
   | 'overloaded'
+  /** Sign-in: the password was right and a second factor is due (see FastauthError.mfaToken). */
+  | 'mfa_required'
+  /** POST /mfa/verify: the mfa_token is unknown, expired, used or dead after 5 wrong codes. */
+  | 'mfa_token_invalid'
+  /** A second-factor code is wrong or was already used. */
+  | 'invalid_mfa_code'
+  /** TOTP setup while TOTP is on. */
+  | 'mfa_already_enabled'
+  /** TOTP enable without a pending setup. */
+  | 'mfa_setup_required'
+  /** TOTP disable or recovery-code regeneration while TOTP is off. */
+  | 'mfa_not_enabled'
+  /** A route behind RequireAAL(2) refused a session without a second factor: step up. */
+  | 'mfa_step_up_required'
   /** The request never got an HTTP answer (network failure, abort). */
   | 'network_error'
   /** The server answered an error without a {code, message} body. */
@@ -65,25 +79,49 @@ export class FastauthError extends Error {
   readonly code: FastauthErrorCode;
   /** Seconds from a Retry-After header (429, 503), when present. */
   readonly retryAfter?: number;
+  /**
+   * With `mfa_required` (403 of a sign-in): the token that finishes the
+   * sign-in at POST /mfa/verify (5 minutes, single use).
+   */
+  readonly mfaToken?: string;
+  /** With `mfa_required`: the account's second factors (`totp`, `recovery_code`, `passkey`). */
+  readonly methods?: string[];
 
-  constructor(status: number, code: FastauthErrorCode, message: string, retryAfter?: number) {
+  constructor(
+    status: number,
+    code: FastauthErrorCode,
+    message: string,
+    retryAfter?: number,
+    mfa?: { mfaToken: string; methods: string[] },
+  ) {
     super(message);
     this.name = 'FastauthError';
     this.status = status;
     this.code = code;
     if (retryAfter !== undefined) this.retryAfter = retryAfter;
+    if (mfa) {
+      this.mfaToken = mfa.mfaToken;
+      this.methods = mfa.methods;
+    }
   }
 
   /** Builds the error of a non-2xx response whose body was already parsed. */
   static fromBody(response: Response, body: unknown): FastauthError {
-    const b = (body ?? {}) as { code?: unknown; message?: unknown };
+    const b = (body ?? {}) as { code?: unknown; message?: unknown; mfa_token?: unknown; methods?: unknown };
     const code = typeof b.code === 'string' && b.code !== '' ? b.code : 'http_error';
     const message =
       typeof b.message === 'string' && b.message !== ''
         ? b.message
         : `HTTP ${response.status}${response.statusText ? ' ' + response.statusText : ''}`;
     const ra = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
-    return new FastauthError(response.status, code, message, Number.isFinite(ra) ? ra : undefined);
+    const mfa =
+      code === 'mfa_required' && typeof b.mfa_token === 'string'
+        ? {
+            mfaToken: b.mfa_token,
+            methods: Array.isArray(b.methods) ? b.methods.filter((m): m is string => typeof m === 'string') : [],
+          }
+        : undefined;
+    return new FastauthError(response.status, code, message, Number.isFinite(ra) ? ra : undefined, mfa);
   }
 
   /** Reads a response's error body (without consuming it) into an error. */
@@ -141,7 +179,7 @@ export interface SessionOptions {
 const LOCK_NAME = 'fastauth:refresh';
 const REFRESHED_AT_KEY = 'fastauth:refreshed-at';
 // Base-path routes that must never trigger a refresh themselves.
-const NO_REFRESH_PATHS = ['/refresh', '/sign-in', '/sign-up', '/sign-out'];
+const NO_REFRESH_PATHS = ['/refresh', '/sign-in', '/sign-up', '/sign-out', '/mfa/verify'];
 
 /**
  * A fetch function that recovers from expired access tokens. Use its

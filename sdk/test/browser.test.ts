@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fastauth } from '../src/index.js';
 import { email, PASSWORD, sleep, startServer, type TestServer } from './server.js';
+import { totp } from './totp.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ACCESS_TTL_MS = 3000;
@@ -132,6 +133,55 @@ describe('demo page in headless Chromium', () => {
     v = await view(tab2);
     expect(v.state).toBe('signed-out');
     expect(v.error).toContain('401');
+  });
+});
+
+describe('second factor on the demo page in headless Chromium', () => {
+  it('sets up TOTP, signs in with mfa_required then verify at aal 2, reaches /api/secure', async () => {
+    await context.clearCookies();
+    const address = email('mfa');
+    const page = await openDemo();
+    await page.fill('#email', address);
+    await page.fill('#password', PASSWORD);
+    await click(page, 'sign-up');
+    expect(await view(page)).toMatchObject({ state: 'signed-in', user: address, error: '–' });
+    expect(await page.locator('#aal').textContent()).toBe('1 (password)');
+
+    // /api/secure wants a second factor.
+    await click(page, 'secure');
+    expect((await view(page)).error).toContain('403 mfa_step_up_required');
+
+    // Set up: the QR code and the secret are shown; the test is the app.
+    await click(page, 'totp-setup');
+    expect(await page.locator('#totp-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    const secret = (await page.locator('#totp-secret').textContent())!.trim();
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    const enabledAt = Date.now();
+    await page.fill('#totp-code', totp(secret, enabledAt));
+    await click(page, 'totp-enable');
+    expect((await view(page)).error).toBe('–');
+    const codes = (await page.locator('#recovery-codes').textContent())!.split('\n');
+    expect(codes).toHaveLength(10);
+    expect(await page.locator('#aal').textContent()).toBe('2 (password, totp)');
+    expect(await page.locator('#mfa').textContent()).toBe('TOTP on, 10 recovery codes left');
+
+    // Sign out, sign in: the password alone is not enough.
+    await click(page, 'sign-out');
+    expect((await view(page)).state).toBe('signed-out');
+    await click(page, 'sign-in');
+    expect(await page.locator('#mfa-challenge').isHidden()).toBe(false);
+    expect((await view(page)).state).toBe('signed-out');
+    expect((await context.cookies(server.origin)).map((c) => c.name)).toEqual([]);
+
+    // The next step's code (the one of enable is spent; ±1 step is accepted).
+    await page.fill('#mfa-code', totp(secret, Date.now() + 30_000));
+    await click(page, 'verify');
+    expect(await view(page)).toMatchObject({ state: 'signed-in', user: address, error: '–' });
+    expect(await page.locator('#aal').textContent()).toBe('2 (password, totp)');
+    await click(page, 'secure');
+    expect((await view(page)).error).toBe('–');
+    expect(await page.locator('#secure-result').textContent()).toBe(`aal 2 for ${address}`);
+    await page.close();
   });
 });
 

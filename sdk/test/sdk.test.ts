@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFastauth, createSessionStore, FastauthError, type SessionSnapshot, type SignedOutEvent } from '../src/index.js';
 import { CookieJar, email, PASSWORD, sleep, startServer, type TestServer } from './server.js';
+import { totp } from './totp.js';
 
 const ACCESS_TTL_MS = 2000;
 // Past the access token's lifetime (and its cookie's Max-Age).
@@ -449,6 +450,54 @@ describe('session store', () => {
     const snap = await broken.load();
     if (snap.status !== 'error') throw new Error(`status ${snap.status}, want error`);
     expect(snap.error.code).toBe('network_error');
+  });
+});
+
+describe('second factor', () => {
+  it('sets up TOTP, signs in through mfa_required, steps up, regenerates and disables', async () => {
+    const { sdk, address } = await signedUp('mfa');
+    expect(await sdk.mfa.getMfaStatus()).toEqual({ totp_enabled: false, recovery_codes_remaining: 0, passkeys: 0 });
+    await expectError(sdk.mfa.enableTotp('123456'), 400, 'mfa_setup_required');
+    const setup = await sdk.mfa.setupTotp();
+    expect(setup.qr_code).toMatch(/^data:image\/png;base64,/);
+    const now = Date.now();
+    const { recovery_codes } = await sdk.mfa.enableTotp(totp(setup.secret, now));
+    expect(recovery_codes).toHaveLength(10);
+    await expectError(sdk.mfa.setupTotp(), 409, 'mfa_already_enabled');
+
+    // A second device: the password alone answers mfa_required, no cookie.
+    const other = newClient();
+    await expectError(other.sdk.signIn(address, PASSWORD), 403, 'mfa_required');
+    const result = await other.sdk.signInWithSecondFactor(address, PASSWORD);
+    if (result.type !== 'mfaRequired') throw new Error('want mfaRequired');
+    expect(result.methods).toEqual(['totp', 'recovery_code']);
+    expect(result.mfaToken).toMatch(/^mfa_[0-9a-f]{64}$/);
+    await expectError(other.sdk.me(), 401, 'invalid_token');
+    await expectError(result.verify(totp(setup.secret, now)), 401, 'invalid_mfa_code'); // spent by enable
+    await expectError(result.verify('12'), 400, 'invalid_request');
+    const session = await result.verify(recovery_codes[0]!);
+    expect(session.session).toEqual({ aal: 2, amr: ['password', 'recovery_code'] });
+    await expectError(result.verify(recovery_codes[1]!), 401, 'mfa_token_invalid'); // single use
+
+    // A third device steps up with a recovery code.
+    const third = newClient();
+    const r3 = await third.sdk.signInWithSecondFactor(address, PASSWORD);
+    if (r3.type !== 'mfaRequired') throw new Error('want mfaRequired');
+    await r3.verify(recovery_codes[1]!);
+    expect((await sdk.mfa.stepUp(recovery_codes[2]!)).session).toEqual({ aal: 2, amr: ['password', 'totp', 'recovery_code'] });
+    expect((await sdk.mfa.getMfaStatus()).recovery_codes_remaining).toBe(7);
+
+    const fresh = await sdk.mfa.regenerateRecoveryCodes(totp(setup.secret, now + 30_000));
+    expect(fresh.recovery_codes).toHaveLength(10);
+    await expectError(sdk.mfa.disableTotp(recovery_codes[3]!), 401, 'invalid_mfa_code'); // the old set is gone
+    expect(await sdk.mfa.disableTotp(fresh.recovery_codes[0]!)).toEqual({ totp_enabled: false });
+    const plain = await newClient().sdk.signInWithSecondFactor(address, PASSWORD);
+    expect(plain.type).toBe('signedIn');
+
+    // An API key gets 403 on the session routes.
+    const key = await sdk.apiKeys.create('mfa');
+    const bot = createFastauth({ baseUrl: server.authUrl, apiKey: key.key });
+    await expectError(bot.mfa.getMfaStatus(), 403, 'forbidden');
   });
 });
 

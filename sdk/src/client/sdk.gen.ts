@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetMeData, GetMeErrors, GetMeResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
+import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -114,6 +114,124 @@ export const getMe = <ThrowOnError extends boolean = false>(options?: Options<Ge
         }, { name: 'Authorization', type: 'apiKey' }],
     url: '/me',
     ...options
+});
+
+/**
+ * Second-factor status of the account
+ */
+export const getMfa = <ThrowOnError extends boolean = false>(options?: Options<GetMfaData, ThrowOnError>) => (options?.client ?? client).get<GetMfaResponses, GetMfaErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/mfa',
+    ...options
+});
+
+/**
+ * New recovery codes; the old ones stop working
+ *
+ * Takes a TOTP code (not a recovery code). The ten new codes are shown this once. A security_notice mail is sent.
+ */
+export const postMfaRecoveryCodes = <ThrowOnError extends boolean = false>(options: Options<PostMfaRecoveryCodesData, ThrowOnError>) => (options.client ?? client).post<PostMfaRecoveryCodesResponses, PostMfaRecoveryCodesErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/mfa/recovery-codes',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Step the session up to aal 2 with a TOTP or recovery code
+ *
+ * The session's amr gains the code's method; the access cookie is re-issued (the refresh cookie stays). Routes behind RequireAAL(2) then admit it.
+ */
+export const postMfaStepUp = <ThrowOnError extends boolean = false>(options: Options<PostMfaStepUpData, ThrowOnError>) => (options.client ?? client).post<PostMfaStepUpResponses, PostMfaStepUpErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/mfa/step-up',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Disable TOTP with a TOTP or recovery code
+ *
+ * Deletes the secret and the recovery codes. A security_notice mail is sent.
+ */
+export const postMfaTotpDisable = <ThrowOnError extends boolean = false>(options: Options<PostMfaTotpDisableData, ThrowOnError>) => (options.client ?? client).post<PostMfaTotpDisableResponses, PostMfaTotpDisableErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/mfa/totp/disable',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Enable TOTP with a code of the pending secret
+ *
+ * Returns the ten recovery codes, shown this once, raises this session to aal 2 (amr gains totp) and sets a fresh access cookie. A security_notice mail is sent.
+ */
+export const postMfaTotpEnable = <ThrowOnError extends boolean = false>(options: Options<PostMfaTotpEnableData, ThrowOnError>) => (options.client ?? client).post<PostMfaTotpEnableResponses, PostMfaTotpEnableErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/mfa/totp/enable',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Start the TOTP setup: a new pending secret with its QR code
+ *
+ * Replaces a pending secret of an earlier setup. The secret becomes active with POST /mfa/totp/enable.
+ */
+export const postMfaTotpSetup = <ThrowOnError extends boolean = false>(options?: Options<PostMfaTotpSetupData, ThrowOnError>) => (options?.client ?? client).post<PostMfaTotpSetupResponses, PostMfaTotpSetupErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/mfa/totp/setup',
+    ...options
+});
+
+/**
+ * Finish a sign-in with a second factor
+ *
+ * Redeems the mfa_token of a 403 mfa_required sign-in with a TOTP or recovery code: a new session at aal 2 (amr [password, totp|recovery_code]) and its cookies. The mfa_token lives 5 minutes, is single use and dies after 5 wrong codes; wrong codes also count towards the account's sign-in lockout.
+ */
+export const postMfaVerify = <ThrowOnError extends boolean = false>(options: Options<PostMfaVerifyData, ThrowOnError>) => (options.client ?? client).post<PostMfaVerifyResponses, PostMfaVerifyErrors, ThrowOnError>({
+    url: '/mfa/verify',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -53,6 +53,14 @@ export type ChangeRoleRequest = {
     role: 'owner' | 'admin' | 'member';
 };
 
+export type CodeRequest = {
+    /**
+     * Code is six digits, or a recovery code ("xxxxx-xxxxx", case, dashes
+     * and spaces ignored) where the route takes one.
+     */
+    code: string;
+};
+
 export type ConfirmEmailResponse = {
     status: string;
     user: UserBody;
@@ -142,6 +150,22 @@ export type JwkSetBody = {
     keys: Array<JwkBody>;
 };
 
+export type MfaStatusResponse = {
+    /**
+     * Passkeys counts the account's passkeys (0 without the passkeys
+     * module).
+     */
+    passkeys: number;
+    /**
+     * RecoveryCodesRemaining counts the unused recovery codes.
+     */
+    recovery_codes_remaining: number;
+    /**
+     * TOTPEnabled reports whether TOTP is on.
+     */
+    totp_enabled: boolean;
+};
+
 export type OrganizationBody = {
     created_at: string;
     id: string;
@@ -158,6 +182,13 @@ export type OrganizationMemberBody = {
     organization: OrganizationBody;
     role: 'owner' | 'admin' | 'member';
     user_id: string;
+};
+
+export type RecoveryCodesResponse = {
+    /**
+     * RecoveryCodes are the ten new codes.
+     */
+    recovery_codes: Array<string>;
 };
 
 export type RenameOrganizationRequest = {
@@ -225,6 +256,29 @@ export type SwitchOrganizationRequest = {
     organization_id: string;
 };
 
+export type TotpDisableResponse = {
+    /**
+     * TOTPEnabled is false.
+     */
+    totp_enabled: boolean;
+};
+
+export type TotpSetupResponse = {
+    /**
+     * OtpauthURL is the key URI of the QR code.
+     */
+    otpauth_url: string;
+    /**
+     * QRCode is a PNG of the QR code as a data URL.
+     */
+    qr_code: string;
+    /**
+     * Secret is the new secret in base32 without padding, for manual
+     * entry.
+     */
+    secret: string;
+};
+
 export type TokenRequest = {
     token: string;
 };
@@ -233,6 +287,17 @@ export type UserBody = {
     email: string;
     email_confirmed_at: string | null;
     id: string;
+};
+
+export type VerifyRequest = {
+    /**
+     * Code is a TOTP code or a recovery code.
+     */
+    code: string;
+    /**
+     * MFAToken is the mfa_token of the 403 mfa_required answer.
+     */
+    mfa_token: string;
 };
 
 export type GetWellKnownJwksJsonData = {
@@ -546,6 +611,340 @@ export type GetMeResponses = {
 };
 
 export type GetMeResponse = GetMeResponses[keyof GetMeResponses];
+
+export type GetMfaData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/mfa';
+};
+
+export type GetMfaErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key)
+     */
+    403: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type GetMfaError = GetMfaErrors[keyof GetMfaErrors];
+
+export type GetMfaResponses = {
+    /**
+     * OK
+     */
+    200: MfaStatusResponse;
+};
+
+export type GetMfaResponse = GetMfaResponses[keyof GetMfaResponses];
+
+export type PostMfaRecoveryCodesData = {
+    /**
+     * a TOTP code
+     */
+    body: CodeRequest;
+    path?: never;
+    query?: never;
+    url: '/mfa/recovery-codes';
+};
+
+export type PostMfaRecoveryCodesErrors = {
+    /**
+     * mfa_not_enabled, invalid_request (malformed code, or a recovery code)
+     */
+    400: ErrorBody;
+    /**
+     * invalid_mfa_code, invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key)
+     */
+    403: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited (also the account's sign-in lockout: wrong codes count towards it)
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostMfaRecoveryCodesError = PostMfaRecoveryCodesErrors[keyof PostMfaRecoveryCodesErrors];
+
+export type PostMfaRecoveryCodesResponses = {
+    /**
+     * OK
+     */
+    200: RecoveryCodesResponse;
+};
+
+export type PostMfaRecoveryCodesResponse = PostMfaRecoveryCodesResponses[keyof PostMfaRecoveryCodesResponses];
+
+export type PostMfaStepUpData = {
+    /**
+     * a TOTP code or a recovery code
+     */
+    body: CodeRequest;
+    path?: never;
+    query?: never;
+    url: '/mfa/step-up';
+};
+
+export type PostMfaStepUpErrors = {
+    /**
+     * invalid_request (malformed code)
+     */
+    400: ErrorBody;
+    /**
+     * invalid_mfa_code, invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key)
+     */
+    403: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited (also the account's sign-in lockout: wrong codes count towards it)
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostMfaStepUpError = PostMfaStepUpErrors[keyof PostMfaStepUpErrors];
+
+export type PostMfaStepUpResponses = {
+    /**
+     * access cookie set
+     */
+    200: AuthResponse;
+};
+
+export type PostMfaStepUpResponse = PostMfaStepUpResponses[keyof PostMfaStepUpResponses];
+
+export type PostMfaTotpDisableData = {
+    /**
+     * a TOTP code or a recovery code
+     */
+    body: CodeRequest;
+    path?: never;
+    query?: never;
+    url: '/mfa/totp/disable';
+};
+
+export type PostMfaTotpDisableErrors = {
+    /**
+     * mfa_not_enabled, invalid_request (malformed code)
+     */
+    400: ErrorBody;
+    /**
+     * invalid_mfa_code, invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key)
+     */
+    403: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited (also the account's sign-in lockout: wrong codes count towards it)
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostMfaTotpDisableError = PostMfaTotpDisableErrors[keyof PostMfaTotpDisableErrors];
+
+export type PostMfaTotpDisableResponses = {
+    /**
+     * OK
+     */
+    200: TotpDisableResponse;
+};
+
+export type PostMfaTotpDisableResponse = PostMfaTotpDisableResponses[keyof PostMfaTotpDisableResponses];
+
+export type PostMfaTotpEnableData = {
+    /**
+     * a TOTP code of the pending secret
+     */
+    body: CodeRequest;
+    path?: never;
+    query?: never;
+    url: '/mfa/totp/enable';
+};
+
+export type PostMfaTotpEnableErrors = {
+    /**
+     * mfa_setup_required, invalid_request (malformed code)
+     */
+    400: ErrorBody;
+    /**
+     * invalid_mfa_code, invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key)
+     */
+    403: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostMfaTotpEnableError = PostMfaTotpEnableErrors[keyof PostMfaTotpEnableErrors];
+
+export type PostMfaTotpEnableResponses = {
+    /**
+     * OK
+     */
+    200: RecoveryCodesResponse;
+};
+
+export type PostMfaTotpEnableResponse = PostMfaTotpEnableResponses[keyof PostMfaTotpEnableResponses];
+
+export type PostMfaTotpSetupData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/mfa/totp/setup';
+};
+
+export type PostMfaTotpSetupErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key)
+     */
+    403: ErrorBody;
+    /**
+     * mfa_already_enabled
+     */
+    409: ErrorBody;
+    /**
+     * rate_limited
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostMfaTotpSetupError = PostMfaTotpSetupErrors[keyof PostMfaTotpSetupErrors];
+
+export type PostMfaTotpSetupResponses = {
+    /**
+     * OK
+     */
+    200: TotpSetupResponse;
+};
+
+export type PostMfaTotpSetupResponse = PostMfaTotpSetupResponses[keyof PostMfaTotpSetupResponses];
+
+export type PostMfaVerifyData = {
+    /**
+     * the mfa_token and a code
+     */
+    body: VerifyRequest;
+    path?: never;
+    query?: never;
+    url: '/mfa/verify';
+};
+
+export type PostMfaVerifyErrors = {
+    /**
+     * invalid_request (malformed code)
+     */
+    400: ErrorBody;
+    /**
+     * invalid_mfa_code, mfa_token_invalid
+     */
+    401: ErrorBody;
+    /**
+     * email_not_confirmed
+     */
+    403: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited (per client IP, or the account is locked after repeated failures)
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostMfaVerifyError = PostMfaVerifyErrors[keyof PostMfaVerifyErrors];
+
+export type PostMfaVerifyResponses = {
+    /**
+     * cookies set
+     */
+    200: AuthResponse;
+};
+
+export type PostMfaVerifyResponse = PostMfaVerifyResponses[keyof PostMfaVerifyResponses];
 
 export type GetOrganizationsData = {
     body?: never;
@@ -1509,7 +1908,7 @@ export type PostSignInErrors = {
      */
     401: ErrorBody;
     /**
-     * email_not_confirmed
+     * email_not_confirmed; mfa_required (the account has a second factor, with the mfa module: no cookie, the body adds mfa_token and methods; finish with POST /mfa/verify)
      */
     403: ErrorBody;
     /**

@@ -853,6 +853,84 @@ var getMe = (options) => (options?.client ?? client).get({
   url: "/me",
   ...options
 });
+var getMfa = (options) => (options?.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/mfa",
+  ...options
+});
+var postMfaRecoveryCodes = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/mfa/recovery-codes",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
+var postMfaStepUp = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/mfa/step-up",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
+var postMfaTotpDisable = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/mfa/totp/disable",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
+var postMfaTotpEnable = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/mfa/totp/enable",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
+var postMfaTotpSetup = (options) => (options?.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/mfa/totp/setup",
+  ...options
+});
+var postMfaVerify = (options) => (options.client ?? client).post({
+  url: "/mfa/verify",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
 var getOrganizations = (options) => (options?.client ?? client).get({
   security: [{
     in: "cookie",
@@ -1086,12 +1164,23 @@ var FastauthError = class _FastauthError extends Error {
   code;
   /** Seconds from a Retry-After header (429, 503), when present. */
   retryAfter;
-  constructor(status, code, message, retryAfter) {
+  /**
+   * With `mfa_required` (403 of a sign-in): the token that finishes the
+   * sign-in at POST /mfa/verify (5 minutes, single use).
+   */
+  mfaToken;
+  /** With `mfa_required`: the account's second factors (`totp`, `recovery_code`, `passkey`). */
+  methods;
+  constructor(status, code, message, retryAfter, mfa) {
     super(message);
     this.name = "FastauthError";
     this.status = status;
     this.code = code;
     if (retryAfter !== void 0) this.retryAfter = retryAfter;
+    if (mfa) {
+      this.mfaToken = mfa.mfaToken;
+      this.methods = mfa.methods;
+    }
   }
   /** Builds the error of a non-2xx response whose body was already parsed. */
   static fromBody(response, body) {
@@ -1099,7 +1188,11 @@ var FastauthError = class _FastauthError extends Error {
     const code = typeof b.code === "string" && b.code !== "" ? b.code : "http_error";
     const message = typeof b.message === "string" && b.message !== "" ? b.message : `HTTP ${response.status}${response.statusText ? " " + response.statusText : ""}`;
     const ra = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
-    return new _FastauthError(response.status, code, message, Number.isFinite(ra) ? ra : void 0);
+    const mfa = code === "mfa_required" && typeof b.mfa_token === "string" ? {
+      mfaToken: b.mfa_token,
+      methods: Array.isArray(b.methods) ? b.methods.filter((m) => typeof m === "string") : []
+    } : void 0;
+    return new _FastauthError(response.status, code, message, Number.isFinite(ra) ? ra : void 0, mfa);
   }
   /** Reads a response's error body (without consuming it) into an error. */
   static async fromResponse(response) {
@@ -1108,7 +1201,7 @@ var FastauthError = class _FastauthError extends Error {
 };
 var LOCK_NAME = "fastauth:refresh";
 var REFRESHED_AT_KEY = "fastauth:refreshed-at";
-var NO_REFRESH_PATHS = ["/refresh", "/sign-in", "/sign-up", "/sign-out"];
+var NO_REFRESH_PATHS = ["/refresh", "/sign-in", "/sign-up", "/sign-out", "/mfa/verify"];
 var SessionFetch = class {
   base;
   transport;
@@ -1403,6 +1496,29 @@ function createFastauth(options) {
     signUp: (email, password) => tell(unwrap(postSignUp({ ...c, body: { email, password } })), changed),
     /** POST /sign-in: new session, cookies set. */
     signIn: (email, password) => tell(unwrap(postSignIn({ ...c, body: { email, password } })), signedIn),
+    /**
+     * POST /sign-in, ready for a second factor: resolves to
+     * `{type: 'signedIn'}`, or to `{type: 'mfaRequired', methods, verify}`
+     * when the account has one (the 403 mfa_required, no cookie set yet);
+     * `await result.verify(code)` then signs in at aal 2. Other errors
+     * reject as with signIn.
+     */
+    signInWithSecondFactor: async (email, password) => {
+      try {
+        const session2 = await unwrap(postSignIn({ ...c, body: { email, password } }));
+        emit(signedIn(session2));
+        return { type: "signedIn", session: session2 };
+      } catch (err) {
+        if (!(err instanceof FastauthError) || err.code !== "mfa_required" || !err.mfaToken) throw err;
+        const mfaToken = err.mfaToken;
+        return {
+          type: "mfaRequired",
+          mfaToken,
+          methods: err.methods ?? [],
+          verify: (code) => tell(unwrap(postMfaVerify({ ...c, body: { mfa_token: mfaToken, code } })), signedIn)
+        };
+      }
+    },
     /** POST /refresh: rotates the refresh token (callers rarely need it: the session layer does it). */
     refresh: () => tell(unwrap(postRefresh({ ...c })), signedIn),
     /** POST /sign-out: revokes this session and clears the cookies. */
@@ -1440,6 +1556,37 @@ function createFastauth(options) {
       confirm: (token) => tell(unwrap(postEmailConfirm({ ...c, body: { token } })), changed),
       /** GET /email/confirm?token=: the link of the mail. */
       confirmLink: (token) => tell(unwrap(getEmailConfirm({ ...c, query: { token } })), changed)
+    },
+    mfa: {
+      /** GET /mfa: `{totp_enabled, recovery_codes_remaining, passkeys}`. */
+      getMfaStatus: () => unwrap(getMfa({ ...c })),
+      /**
+       * POST /mfa/totp/setup: a new pending secret, its otpauth URL and a
+       * QR code (a data: URL for an <img>). 409 mfa_already_enabled when
+       * TOTP is on.
+       */
+      setupTotp: () => unwrap(postMfaTotpSetup({ ...c })),
+      /**
+       * POST /mfa/totp/enable: a code of the pending secret turns TOTP on;
+       * the ten recovery codes are returned this once. The session is
+       * raised to aal 2.
+       */
+      enableTotp: (code) => tell(unwrap(postMfaTotpEnable({ ...c, body: { code } })), changed),
+      /** POST /mfa/totp/disable: a TOTP or recovery code turns TOTP off. */
+      disableTotp: (code) => unwrap(postMfaTotpDisable({ ...c, body: { code } })),
+      /** POST /mfa/recovery-codes: a TOTP code replaces the recovery codes (shown once). */
+      regenerateRecoveryCodes: (code) => unwrap(postMfaRecoveryCodes({ ...c, body: { code } })),
+      /**
+       * POST /mfa/step-up: a TOTP or recovery code raises this session to
+       * aal 2 (routes behind RequireAAL(2) answer 403 mfa_step_up_required
+       * until then).
+       */
+      stepUp: (code) => tell(unwrap(postMfaStepUp({ ...c, body: { code } })), signedIn),
+      /**
+       * POST /mfa/verify: finishes a sign-in that answered mfa_required
+       * (signInWithSecondFactor wraps it).
+       */
+      verify: (mfaToken, code) => tell(unwrap(postMfaVerify({ ...c, body: { mfa_token: mfaToken, code } })), signedIn)
     },
     sessions: {
       /** GET /sessions: my active sessions, `current` marked. */

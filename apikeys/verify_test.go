@@ -1,4 +1,4 @@
-package ginauth
+package apikeys
 
 import (
 	"context"
@@ -10,18 +10,22 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/ginauth/module"
+	"github.com/fastauth/fastauth/internal/secret"
 )
 
 // The HTTP behaviour of API keys runs against real backends in package
-// conformance. These tests cover the verifier's internals that HTTP cannot
+// conformance, their storage in package apikeystest. These tests cover the verifier's internals that HTTP cannot
 // observe deterministically: format checks before any store access, the
 // cache's bounds and the usage writer's batching and retries.
 
-// touchRecorder is a Backend whose only working method is TouchAPIKeys; any
+// touchRecorder is a Store whose only working method is TouchAPIKeys; any
 // other call panics on the nil embedded interface, which proves that the
 // code under test did not make it.
 type touchRecorder struct {
-	Backend
+	Store
 	mu      sync.Mutex
 	batches []map[string]time.Time
 	fail    error
@@ -53,17 +57,40 @@ func (r *touchRecorder) written() map[string]time.Time {
 	return out
 }
 
-// newTestVerifier returns a verifier over backend with a fake clock (the
-// testClock of token_test.go).
-func newTestVerifier(t *testing.T, backend Backend, adjust func(*Config)) (*apiKeyVerifier, *testClock) {
+// testClock is a settable clock.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock {
+	return &testClock{now: time.Date(2030, 1, 2, 3, 4, 5, 600_000_000, time.UTC)}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// newTestVerifier returns a verifier over st with a fake clock.
+func newTestVerifier(t *testing.T, st Store, adjust func(*Config)) (*verifier, *testClock) {
 	t.Helper()
 	clock := newTestClock()
-	cfg := Config{Secret: make([]byte, 32), Now: clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	m := New(st, Config{})
 	if adjust != nil {
-		adjust(&cfg)
+		adjust(&m.cfg)
 	}
-	a := &Auth{cfg: cfg.withDefaults(), store: backend, log: cfg.Logger}
-	v := newAPIKeyVerifier(a)
+	storeCtx := func(ctx context.Context) (context.Context, context.CancelFunc) {
+		return context.WithTimeout(ctx, 5*time.Second)
+	}
+	v := newVerifier(st, m.cfg, clock.Now, storeCtx, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { _ = v.close() })
 	return v, clock
 }
@@ -87,15 +114,15 @@ func TestValidAPIKey(t *testing.T) {
 		{"", false},
 		{"sk-", false},
 	} {
-		if got := validAPIKey(tc.key); got != tc.want {
-			t.Errorf("validAPIKey(%q) = %v, want %v", tc.key, got, tc.want)
+		if got := validKey(tc.key); got != tc.want {
+			t.Errorf("validKey(%q) = %v, want %v", tc.key, got, tc.want)
 		}
 	}
-	plain, _, err := newSecret(apiKeyPrefix)
+	plain, _, _, err := newKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !validAPIKey(plain) {
+	if !validKey(plain) {
 		t.Fatalf("a key from newSecret is refused: %q", plain)
 	}
 }
@@ -105,26 +132,26 @@ func TestVerifyMalformedNoStoreAccess(t *testing.T) {
 	v, _ := newTestVerifier(t, &touchRecorder{}, nil)
 	for _, key := range []string{"", "sk-", "sk-xyz", "sk-" + strings.Repeat("A", 64), strings.Repeat("a", 67), "Bearer sk-" + strings.Repeat("a", 64)} {
 		// The backend panics on APIKeyByHash: reaching it fails the test.
-		if p, err := v.verify(context.Background(), key); !errors.Is(err, errAPIKeyInvalid) || p != nil {
-			t.Fatalf("verify(%q) = %v, %v; want errAPIKeyInvalid", key, p, err)
+		if p, err := v.verify(context.Background(), key); !errors.Is(err, module.ErrInvalidCredential) || p != nil {
+			t.Fatalf("verify(%q) = %v, %v; want module.ErrInvalidCredential", key, p, err)
 		}
 	}
 }
 
 func TestAPIKeyCache(t *testing.T) {
 	t.Parallel()
-	p := Principal{Kind: PrincipalAPIKey, UserID: "u1", OrganizationID: "o1", OrganizationRole: RoleAdmin, APIKeyID: "k1"}
+	p := fastauth.Principal{Kind: fastauth.PrincipalAPIKey, UserID: "u1", OrganizationID: "o1", OrganizationRole: fastauth.RoleAdmin, APIKeyID: "k1"}
 	t.Run("TTL", func(t *testing.T) {
 		t.Parallel()
-		v, clock := newTestVerifier(t, &touchRecorder{}, func(c *Config) { c.APIKeyCacheTTL = 10 * time.Second })
+		v, clock := newTestVerifier(t, &touchRecorder{}, func(c *Config) { c.CacheTTL = 10 * time.Second })
 		v.remember("h1", p, nil, clock.Now(), v.generation())
 		clock.Advance(10*time.Second - time.Microsecond)
 		got, ok := v.cached([]byte("h1"), clock.Now())
 		if !ok || !reflect.DeepEqual(*got, p) {
 			t.Fatalf("cached before the TTL: %v %v", got, ok)
 		}
-		got.OrganizationRole = RoleOwner // callers get a copy
-		if again, _ := v.cached([]byte("h1"), clock.Now()); again.OrganizationRole != RoleAdmin {
+		got.OrganizationRole = fastauth.RoleOwner // callers get a copy
+		if again, _ := v.cached([]byte("h1"), clock.Now()); again.OrganizationRole != fastauth.RoleAdmin {
 			t.Fatal("a caller's change leaked into the cache")
 		}
 		clock.Advance(time.Microsecond)
@@ -147,10 +174,10 @@ func TestAPIKeyCache(t *testing.T) {
 	})
 	t.Run("Disabled", func(t *testing.T) {
 		t.Parallel()
-		v, clock := newTestVerifier(t, &touchRecorder{}, func(c *Config) { c.APIKeyCacheTTL = -1 })
+		v, clock := newTestVerifier(t, &touchRecorder{}, func(c *Config) { c.CacheTTL = -1 })
 		v.remember("h1", p, nil, clock.Now(), v.generation())
 		if _, ok := v.cached([]byte("h1"), clock.Now()); ok || len(v.cache) != 0 {
-			t.Fatal("negative APIKeyCacheTTL must disable the cache")
+			t.Fatal("negative CacheTTL must disable the cache")
 		}
 	})
 	t.Run("Evictions", func(t *testing.T) {
@@ -161,7 +188,7 @@ func TestAPIKeyCache(t *testing.T) {
 		other.APIKeyID, other.UserID = "k2", "u2"
 		elsewhere := p
 		elsewhere.APIKeyID, elsewhere.OrganizationID = "k3", "o2"
-		for h, q := range map[string]Principal{"h1": p, "h2": other, "h3": elsewhere} {
+		for h, q := range map[string]fastauth.Principal{"h1": p, "h2": other, "h3": elsewhere} {
 			v.remember(h, q, nil, now, v.generation())
 		}
 		v.evictKey("k2")
@@ -184,13 +211,13 @@ func TestAPIKeyCache(t *testing.T) {
 		t.Parallel()
 		v, clock := newTestVerifier(t, &touchRecorder{}, nil)
 		now := clock.Now()
-		for i := 0; i < apiKeyCacheSize+50; i++ {
+		for i := 0; i < cacheSize+50; i++ {
 			q := p
 			q.APIKeyID = string(rune('a'+i%26)) + strings.Repeat("x", i/26)
 			v.remember("h"+q.APIKeyID, q, nil, now, v.generation())
 		}
-		if len(v.cache) > apiKeyCacheSize || len(v.byID) != len(v.cache) {
-			t.Fatalf("cache holds %d entries (%d ids), bound %d", len(v.cache), len(v.byID), apiKeyCacheSize)
+		if len(v.cache) > cacheSize || len(v.byID) != len(v.cache) {
+			t.Fatalf("cache holds %d entries (%d ids), bound %d", len(v.cache), len(v.byID), cacheSize)
 		}
 	})
 }
@@ -200,7 +227,7 @@ func TestAPIKeyUsage(t *testing.T) {
 	t.Run("ThrottledPerKey", func(t *testing.T) {
 		t.Parallel()
 		rec := &touchRecorder{}
-		v, clock := newTestVerifier(t, rec, func(c *Config) { c.APIKeyTouchInterval = time.Minute })
+		v, clock := newTestVerifier(t, rec, func(c *Config) { c.TouchInterval = time.Minute })
 		t0 := clock.Now()
 		v.recordUse("k1", t0, nil)
 		v.recordUse("k1", t0.Add(59*time.Second), nil)
@@ -242,11 +269,11 @@ func TestAPIKeyUsage(t *testing.T) {
 	})
 	t.Run("RetriedAfterStoreFailure", func(t *testing.T) {
 		t.Parallel()
-		rec := &touchRecorder{fail: ErrStoreUnavailable}
+		rec := &touchRecorder{fail: fastauth.ErrStoreUnavailable}
 		v, clock := newTestVerifier(t, rec, nil)
 		t0 := clock.Now()
 		v.recordUse("k1", t0, nil)
-		if err := v.flush(); !errors.Is(err, ErrStoreUnavailable) {
+		if err := v.flush(); !errors.Is(err, fastauth.ErrStoreUnavailable) {
 			t.Fatalf("flush error %v", err)
 		}
 		rec.mu.Lock()
@@ -264,7 +291,7 @@ func TestAPIKeyUsage(t *testing.T) {
 		rec := &touchRecorder{}
 		v, clock := newTestVerifier(t, rec, nil)
 		v.recordUse("k1", clock.Now(), nil)
-		deadline := time.Now().Add(5 * apiKeyFlushPeriod)
+		deadline := time.Now().Add(5 * flushPeriod)
 		for len(rec.written()) == 0 {
 			if time.Now().After(deadline) {
 				t.Fatal("the background writer did not flush")
@@ -290,14 +317,14 @@ func TestAPIKeyUsage(t *testing.T) {
 // gatedKeyStore answers APIKeyByHash with one valid key once release is
 // closed, counting the reads; the gate lets a test hold reads in flight.
 type gatedKeyStore struct {
-	Backend
+	Store
 	release chan struct{}
 	started chan struct{}
 	mu      sync.Mutex
 	reads   int
 }
 
-func (g *gatedKeyStore) APIKeyByHash(context.Context, []byte) (VerifiedAPIKey, error) {
+func (g *gatedKeyStore) APIKeyByHash(context.Context, []byte) (fastauth.VerifiedAPIKey, error) {
 	g.mu.Lock()
 	g.reads++
 	g.mu.Unlock()
@@ -306,10 +333,10 @@ func (g *gatedKeyStore) APIKeyByHash(context.Context, []byte) (VerifiedAPIKey, e
 	default:
 	}
 	<-g.release
-	return VerifiedAPIKey{
-		Key:        APIKey{ID: "k1", OrganizationID: "o1", CreatedByUserID: "u1"},
-		User:       User{ID: "u1", Email: "ada@example.com"},
-		Membership: &Membership{OrganizationID: "o1", UserID: "u1", Role: RoleAdmin},
+	return fastauth.VerifiedAPIKey{
+		Key:        fastauth.APIKey{ID: "k1", OrganizationID: "o1", CreatedByUserID: "u1"},
+		User:       fastauth.User{ID: "u1", Email: "ada@example.com"},
+		Membership: &fastauth.Membership{OrganizationID: "o1", UserID: "u1", Role: fastauth.RoleAdmin},
 	}, nil
 }
 
@@ -321,7 +348,7 @@ func TestAPIKeyConcurrentMissesShareOneRead(t *testing.T) {
 	t.Parallel()
 	g := &gatedKeyStore{release: make(chan struct{}), started: make(chan struct{}, 1)}
 	v, _ := newTestVerifier(t, g, nil)
-	key := apiKeyPrefix + strings.Repeat("ab", 32)
+	key := keyPrefix + strings.Repeat("ab", 32)
 	const n = 16
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -330,7 +357,7 @@ func TestAPIKeyConcurrentMissesShareOneRead(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			p, err := v.verify(t.Context(), key)
-			if err == nil && (p.UserID != "u1" || p.OrganizationRole != RoleAdmin) {
+			if err == nil && (p.UserID != "u1" || p.OrganizationRole != fastauth.RoleAdmin) {
 				err = errors.New("wrong principal")
 			}
 			errs <- err
@@ -357,7 +384,7 @@ func TestAPIKeyEvictionDuringReadIsNotCached(t *testing.T) {
 	t.Parallel()
 	g := &gatedKeyStore{release: make(chan struct{}), started: make(chan struct{}, 1)}
 	v, _ := newTestVerifier(t, g, nil)
-	key := apiKeyPrefix + strings.Repeat("cd", 32)
+	key := keyPrefix + strings.Repeat("cd", 32)
 	done := make(chan error, 1)
 	go func() { _, err := v.verify(t.Context(), key); done <- err }()
 	<-g.started
@@ -366,7 +393,7 @@ func TestAPIKeyEvictionDuringReadIsNotCached(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := v.cached(hashSecret(key), v.a.now()); ok {
+	if _, ok := v.cached(secret.Hash(key), v.now()); ok {
 		t.Fatal("a key evicted during its read was cached")
 	}
 }
@@ -377,9 +404,9 @@ func TestAPIKeyEvictionDuringReadIsNotCached(t *testing.T) {
 // panics on a read).
 func TestAPIKeyWarmVerifyAllocations(t *testing.T) {
 	v, clock := newTestVerifier(t, &touchRecorder{}, nil)
-	key := apiKeyPrefix + strings.Repeat("ef", 32)
-	p := Principal{Kind: PrincipalAPIKey, UserID: "u1", OrganizationID: "o1", OrganizationRole: RoleMember, APIKeyID: "k1"}
-	v.remember(string(hashSecret(key)), p, nil, clock.Now(), v.generation())
+	key := keyPrefix + strings.Repeat("ef", 32)
+	p := fastauth.Principal{Kind: fastauth.PrincipalAPIKey, UserID: "u1", OrganizationID: "o1", OrganizationRole: fastauth.RoleMember, APIKeyID: "k1"}
+	v.remember(string(secret.Hash(key)), p, nil, clock.Now(), v.generation())
 	ctx := t.Context()
 	if got, err := v.verify(ctx, key); err != nil || !reflect.DeepEqual(*got, p) {
 		t.Fatalf("verify = %+v, %v; want the cached principal", got, err)

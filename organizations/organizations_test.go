@@ -1,12 +1,14 @@
-package ginauth
+package organizations
 
 import (
+	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/gin-gonic/gin"
+	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/internal/input"
+	"github.com/fastauth/fastauth/internal/secret"
 )
 
 // The organization, member and invite routes run against real backends in
@@ -30,21 +32,20 @@ func TestCheckName(t *testing.T) {
 		{"line\nbreak", "", false},
 		{"bell\x07", "", false},
 	} {
-		w := httptest.NewRecorder()
-		c, _ := gin.CreateTestContext(w)
-		got, ok := checkName(c, tc.raw, "name")
-		if ok != tc.ok || (ok && got != tc.want) {
-			t.Errorf("checkName(%q) = %q, %v; want %q, %v", tc.raw, got, ok, tc.want, tc.ok)
+		got, err := checkName(tc.raw, "name")
+		if ok := err == nil; ok != tc.ok || (ok && got != tc.want) {
+			t.Errorf("checkName(%q) = %q, %v; want %q, %v", tc.raw, got, err, tc.want, tc.ok)
 		}
-		if !ok && (w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), CodeInvalidRequest)) {
-			t.Errorf("checkName(%q): response %d %s", tc.raw, w.Code, w.Body)
+		var e *fastauth.Error
+		if err != nil && (!errors.As(err, &e) || e.Status != http.StatusBadRequest || e.Code != fastauth.CodeInvalidRequest) {
+			t.Errorf("checkName(%q): error %v, want 400 invalid_request", tc.raw, err)
 		}
 	}
 }
 
 func TestValidIDAndTokens(t *testing.T) {
 	t.Parallel()
-	id, err := newID()
+	id, err := secret.NewID()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +62,11 @@ func TestValidIDAndTokens(t *testing.T) {
 		{"urn:uuid:" + id, false},
 		{strings.ReplaceAll(id, "-", ""), false},
 	} {
-		if got := validID(tc.s); got != tc.want {
-			t.Errorf("validID(%q) = %v, want %v", tc.s, got, tc.want)
+		if got := input.ID(tc.s); got != tc.want {
+			t.Errorf("input.ID(%q) = %v, want %v", tc.s, got, tc.want)
 		}
 	}
-	tok, _, err := newSecret(inviteTokenPrefix)
+	tok, _, err := secret.New(inviteTokenPrefix)
 	if err != nil {
 		t.Fatal(err)
 	}
