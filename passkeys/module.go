@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -29,6 +30,8 @@ type Module struct {
 	mfa   *mfa.Module
 	rp    *RelyingParty
 	h     ginauth.Host
+	// purgeEvery is how often expired ceremonies are deleted.
+	purgeEvery time.Duration
 }
 
 var (
@@ -43,7 +46,7 @@ var (
 // POST /mfa/verify takes its answer. second may be nil. An invalid cfg or
 // a nil store is reported by Mount, so ginauth.Register fails with it.
 func NewModule(cfg Config, store Store, second *mfa.Module) *Module {
-	return &Module{cfg: cfg, store: store, mfa: second}
+	return &Module{cfg: cfg, store: store, mfa: second, purgeEvery: CeremonyLifetime}
 }
 
 // Name implements ginauth.Module: "passkeys".
@@ -77,6 +80,7 @@ func (m *Module) Mount(h ginauth.Host) error {
 		return err
 	}
 	m.rp, m.h = rp, h
+	m.startPurge()
 	r := h.Routes()
 	r.POST(routeSignInOptions, h.LimitIP(routeSignInOptions), h.Handle(m.signInOptions))
 	r.POST(routeSignIn, h.LimitIP(routeSignIn), h.Handle(m.signIn))
@@ -165,4 +169,32 @@ func (m *Module) emit(ctx *gin.Context, typ string, c Credential) {
 	if err := m.h.Emit(ctx.Request.Context(), e); err != nil {
 		m.h.Logger().ErrorContext(ctx.Request.Context(), "fastauth: passkeys event", "type", typ, "err", err)
 	}
+}
+
+// startPurge deletes, every purgeEvery until the kernel closes, the
+// ceremonies begun and never finished (finished ones delete themselves).
+func (m *Module) startPurge() {
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(m.purgeEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				ctx, cancel := m.h.StoreContext(context.Background())
+				if _, err := m.rp.PurgeCeremonies(ctx, m.h.Now()); err != nil {
+					m.h.Logger().Error("fastauth: purge expired passkey ceremonies", "err", err)
+				}
+				cancel()
+			}
+		}
+	}()
+	m.h.OnClose(func() error {
+		close(stop)
+		<-done
+		return nil
+	})
 }
