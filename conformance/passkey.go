@@ -319,6 +319,19 @@ func passkeySecondFactor(t *testing.T, h *Harness) {
 	h.NewClient().Post(h.Path("/mfa/verify"), map[string]any{"mfa_token": ch.MFAToken, "code": "123456", "ceremony_id": o.CeremonyID, "credential": get(t, a, o)}).
 		Expect(t, http.StatusBadRequest, "invalid_request")
 
+	// Five refused passkeys kill an mfa_token, as five wrong codes do;
+	// malformed credentials and used ceremonies are not counted.
+	_, ch = h.challenge(t, up.User.Email)
+	for range 3 {
+		o = h.passkeyOptions(t, h.NewClient(), "/mfa/passkey/options", map[string]string{"mfa_token": ch.MFAToken})
+		verify(h.NewClient(), ch.MFAToken, o, json.RawMessage(`{"id":"AA"}`)).Expect(t, http.StatusBadRequest, "invalid_request")
+	}
+	for range 5 {
+		o = h.passkeyOptions(t, h.NewClient(), "/mfa/passkey/options", map[string]string{"mfa_token": ch.MFAToken})
+		verify(h.NewClient(), ch.MFAToken, o, get(t, a, o, webauthntest.WithWrongSignature())).Expect(t, http.StatusUnauthorized, "invalid_credentials")
+	}
+	h.NewClient().Post(h.Path("/mfa/passkey/options"), map[string]string{"mfa_token": ch.MFAToken}).Expect(t, http.StatusUnauthorized, "mfa_token_invalid")
+
 	// An account with TOTP only has no passkey to ask for.
 	u := h.enableTOTP(t)
 	_, ch = h.challenge(t, u.email)

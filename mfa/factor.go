@@ -30,8 +30,9 @@ type Factor interface {
 	Count(ctx context.Context, userID string) (int, error)
 	// Verify checks the proof of a POST /mfa/verify body for the account
 	// of its live mfa_token. A refused proof is an error the host answers
-	// (a *fastauth.Error with its status and code); the module counts it
-	// against the mfa_token.
+	// (a *fastauth.Error with its status and code); the module counts a
+	// 401 (a proof that does not verify) against the mfa_token, as a
+	// wrong code, and nothing else (malformed input, a store failure).
 	Verify(c *gin.Context, userID string, proof FactorProof) error
 }
 

@@ -306,8 +306,13 @@ func (m *Module) verifyFactor(c *gin.Context, req VerifyRequest, ch Challenge) e
 		return err
 	}
 	if err := f.Verify(c, u.ID, FactorProof{CeremonyID: req.CeremonyID, Credential: req.Credential}); err != nil {
-		if ferr := m.svc.FailExternal(ctx, req.MFAToken, now); ferr != nil && !errors.Is(ferr, ErrChallengeInvalid) {
-			m.h.Logger().ErrorContext(ctx, "fastauth: mfa count a failed factor", "err", ferr)
+		// A refused proof (401) counts as a wrong code; malformed input
+		// and store failures do not.
+		var fe *fastauth.Error
+		if errors.As(err, &fe) && fe.Status == http.StatusUnauthorized {
+			if ferr := m.svc.FailExternal(ctx, req.MFAToken, now); ferr != nil && !errors.Is(ferr, ErrChallengeInvalid) {
+				m.h.Logger().ErrorContext(ctx, "fastauth: mfa count a failed factor", "err", ferr)
+			}
 		}
 		return err
 	}
