@@ -565,6 +565,76 @@ const docTemplate = `{
                 }
             }
         },
+        "/mfa/passkey/options": {
+            "post": {
+                "description": "For the mfa_token of a 403 mfa_required sign-in whose methods include \"passkey\": request options listing the account's passkeys. Send the answer to POST /mfa/verify as {\"mfa_token\",\"ceremony_id\",\"credential\"} within 5 minutes.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "mfa"
+                ],
+                "summary": "Options to finish a sign-in with a passkey as the second factor",
+                "parameters": [
+                    {
+                        "description": "the mfa_token",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PasskeyMFAOptionsRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PasskeyOptions"
+                        }
+                    },
+                    "400": {
+                        "description": "mfa_method_unavailable (no passkey)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "mfa_token_invalid",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited (per client IP)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/mfa/recovery-codes": {
             "post": {
                 "security": [
@@ -946,7 +1016,7 @@ const docTemplate = `{
         },
         "/mfa/verify": {
             "post": {
-                "description": "Redeems the mfa_token of a 403 mfa_required sign-in with a TOTP or recovery code: a new session at aal 2 (amr [password, totp|recovery_code]) and its cookies. The mfa_token lives 5 minutes, is single use and dies after 5 wrong codes; wrong codes also count towards the account's sign-in lockout.",
+                "description": "Redeems the mfa_token of a 403 mfa_required sign-in with a TOTP or recovery code: a new session at aal 2 (amr [password, totp|recovery_code]) and its cookies. The mfa_token lives 5 minutes, is single use and dies after 5 wrong codes; wrong codes also count towards the account's sign-in lockout. With the passkeys module, a passkey is sent instead of code as ceremony_id (of POST /mfa/passkey/options) and credential (the AuthenticationResponseJSON): amr [password, passkey]; a refused passkey counts against the mfa_token (not the lockout).",
                 "consumes": [
                     "application/json"
                 ],
@@ -976,13 +1046,13 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "invalid_request (malformed code)",
+                        "description": "invalid_request (malformed code or credential, code and ceremony_id together), invalid_ceremony",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
                     },
                     "401": {
-                        "description": "invalid_mfa_code, mfa_token_invalid",
+                        "description": "invalid_mfa_code, mfa_token_invalid, invalid_credentials (passkey refused)",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -2052,6 +2122,456 @@ const docTemplate = `{
                     },
                     "503": {
                         "description": "store_unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/passkeys": {
+            "get": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "passkeys"
+                ],
+                "summary": "The signed-in account's passkeys, oldest first",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/Passkey"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/passkeys/register": {
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "The ceremony is used up by this call, whatever its outcome. A security_notice mail is sent (with the mfa module).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "passkeys"
+                ],
+                "summary": "Register a passkey with the browser's answer",
+                "parameters": [
+                    {
+                        "description": "the ceremony_id, a name and the RegistrationResponseJSON",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PasskeyRegisterRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Passkey"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request (malformed credential or name), invalid_ceremony, passkey_rejected",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key), mfa_step_up_required",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "conflict (already registered), too_many_passkeys",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/passkeys/register/options": {
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "The options ask for a discoverable credential with user verification and exclude the account's passkeys. Pass options to PublicKeyCredential.parseCreationOptionsFromJSON() (or decode its base64url members) and navigator.credentials.create(); send the answer with the ceremony_id to POST /passkeys/register within 5 minutes. An account that has a second factor needs an aal 2 session.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "passkeys"
+                ],
+                "summary": "Options to register a passkey for the signed-in account",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PasskeyOptions"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key), mfa_step_up_required",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "too_many_passkeys",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/passkeys/sign-in": {
+            "post": {
+                "description": "A new session at aal 2 (amr [passkey]) and its cookies: a passkey verifies its user, so no second factor is asked. The ceremony is used up by this call, whatever its outcome. A passkey whose signature counter went backwards is refused.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "passkeys"
+                ],
+                "summary": "Sign in with a passkey",
+                "parameters": [
+                    {
+                        "description": "the ceremony_id and the AuthenticationResponseJSON",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PasskeySignInRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "cookies set",
+                        "schema": {
+                            "$ref": "#/definitions/AuthResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request (malformed credential), invalid_ceremony",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_credentials (unknown or deleted passkey, signature, counter)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "email_not_confirmed",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited (per client IP)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/passkeys/sign-in/options": {
+            "post": {
+                "description": "Request options without allowCredentials: the browser offers the passkeys it holds for the site (also in the autofill of a username field, conditional mediation). Send the answer with the ceremony_id to POST /passkeys/sign-in within 5 minutes.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "passkeys"
+                ],
+                "summary": "Options to sign in with a passkey",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/PasskeyOptions"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited (per client IP)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/passkeys/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "An account that has a second factor (a passkey, TOTP, recovery codes) needs an aal 2 session. Answers the passkey as it was. A security_notice mail is sent (with the mfa module).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "passkeys"
+                ],
+                "summary": "Delete a passkey of the signed-in account",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the passkey's id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Passkey"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key), mfa_step_up_required",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "passkey_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "passkeys"
+                ],
+                "summary": "Rename a passkey of the signed-in account",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the passkey's id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the new name",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/PasskeyRenameRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Passkey"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request (name)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "passkey_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -3434,6 +3954,123 @@ const docTemplate = `{
                 }
             }
         },
+        "Passkey": {
+            "type": "object",
+            "required": [
+                "backed_up",
+                "created_at",
+                "id",
+                "last_used_at",
+                "name"
+            ],
+            "properties": {
+                "backed_up": {
+                    "description": "BackedUp tells whether the passkey is synced (the authenticator's\nbackup state at its last use).",
+                    "type": "boolean"
+                },
+                "created_at": {
+                    "description": "CreatedAt is when it was registered.",
+                    "type": "string"
+                },
+                "id": {
+                    "description": "ID identifies the passkey in PATCH and DELETE /auth/passkeys/{id}.",
+                    "type": "string",
+                    "example": "0193b1a2-7c4d-7e8f-9a0b-1c2d3e4f5a6b"
+                },
+                "last_used_at": {
+                    "description": "LastUsedAt is its last successful use, null before the first.",
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "name": {
+                    "description": "Name is the user's label.",
+                    "type": "string",
+                    "example": "MacBook Touch ID"
+                }
+            }
+        },
+        "PasskeyMFAOptionsRequest": {
+            "type": "object",
+            "required": [
+                "mfa_token"
+            ],
+            "properties": {
+                "mfa_token": {
+                    "description": "MFAToken is the mfa_token of the 403 mfa_required answer.",
+                    "type": "string"
+                }
+            }
+        },
+        "PasskeyOptions": {
+            "type": "object",
+            "required": [
+                "ceremony_id",
+                "options"
+            ],
+            "properties": {
+                "ceremony_id": {
+                    "description": "CeremonyID names the stored ceremony; the finishing request echoes it.",
+                    "type": "string"
+                },
+                "options": {
+                    "description": "Options is the JSON the browser's\nPublicKeyCredential.parseCreationOptionsFromJSON() or\nparseRequestOptionsFromJSON() takes (its publicKey member).",
+                    "type": "object"
+                }
+            }
+        },
+        "PasskeyRegisterRequest": {
+            "type": "object",
+            "required": [
+                "ceremony_id",
+                "credential"
+            ],
+            "properties": {
+                "ceremony_id": {
+                    "description": "CeremonyID is the ceremony_id of POST /auth/passkeys/register/options.",
+                    "type": "string",
+                    "example": "q3dV0bX2M4sNwQ0b7o8h0mXo1pYwZ5vC2r9tK6uF1aE"
+                },
+                "credential": {
+                    "description": "Credential is the RegistrationResponseJSON of\nnavigator.credentials.create() (PublicKeyCredential.toJSON()).",
+                    "type": "object"
+                },
+                "name": {
+                    "description": "Name labels the passkey (trimmed, at most 64 characters); \"Passkey\"\nwhen empty or absent.",
+                    "type": "string",
+                    "example": "MacBook Touch ID"
+                }
+            }
+        },
+        "PasskeyRenameRequest": {
+            "type": "object",
+            "required": [
+                "name"
+            ],
+            "properties": {
+                "name": {
+                    "description": "Name is the new label (trimmed, 1 to 64 characters).",
+                    "type": "string",
+                    "example": "YubiKey 5C"
+                }
+            }
+        },
+        "PasskeySignInRequest": {
+            "type": "object",
+            "required": [
+                "ceremony_id",
+                "credential"
+            ],
+            "properties": {
+                "ceremony_id": {
+                    "description": "CeremonyID is the ceremony_id of POST /auth/passkeys/sign-in/options.",
+                    "type": "string"
+                },
+                "credential": {
+                    "description": "Credential is the AuthenticationResponseJSON of\nnavigator.credentials.get().",
+                    "type": "object"
+                }
+            }
+        },
         "RecoveryCodesResponse": {
             "type": "object",
             "required": [
@@ -3720,14 +4357,21 @@ const docTemplate = `{
         "VerifyRequest": {
             "type": "object",
             "required": [
-                "code",
                 "mfa_token"
             ],
             "properties": {
+                "ceremony_id": {
+                    "description": "CeremonyID is the ceremony_id of POST /mfa/passkey/options (passkey\nonly, with the passkeys module).",
+                    "type": "string"
+                },
                 "code": {
-                    "description": "Code is a TOTP code or a recovery code.",
+                    "description": "Code is a TOTP code or a recovery code. A passkey is sent as\nceremony_id and credential instead.",
                     "type": "string",
                     "example": "123456"
+                },
+                "credential": {
+                    "description": "Credential is the passkey's AuthenticationResponseJSON\n(navigator.credentials.get(), then toJSON()).",
+                    "type": "object"
                 },
                 "mfa_token": {
                     "description": "MFAToken is the mfa_token of the 403 mfa_required answer.",

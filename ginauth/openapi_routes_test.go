@@ -17,6 +17,7 @@ import (
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/mfa"
+	"github.com/fastauth/fastauth/passkeys"
 	"github.com/fastauth/fastauth/store/sqlite"
 )
 
@@ -65,7 +66,7 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
 	// The document covers the kernel and the modules whose packages
-	// `make openapi` reads (mfa, audit).
+	// `make openapi` reads (mfa, passkeys, audit).
 	if err := st.Audit().Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -73,11 +74,14 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	second := mfa.NewModule(mfa.Config{Issuer: "openapi", Key: make([]byte, mfa.KeySize)}, st.MFA())
+	rp := passkeys.Config{RPID: "localhost", RPDisplayName: "openapi", Origins: []string{"http://localhost:8080"}}
 	auth, err := ginauth.Register(r, ginauth.Config{
 		Secret: []byte("openapi-routes-test-secret-0123456789abcdef"),
 		Argon2: ginauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32, AllowWeak: true},
 		Modules: []ginauth.Module{
-			mfa.NewModule(mfa.Config{Issuer: "openapi", Key: make([]byte, mfa.KeySize)}, st.MFA()),
+			second,
+			passkeys.NewModule(rp, st.Passkeys(), second),
 			auditModule,
 		},
 	}, st)
@@ -135,17 +139,20 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 // declare its security schemes and 401. cookieOnly lists the browser-session
 // routes, which refuse API keys.
 var public = map[string]bool{
-	"POST /sign-up":              true,
-	"POST /sign-in":              true,
-	"POST /refresh":              true,
-	"POST /sign-out":             true,
-	"POST /email/confirm/send":   true,
-	"GET /email/confirm":         true,
-	"POST /email/confirm":        true,
-	"POST /password/forgot":      true,
-	"POST /password/reset":       true,
-	"GET /.well-known/jwks.json": true,
-	"POST /mfa/verify":           true,
+	"POST /sign-up":                  true,
+	"POST /sign-in":                  true,
+	"POST /refresh":                  true,
+	"POST /sign-out":                 true,
+	"POST /email/confirm/send":       true,
+	"GET /email/confirm":             true,
+	"POST /email/confirm":            true,
+	"POST /password/forgot":          true,
+	"POST /password/reset":           true,
+	"GET /.well-known/jwks.json":     true,
+	"POST /mfa/verify":               true,
+	"POST /mfa/passkey/options":      true,
+	"POST /passkeys/sign-in/options": true,
+	"POST /passkeys/sign-in":         true,
 }
 
 var cookieOnly = map[string]bool{
@@ -162,6 +169,11 @@ var cookieOnly = map[string]bool{
 	"POST /mfa/totp/disable":             true,
 	"POST /mfa/recovery-codes":           true,
 	"POST /mfa/step-up":                  true,
+	"GET /passkeys":                      true,
+	"POST /passkeys/register/options":    true,
+	"POST /passkeys/register":            true,
+	"PATCH /passkeys/{id}":               true,
+	"DELETE /passkeys/{id}":              true,
 }
 
 // TestOpenAPIErrorsAndSecurity checks the shape every operation shares:
@@ -243,6 +255,9 @@ var documentedTypes = map[string]any{
 	// The mfa module's bodies.
 	"MFAStatusResponse": mfa.StatusResponse{}, "TOTPSetupResponse": mfa.TOTPSetupResponse{}, "CodeRequest": mfa.CodeRequest{},
 	"RecoveryCodesResponse": mfa.RecoveryCodesResponse{}, "TOTPDisableResponse": mfa.TOTPDisableResponse{}, "VerifyRequest": mfa.VerifyRequest{},
+	// The passkeys module's bodies.
+	"PasskeyOptions": passkeys.Options{}, "Passkey": passkeys.Passkey{}, "PasskeyRegisterRequest": passkeys.RegisterRequest{},
+	"PasskeySignInRequest": passkeys.SignInRequest{}, "PasskeyRenameRequest": passkeys.RenameRequest{}, "PasskeyMFAOptionsRequest": passkeys.SecondFactorOptionsRequest{},
 }
 
 // TestOpenAPIRequiredFields: a property is required in the document

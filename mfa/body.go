@@ -1,5 +1,7 @@
 package mfa
 
+import "encoding/json"
+
 // The JSON bodies of the second factor's routes, with the tags swag reads
 // (the module's handlers declare them in their annotations). Field names
 // and shapes are the contract.
@@ -53,8 +55,15 @@ type TOTPDisableResponse struct {
 type VerifyRequest struct {
 	// MFAToken is the mfa_token of the 403 mfa_required answer.
 	MFAToken string `json:"mfa_token" example:"mfa_9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`
-	// Code is a TOTP code or a recovery code.
-	Code string `json:"code" example:"123456"`
+	// Code is a TOTP code or a recovery code. A passkey is sent as
+	// ceremony_id and credential instead.
+	Code string `json:"code,omitempty" example:"123456"`
+	// CeremonyID is the ceremony_id of POST /mfa/passkey/options (passkey
+	// only, with the passkeys module).
+	CeremonyID string `json:"ceremony_id,omitempty"`
+	// Credential is the passkey's AuthenticationResponseJSON
+	// (navigator.credentials.get(), then toJSON()).
+	Credential json.RawMessage `json:"credential,omitempty" swaggertype:"object"`
 }
 
 // MFARequiredResponse is the 403 body of a sign-in whose account has a

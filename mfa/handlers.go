@@ -32,7 +32,11 @@ func (m *Module) status(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, NewStatusResponse(st, 0))
+	_, passkeys, err := m.factorCounts(c.Request.Context(), p.UserID, fastauth.MethodPasskey)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, NewStatusResponse(st, passkeys))
 	return nil
 }
 
@@ -124,7 +128,11 @@ func (m *Module) disableTOTP(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	method, err := m.svc.DisableTOTP(ctx, u.ID, req.Code, false, m.h.Now())
+	external, _, err := m.factorCounts(ctx, u.ID, "")
+	if err != nil {
+		return err
+	}
+	method, err := m.svc.DisableTOTP(ctx, u.ID, req.Code, len(external) > 0, m.h.Now())
 	if err != nil {
 		return httpError(err)
 	}
@@ -231,14 +239,14 @@ func (m *Module) checkedUser(c *gin.Context, code string) (fastauth.User, error)
 // verify finishes a sign-in with the second factor.
 //
 //	@Summary		Finish a sign-in with a second factor
-//	@Description	Redeems the mfa_token of a 403 mfa_required sign-in with a TOTP or recovery code: a new session at aal 2 (amr [password, totp|recovery_code]) and its cookies. The mfa_token lives 5 minutes, is single use and dies after 5 wrong codes; wrong codes also count towards the account's sign-in lockout.
+//	@Description	Redeems the mfa_token of a 403 mfa_required sign-in with a TOTP or recovery code: a new session at aal 2 (amr [password, totp|recovery_code]) and its cookies. The mfa_token lives 5 minutes, is single use and dies after 5 wrong codes; wrong codes also count towards the account's sign-in lockout. With the passkeys module, a passkey is sent instead of code as ceremony_id (of POST /mfa/passkey/options) and credential (the AuthenticationResponseJSON): amr [password, passkey]; a refused passkey counts against the mfa_token (not the lockout).
 //	@Tags			mfa
 //	@Accept			json
 //	@Produce		json
 //	@Param			body	body		VerifyRequest	true	"the mfa_token and a code"
 //	@Success		200		{object}	ginauth.AuthResponse	"cookies set"
-//	@Failure		400		{object}	ginauth.ErrorBody		"invalid_request (malformed code)"
-//	@Failure		401		{object}	ginauth.ErrorBody		"invalid_mfa_code, mfa_token_invalid"
+//	@Failure		400		{object}	ginauth.ErrorBody		"invalid_request (malformed code or credential, code and ceremony_id together), invalid_ceremony"
+//	@Failure		401		{object}	ginauth.ErrorBody		"invalid_mfa_code, mfa_token_invalid, invalid_credentials (passkey refused)"
 //	@Failure		403		{object}	ginauth.ErrorBody		"email_not_confirmed"
 //	@Failure		413		{object}	ginauth.ErrorBody		"body_too_large"
 //	@Failure		415		{object}	ginauth.ErrorBody		"unsupported_media_type"
@@ -254,6 +262,9 @@ func (m *Module) verify(c *gin.Context) error {
 	ch, err := m.svc.ChallengeUser(ctx, req.MFAToken, now)
 	if err != nil {
 		return httpError(err)
+	}
+	if req.CeremonyID != "" || len(req.Credential) > 0 {
+		return m.verifyFactor(c, req, ch)
 	}
 	if err := checkShape(req.Code); err != nil {
 		return httpError(err)
@@ -276,4 +287,38 @@ func (m *Module) verify(c *gin.Context) error {
 		m.emit(c, EventRecoveryCodeUsed, u.ID, map[string]any{"route": "verify"})
 	}
 	return m.h.IssueSession(c, u, fastauth.Authentication{Method: method, AAL: 2, FirstMethod: ch.FirstMethod})
+}
+
+// verifyFactor finishes a sign-in with an external factor's proof (a
+// passkey): the factor checks it for the challenge's account, the
+// mfa_token is redeemed (one of concurrent redemptions wins) and a session
+// starts at aal 2. A refused proof counts against the mfa_token.
+func (m *Module) verifyFactor(c *gin.Context, req VerifyRequest, ch Challenge) error {
+	ctx, now := c.Request.Context(), m.h.Now()
+	f, ok := m.ceremonyFactor()
+	if !ok || req.Code != "" {
+		return fastauth.NewError(http.StatusBadRequest, codeInvalidRequest, "send either code, or ceremony_id and credential of a passkey")
+	}
+	u, err := m.h.UserByID(ctx, ch.UserID)
+	if errors.Is(err, fastauth.ErrNotFound) {
+		return httpError(fmt.Errorf("%w: %w", ErrChallengeInvalid, err))
+	} else if err != nil {
+		return err
+	}
+	if err := f.Verify(c, u.ID, FactorProof{CeremonyID: req.CeremonyID, Credential: req.Credential}); err != nil {
+		// A refused proof (401) counts as a wrong code; malformed input
+		// and store failures do not.
+		var fe *fastauth.Error
+		if errors.As(err, &fe) && fe.Status == http.StatusUnauthorized {
+			if ferr := m.svc.FailExternal(ctx, req.MFAToken, now); ferr != nil && !errors.Is(ferr, ErrChallengeInvalid) {
+				m.h.Logger().ErrorContext(ctx, "fastauth: mfa count a failed factor", "err", ferr)
+			}
+		}
+		return err
+	}
+	if _, err := m.svc.RedeemExternal(ctx, req.MFAToken, f.Method(), now); err != nil {
+		return httpError(err)
+	}
+	m.h.ResetFactorLockout(ctx, u)
+	return m.h.IssueSession(c, u, fastauth.Authentication{Method: f.Method(), AAL: 2, FirstMethod: ch.FirstMethod})
 }

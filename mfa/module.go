@@ -27,6 +27,11 @@ type Module struct {
 	store Store
 	svc   *Service
 	h     ginauth.Host
+	// factors are the second factors of other modules (AddFactor).
+	factors []Factor
+	// notices are the security notices of other modules' events
+	// (AddNotice).
+	notices map[string]notice
 }
 
 var _ ginauth.Module = (*Module)(nil)
@@ -94,7 +99,12 @@ func (m *Module) Mount(h ginauth.Host) error {
 // 403 mfa_required with a new mfa_token and the account's methods, and no
 // cookie.
 func (m *Module) signInGate(c *gin.Context, u fastauth.User) error {
-	token, methods, err := m.svc.StartChallenge(c.Request.Context(), u.ID, fastauth.MethodPassword, nil, m.h.Now())
+	ctx := c.Request.Context()
+	external, _, err := m.factorCounts(ctx, u.ID, "")
+	if err != nil {
+		return err
+	}
+	token, methods, err := m.svc.StartChallenge(ctx, u.ID, fastauth.MethodPassword, external, m.h.Now())
 	if err != nil || token == "" {
 		return err
 	}

@@ -35,8 +35,11 @@ type NoticeData struct {
 	UserAgent string
 }
 
+// notice is the subject and sentence of a security notice.
+type notice struct{ subject, what string }
+
 // notices names each event the module mails about.
-var notices = map[string]struct{ subject, what string }{
+var notices = map[string]notice{
 	EventTOTPEnabled:              {"Two-step verification turned on", "Two-step verification with an authenticator app was turned on for your account."},
 	EventTOTPDisabled:             {"Two-step verification turned off", "Two-step verification with an authenticator app was turned off for your account."},
 	EventRecoveryCodesRegenerated: {"New recovery codes", "New recovery codes were generated for your account; the previous ones no longer work."},
@@ -77,6 +80,9 @@ func (m *Module) mountNotices() error {
 // address of the user it targets.
 func (m *Module) notice(ctx context.Context, e fastauth.Event) error {
 	n, ok := notices[e.Type]
+	if !ok {
+		n, ok = m.notices[e.Type]
+	}
 	if !ok || e.Target.Type != fastauth.TargetUser || e.Target.ID == "" {
 		return nil
 	}
@@ -88,5 +94,24 @@ func (m *Module) notice(ctx context.Context, e fastauth.Event) error {
 		Email: u.Email, Event: e.Type, Subject: n.subject, What: n.what,
 		At: e.OccurredAt.UTC(), IP: e.IP, UserAgent: e.UserAgent,
 	}})
+	return nil
+}
+
+// AddNotice makes events of type event (of another module, targeting a
+// user) send that user a security_notice mail: subject is the change in a
+// few words ("Passkey added"), what the change in one sentence. Call it
+// before the server starts; an event the module already mails about is an
+// error.
+func (m *Module) AddNotice(event, subject, what string) error {
+	if _, ok := notices[event]; ok {
+		return fmt.Errorf("mfa: AddNotice: %s already has a notice", event)
+	}
+	if _, ok := m.notices[event]; ok {
+		return fmt.Errorf("mfa: AddNotice: %s already has a notice", event)
+	}
+	if m.notices == nil {
+		m.notices = map[string]notice{}
+	}
+	m.notices[event] = notice{subject: subject, what: what}
 	return nil
 }

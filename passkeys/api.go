@@ -18,7 +18,7 @@ type RegisterRequest struct {
 	// Credential is the RegistrationResponseJSON of
 	// navigator.credentials.create() (PublicKeyCredential.toJSON()).
 	Credential json.RawMessage `json:"credential" swaggertype:"object"`
-}
+} //	@name	PasskeyRegisterRequest
 
 // SignInRequest is the body of POST /auth/passkeys/sign-in.
 type SignInRequest struct {
@@ -27,31 +27,19 @@ type SignInRequest struct {
 	// Credential is the AuthenticationResponseJSON of
 	// navigator.credentials.get().
 	Credential json.RawMessage `json:"credential" swaggertype:"object"`
-}
+} //	@name	PasskeySignInRequest
 
 // SecondFactorOptionsRequest is the body of POST /auth/mfa/passkey/options.
 type SecondFactorOptionsRequest struct {
 	// MFAToken is the mfa_token of the 403 mfa_required answer.
 	MFAToken string `json:"mfa_token"`
-}
-
-// SecondFactorVerifyRequest is the passkey form of the body of POST
-// /auth/mfa/verify.
-type SecondFactorVerifyRequest struct {
-	// MFAToken is the mfa_token of the 403 mfa_required answer.
-	MFAToken string `json:"mfa_token"`
-	// CeremonyID is the ceremony_id of POST /auth/mfa/passkey/options.
-	CeremonyID string `json:"ceremony_id"`
-	// Credential is the AuthenticationResponseJSON of
-	// navigator.credentials.get().
-	Credential json.RawMessage `json:"credential" swaggertype:"object"`
-}
+} //	@name	PasskeyMFAOptionsRequest
 
 // RenameRequest is the body of PATCH /auth/passkeys/{id}.
 type RenameRequest struct {
 	// Name is the new label (trimmed, 1 to 64 characters).
 	Name string `json:"name" example:"YubiKey 5C"`
-}
+} //	@name	PasskeyRenameRequest
 
 // Passkey is a passkey as the routes show it.
 type Passkey struct {

@@ -76,7 +76,7 @@ type Options struct {
 	// PublicKeyCredential.parseCreationOptionsFromJSON() or
 	// parseRequestOptionsFromJSON() takes (its publicKey member).
 	Options json.RawMessage `json:"options" swaggertype:"object"`
-}
+} //	@name	PasskeyOptions
 
 // parse errors: the credential JSON is refused before any store access.
 func checkSize(credential []byte) error {

@@ -78,6 +78,19 @@ type config struct {
 	// recovery-code hashes (AUTH_MFA_KEY, base64); nil when unset, in
 	// which case run derives one from the JWT secret.
 	MFAKey []byte
+	// Passkeys mounts the passkeys module (AUTH_PASSKEYS, default true),
+	// joined to the second factor's module when MFA is on.
+	Passkeys bool
+	// WebAuthnRPID is the passkeys' relying party id, a domain
+	// (AUTH_WEBAUTHN_RP_ID, default localhost).
+	WebAuthnRPID string
+	// WebAuthnRPName is the name authenticators show (AUTH_WEBAUTHN_RP_NAME,
+	// default fastauth).
+	WebAuthnRPName string
+	// WebAuthnOrigins are the web origins passkeys may be used on
+	// (AUTH_WEBAUTHN_ORIGINS); empty means run uses the app's base URL and
+	// http://localhost:<port>, those of them the RP ID admits.
+	WebAuthnOrigins []string
 }
 
 // envError is an invalid environment variable; its message names it.
@@ -107,6 +120,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LogRequests:       true,
 		Metrics:           true,
 		MFA:               true,
+		Passkeys:          true,
+		WebAuthnRPID:      "localhost",
+		WebAuthnRPName:    "fastauth",
 	}
 
 	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
@@ -199,6 +215,25 @@ func loadConfig(getenv func(string) string) (config, error) {
 	boolean("METRICS", &c.Metrics)
 	boolean("AUTH_WEBHOOK_ALLOW_PRIVATE", &c.WebhookAllowPrivate)
 	boolean("AUTH_MFA", &c.MFA)
+	boolean("AUTH_PASSKEYS", &c.Passkeys)
+	if v := env("AUTH_WEBAUTHN_RP_ID"); v != "" {
+		if strings.ContainsAny(v, ":/") {
+			fail("AUTH_WEBAUTHN_RP_ID", v, "want a domain such as example.com or localhost (no scheme, port or path)")
+		} else {
+			c.WebAuthnRPID = strings.ToLower(v)
+		}
+	}
+	if v := env("AUTH_WEBAUTHN_RP_NAME"); v != "" {
+		c.WebAuthnRPName = v
+	}
+	for _, o := range list(env("AUTH_WEBAUTHN_ORIGINS")) {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			fail("AUTH_WEBAUTHN_ORIGINS", o, "each entry must be an origin scheme://host[:port], e.g. https://app.example.com")
+			continue
+		}
+		c.WebAuthnOrigins = append(c.WebAuthnOrigins, u.Scheme+"://"+u.Host)
+	}
 
 	// The key is not echoed: it is a secret.
 	if v := env("AUTH_MFA_KEY"); v != "" {

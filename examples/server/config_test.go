@@ -35,6 +35,9 @@ func TestLoadConfigDefaults(t *testing.T) {
 		TokenAlg:          "HS256",
 		Metrics:           true,
 		MFA:               true,
+		Passkeys:          true,
+		WebAuthnRPID:      "localhost",
+		WebAuthnRPName:    "fastauth",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", got, want)
@@ -82,6 +85,16 @@ func TestLoadConfigValid(t *testing.T) {
 		{"mfa off", map[string]string{"AUTH_MFA": "false"}, func(t *testing.T, c config) {
 			if c.MFA {
 				t.Error("MFA still on")
+			}
+		}},
+		{"passkeys", map[string]string{"AUTH_WEBAUTHN_RP_ID": "Example.com", "AUTH_WEBAUTHN_RP_NAME": "Example", "AUTH_WEBAUTHN_ORIGINS": "https://example.com, https://app.example.com:8443/"}, func(t *testing.T, c config) {
+			if !c.Passkeys || c.WebAuthnRPID != "example.com" || c.WebAuthnRPName != "Example" || !reflect.DeepEqual(c.WebAuthnOrigins, []string{"https://example.com", "https://app.example.com:8443"}) {
+				t.Errorf("passkeys = %v %q %q %q", c.Passkeys, c.WebAuthnRPID, c.WebAuthnRPName, c.WebAuthnOrigins)
+			}
+		}},
+		{"passkeys off", map[string]string{"AUTH_PASSKEYS": "false"}, func(t *testing.T, c config) {
+			if c.Passkeys {
+				t.Error("Passkeys still on")
 			}
 		}},
 		{"durations", map[string]string{"AUTH_ACCESS_TTL": "5m", "AUTH_REFRESH_TTL": "24h", "AUTH_REFRESH_REUSE_GRACE": "2s"}, func(t *testing.T, c config) {
@@ -190,6 +203,9 @@ func TestLoadConfigInvalid(t *testing.T) {
 		{"several at once", map[string]string{"ADDR": "nope", "LOG_REQUESTS": "maybe"}, []string{"ADDR", "LOG_REQUESTS"}, ""},
 		{"token alg unknown", map[string]string{"AUTH_TOKEN_ALG": "RS256"}, []string{"AUTH_TOKEN_ALG", "EdDSA"}, ""},
 		{"token alg lowercase", map[string]string{"AUTH_TOKEN_ALG": "eddsa"}, []string{"AUTH_TOKEN_ALG"}, ""},
+		{"rp id with scheme", map[string]string{"AUTH_WEBAUTHN_RP_ID": "https://example.com"}, []string{"AUTH_WEBAUTHN_RP_ID", "domain"}, ""},
+		{"webauthn origin with path", map[string]string{"AUTH_WEBAUTHN_ORIGINS": "https://example.com/login"}, []string{"AUTH_WEBAUTHN_ORIGINS", "scheme://host"}, ""},
+		{"passkeys not a bool", map[string]string{"AUTH_PASSKEYS": "sure"}, []string{"AUTH_PASSKEYS"}, ""},
 		{"key file under HS256", map[string]string{"AUTH_SIGNING_KEY_FILE": "/etc/key.pem"}, []string{"AUTH_SIGNING_KEY_FILE", "HS256"}, ""},
 		{"webhook without secret", map[string]string{"AUTH_WEBHOOK_URL": "https://hooks.example.com/x"}, []string{"AUTH_WEBHOOK_SECRET", "required"}, ""},
 		{"webhook secret without url", map[string]string{"AUTH_WEBHOOK_SECRET": testWebhookSecret}, []string{"AUTH_WEBHOOK_SECRET", "AUTH_WEBHOOK_URL"}, testWebhookSecret},

@@ -18,6 +18,7 @@ import (
 	"github.com/fastauth/fastauth/examples/server/web"
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/mfa"
+	"github.com/fastauth/fastauth/passkeys"
 	"github.com/fastauth/fastauth/store"
 	"github.com/fastauth/fastauth/store/dburl"
 )
@@ -72,7 +73,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		return err
 	}
 
-	st, sqlDB, err := openStore(ctx, cfg.DatabaseURL, cfg.MFA)
+	st, sqlDB, err := openStore(ctx, cfg.DatabaseURL, cfg.MFA, cfg.Passkeys)
 	if err != nil {
 		return err
 	}
@@ -105,12 +106,19 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		return err
 	}
 	obs.configure(&authCfg)
+	var second *mfa.Module
 	if cfg.MFA {
-		module, err := mfaModule(cfg, secret, st, log)
+		if second, err = mfaModule(cfg, secret, st, log); err != nil {
+			return err
+		}
+		authCfg.Modules = append(authCfg.Modules, second)
+	}
+	if cfg.Passkeys {
+		pk, err := passkeysModule(cfg, baseURL, ln.Addr(), st, second)
 		if err != nil {
 			return err
 		}
-		authCfg.Modules = append(authCfg.Modules, module)
+		authCfg.Modules = append(authCfg.Modules, pk)
 	}
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {
@@ -170,7 +178,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 
 // mfaModule is the second factor's module (package mfa) on st, its key
 // AUTH_MFA_KEY or, when unset, derived from the JWT secret with a warning.
-func mfaModule(cfg config, secret []byte, st *store.Store, log *slog.Logger) (ginauth.Module, error) {
+func mfaModule(cfg config, secret []byte, st *store.Store, log *slog.Logger) (*mfa.Module, error) {
 	key := cfg.MFAKey
 	if key == nil {
 		var err error
@@ -186,10 +194,39 @@ func mfaModule(cfg config, secret []byte, st *store.Store, log *slog.Logger) (gi
 	return mfa.NewModule(mfa.Config{Issuer: "fastauth", Key: key}, st.MFA()), nil
 }
 
+// passkeysModule is the passkeys module on st for the relying party of
+// AUTH_WEBAUTHN_RP_ID, joined to second (nil without the second factor).
+// Without AUTH_WEBAUTHN_ORIGINS its origins are the app's base URL and
+// http://localhost:<port>, those of them the RP ID admits.
+func passkeysModule(cfg config, baseURL string, addr net.Addr, st *store.Store, second *mfa.Module) (ginauth.Module, error) {
+	pc := passkeys.Config{RPID: cfg.WebAuthnRPID, RPDisplayName: cfg.WebAuthnRPName, Origins: cfg.WebAuthnOrigins}
+	if len(pc.Origins) == 0 {
+		candidates := []string{baseURL}
+		if _, port, err := net.SplitHostPort(addr.String()); err == nil {
+			candidates = append(candidates, "http://localhost:"+port)
+		}
+		for _, o := range candidates {
+			one := pc
+			one.Origins = []string{o}
+			if one.Validate() == nil {
+				pc.Origins = append(pc.Origins, o)
+			}
+		}
+		if len(pc.Origins) == 0 {
+			return nil, fmt.Errorf("passkeys: neither %s nor http://localhost is an origin of AUTH_WEBAUTHN_RP_ID=%s: set AUTH_WEBAUTHN_ORIGINS (or AUTH_PASSKEYS=false)", baseURL, cfg.WebAuthnRPID)
+		}
+	}
+	if err := pc.Validate(); err != nil {
+		return nil, fmt.Errorf("AUTH_WEBAUTHN_RP_ID, AUTH_WEBAUTHN_ORIGINS: %w", err)
+	}
+	return passkeys.NewModule(pc, st.Passkeys(), second), nil
+}
+
 // openStore opens the database named by databaseURL, wraps it in the GORM
 // store and creates or upgrades the auth tables, and the second factor's
-// when withMFA. The caller closes the returned *sql.DB.
-func openStore(ctx context.Context, databaseURL string, withMFA bool) (*store.Store, *sql.DB, error) {
+// when withMFA, the passkeys' when withPasskeys. The caller closes the
+// returned *sql.DB.
+func openStore(ctx context.Context, databaseURL string, withMFA, withPasskeys bool) (*store.Store, *sql.DB, error) {
 	db, err := dburl.Open(ctx, databaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open DATABASE_URL (%s): %w", dburl.Redact(databaseURL), err)
@@ -204,6 +241,9 @@ func openStore(ctx context.Context, databaseURL string, withMFA bool) (*store.St
 	}
 	if err == nil && withMFA {
 		err = st.MFA().Migrate(ctx)
+	}
+	if err == nil && withPasskeys {
+		err = st.Passkeys().Migrate(ctx)
 	}
 	if err != nil {
 		_ = sqlDB.Close()

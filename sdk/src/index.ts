@@ -16,6 +16,8 @@ import type {
   InviteBody,
   MfaStatusResponse,
   OrganizationMemberBody,
+  Passkey,
+  PasskeyOptions,
   RecoveryCodesResponse,
   TotpDisableResponse,
   TotpSetupResponse,
@@ -26,10 +28,19 @@ import type {
   StatusResponse,
 } from './client/types.gen.js';
 import { FastauthError, SessionFetch, type SessionOptions, type SignedOutEvent } from './session.js';
+import {
+  ceremonyError,
+  conditionalMediationAvailable,
+  creationOptions,
+  credentialJSON,
+  requestOptions,
+  type ServerOptions,
+} from './webauthn.js';
 
 export { FastauthError, SessionFetch };
 export type { FastauthErrorCode, SessionEvent, SessionOptions, SignedOutEvent } from './session.js';
 export { createSessionStore, type SessionSnapshot, type SessionStatus, type SessionStore } from './store.js';
+export { conditionalMediationAvailable, fromBase64url, toBase64url } from './webauthn.js';
 export type * from './client/types.gen.js';
 
 /**
@@ -85,7 +96,22 @@ export type SignInResult =
       mfaToken: string;
       methods: string[];
       verify: (code: string) => Promise<AuthResponse>;
+      /** Finishes the sign-in with a passkey of the account (methods includes `passkey`). */
+      verifyWithPasskey: () => Promise<AuthResponse>;
     };
+
+/** Options of signInWithPasskey. */
+export interface PasskeySignInOptions {
+  /**
+   * Conditional mediation: the browser offers the passkeys in the autofill
+   * of a field with `autocomplete="username webauthn"` instead of a modal
+   * dialog, and the promise resolves when the user picks one. Falls back to
+   * the modal dialog where the browser does not support it.
+   */
+  conditional?: boolean;
+  /** Aborts the ceremony (e.g. before starting a modal one over a conditional one). */
+  signal?: AbortSignal;
+}
 
 /** Query of the API-key list. Out-of-range values give 400 invalid_request. */
 export interface ListApiKeysQuery {
@@ -178,6 +204,25 @@ export function createFastauth(options: FastauthOptions) {
   const signedIn = (session: AuthResponse): SessionChange => ({ type: 'signedIn', session });
   const changed = (): SessionChange => ({ type: 'changed' });
 
+  // getPasskey runs navigator.credentials.get() on request options.
+  const getPasskey = async (options: PasskeyOptions, extra: CredentialRequestOptions = {}) => {
+    const publicKey = requestOptions(options.options as ServerOptions);
+    try {
+      return credentialJSON(await navigator.credentials.get({ ...extra, publicKey }));
+    } catch (err) {
+      throw ceremonyError(err);
+    }
+  };
+  // verifyWithPasskey finishes an mfa_required sign-in with a passkey.
+  const verifyWithPasskey = async (mfaToken: string): Promise<AuthResponse> => {
+    const options = await unwrap(api.postMfaPasskeyOptions({ ...c, body: { mfa_token: mfaToken } }));
+    const credential = await getPasskey(options);
+    return tell(
+      unwrap(api.postMfaVerify({ ...c, body: { mfa_token: mfaToken, ceremony_id: options.ceremony_id, credential } })),
+      signedIn,
+    );
+  };
+
   return {
     /** The generated client, for calls the helpers do not cover. */
     client,
@@ -223,9 +268,54 @@ export function createFastauth(options: FastauthOptions) {
           mfaToken,
           methods: err.methods ?? [],
           verify: (code: string) => tell(unwrap(api.postMfaVerify({ ...c, body: { mfa_token: mfaToken, code } })), signedIn),
+          verifyWithPasskey: () => verifyWithPasskey(mfaToken),
         };
       }
     },
+    /**
+     * Signs in with a passkey (POST /passkeys/sign-in/options, the
+     * browser's prompt, POST /passkeys/sign-in): a session at aal 2, no
+     * password. With `{conditional: true}` the browser offers the passkeys
+     * in the autofill of a `autocomplete="username webauthn"` field where it
+     * can. A dismissed prompt rejects with code `passkey_cancelled`.
+     */
+    signInWithPasskey: async (opts: PasskeySignInOptions = {}): Promise<AuthResponse> => {
+      const options = await unwrap(api.postPasskeysSignInOptions({ ...c }));
+      const extra: CredentialRequestOptions = {};
+      if (opts.signal) extra.signal = opts.signal;
+      if (opts.conditional && (await conditionalMediationAvailable())) extra.mediation = 'conditional';
+      const credential = await getPasskey(options, extra);
+      return tell(unwrap(api.postPasskeysSignIn({ ...c, body: { ceremony_id: options.ceremony_id, credential } })), signedIn);
+    },
+    /**
+     * Registers a passkey for the signed-in account (POST
+     * /passkeys/register/options, the browser's prompt, POST
+     * /passkeys/register) under name ("Passkey" when omitted). An account
+     * that has a second factor needs an aal 2 session (403
+     * mfa_step_up_required otherwise).
+     */
+    registerPasskey: async (name?: string): Promise<Passkey> => {
+      const options = await unwrap(api.postPasskeysRegisterOptions({ ...c }));
+      const publicKey = creationOptions(options.options as ServerOptions);
+      let credential: Record<string, unknown>;
+      try {
+        credential = credentialJSON(await navigator.credentials.create({ publicKey }));
+      } catch (err) {
+        throw ceremonyError(err);
+      }
+      return unwrap(
+        api.postPasskeysRegister({
+          ...c,
+          body: { ceremony_id: options.ceremony_id, credential, ...(name === undefined ? {} : { name }) },
+        }),
+      );
+    },
+    /**
+     * Finishes a sign-in that answered mfa_required with a passkey of the
+     * account (POST /mfa/passkey/options, the browser's prompt, POST
+     * /mfa/verify): a session at aal 2 with amr [password, passkey].
+     */
+    verifyWithPasskey,
     /** POST /refresh: rotates the refresh token (callers rarely need it: the session layer does it). */
     refresh: (): Promise<AuthResponse> => tell(unwrap(api.postRefresh({ ...c })), signedIn),
     /** POST /sign-out: revokes this session and clears the cookies. */
@@ -332,6 +422,19 @@ export function createFastauth(options: FastauthOptions) {
        */
       verify: (mfaToken: string, code: string): Promise<AuthResponse> =>
         tell(unwrap(api.postMfaVerify({ ...c, body: { mfa_token: mfaToken, code } })), signedIn),
+    },
+
+    passkeys: {
+      /** GET /passkeys: my passkeys, oldest first. */
+      list: (): Promise<Passkey[]> => unwrap(api.getPasskeys({ ...c })),
+      /** PATCH /passkeys/{id}: renames one (1 to 64 characters). */
+      rename: (id: string, name: string): Promise<Passkey> =>
+        unwrap(api.patchPasskeysById({ ...c, path: { id }, body: { name } })),
+      /**
+       * DELETE /passkeys/{id}: needs an aal 2 session when the account has
+       * a second factor (403 mfa_step_up_required otherwise).
+       */
+      delete: (id: string): Promise<Passkey> => unwrap(api.deletePasskeysById({ ...c, path: { id } })),
     },
 
     sessions: {

@@ -64,6 +64,24 @@ export type FastauthErrorCode =
   | 'mfa_not_enabled'
   /** A route behind RequireAAL(2) refused a session without a second factor: step up. */
   | 'mfa_step_up_required'
+  /** A passkey ceremony_id is unknown, used, expired (5 minutes) or of another ceremony: ask for new options. */
+  | 'invalid_ceremony'
+  /** A passkey registration did not verify (origin, RP ID, user verification). */
+  | 'passkey_rejected'
+  /** The account has no passkey with this id. */
+  | 'passkey_not_found'
+  /** The account holds the most passkeys it may (25 by default). */
+  | 'too_many_passkeys'
+  /** POST /mfa/passkey/options for an account without a passkey. */
+  | 'mfa_method_unavailable'
+  /** Browser side: this browser has no WebAuthn. */
+  | 'passkeys_unsupported'
+  /** Browser side: the user dismissed the passkey prompt, or it timed out or was aborted. */
+  | 'passkey_cancelled'
+  /** Browser side: this authenticator already holds a passkey of the account. */
+  | 'passkey_exists'
+  /** Browser side: the passkey ceremony failed otherwise. */
+  | 'passkey_failed'
   /** The request never got an HTTP answer (network failure, abort). */
   | 'network_error'
   /** The server answered an error without a {code, message} body. */

@@ -188,6 +188,81 @@ describe('second factor on the demo page in headless Chromium', () => {
   });
 });
 
+describe('passkeys on the demo page in headless Chromium', () => {
+  // Both with the browser's JSON helpers and with the SDK's base64url
+  // fallback (the helpers removed before the page loads).
+  it.each([
+    ['JSON helpers', false],
+    ['base64url fallback', true],
+  ])('registers a passkey, signs out, signs in with it at aal 2, then uses it as the second factor (%s)', async (_, fallback) => {
+    // The relying party is localhost (the example server's default): the
+    // page must run on http://localhost:<port>, not 127.0.0.1.
+    const origin = server.origin.replace('127.0.0.1', 'localhost');
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    if (fallback) {
+      await page.addInitScript(() => {
+        const pkc = PublicKeyCredential as unknown as Record<string, unknown>;
+        delete pkc.parseCreationOptionsFromJSON;
+        delete pkc.parseRequestOptionsFromJSON;
+        delete (PublicKeyCredential.prototype as unknown as Record<string, unknown>).toJSON;
+      });
+    }
+    page.on('pageerror', (err) => console.error('page error:', err));
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await page.goto(`${origin}/demo/`);
+    await page.waitForFunction(() => Number(document.getElementById('last')?.dataset.seq) >= 1);
+
+    expect(await page.evaluate(() => typeof (PublicKeyCredential as unknown as Record<string, unknown>).parseCreationOptionsFromJSON)).toBe(
+      fallback ? 'undefined' : 'function',
+    );
+    const address = email('passkey');
+    await page.fill('#email', address);
+    await page.fill('#password', PASSWORD);
+    await click(page, 'sign-up');
+    expect(await view(page)).toMatchObject({ state: 'signed-in', user: address, error: '–' });
+
+    await page.fill('#passkey-name', 'Virtual');
+    await click(page, 'passkey-register');
+    expect((await view(page)).error).toBe('–');
+    expect(await page.locator('#passkeys').textContent()).toBe('Virtual');
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.isResidentCredential).toBe(true);
+    expect(credentials[0]!.rpId).toBe('localhost');
+
+    // Sign out, then sign in with the passkey alone.
+    await click(page, 'sign-out');
+    expect((await view(page)).state).toBe('signed-out');
+    await click(page, 'passkey-sign-in');
+    expect(await view(page)).toMatchObject({ state: 'signed-in', user: address, error: '–' });
+    expect(await page.locator('#aal').textContent()).toBe('2 (passkey)');
+    await click(page, 'secure');
+    expect(await page.locator('#secure-result').textContent()).toBe(`aal 2 for ${address}`);
+
+    // The password now needs the passkey as its second factor.
+    await click(page, 'sign-out');
+    await click(page, 'sign-in');
+    expect(await page.locator('#verify-passkey').isHidden()).toBe(false);
+    expect((await view(page)).state).toBe('signed-out');
+    await click(page, 'verify-passkey');
+    expect(await view(page)).toMatchObject({ state: 'signed-in', user: address, error: '–' });
+    expect(await page.locator('#aal').textContent()).toBe('2 (password, passkey)');
+    await ctx.close();
+  });
+});
+
 describe('useSession (@fastauth/sdk/react) in headless Chromium', () => {
   // The page lives on the example server's origin (so its cookies are the
   // server's) but is served by the test: Playwright answers /react-test/.

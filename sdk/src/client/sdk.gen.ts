@@ -2,7 +2,11 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
+<<<<<<< HEAD
 import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetMeData, GetMeErrors, GetMeResponses, GetMeSecurityLogData, GetMeSecurityLogErrors, GetMeSecurityLogResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOrganizationsByOrganizationIdAuditLogData, GetOrganizationsByOrganizationIdAuditLogErrors, GetOrganizationsByOrganizationIdAuditLogResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
+=======
+import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeletePasskeysByIdData, DeletePasskeysByIdErrors, DeletePasskeysByIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetMeData, GetMeErrors, GetMeResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetPasskeysData, GetPasskeysErrors, GetPasskeysResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PatchPasskeysByIdData, PatchPasskeysByIdErrors, PatchPasskeysByIdResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaPasskeyOptionsData, PostMfaPasskeyOptionsErrors, PostMfaPasskeyOptionsResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasskeysRegisterData, PostPasskeysRegisterErrors, PostPasskeysRegisterOptionsData, PostPasskeysRegisterOptionsErrors, PostPasskeysRegisterOptionsResponses, PostPasskeysRegisterResponses, PostPasskeysSignInData, PostPasskeysSignInErrors, PostPasskeysSignInOptionsData, PostPasskeysSignInOptionsErrors, PostPasskeysSignInOptionsResponses, PostPasskeysSignInResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
+>>>>>>> p17
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -145,6 +149,20 @@ export const getMfa = <ThrowOnError extends boolean = false>(options?: Options<G
 });
 
 /**
+ * Options to finish a sign-in with a passkey as the second factor
+ *
+ * For the mfa_token of a 403 mfa_required sign-in whose methods include "passkey": request options listing the account's passkeys. Send the answer to POST /mfa/verify as {"mfa_token","ceremony_id","credential"} within 5 minutes.
+ */
+export const postMfaPasskeyOptions = <ThrowOnError extends boolean = false>(options: Options<PostMfaPasskeyOptionsData, ThrowOnError>) => (options.client ?? client).post<PostMfaPasskeyOptionsResponses, PostMfaPasskeyOptionsErrors, ThrowOnError>({
+    url: '/mfa/passkey/options',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * New recovery codes; the old ones stop working
  *
  * Takes a TOTP code (not a recovery code). The ten new codes are shown this once. A security_notice mail is sent.
@@ -238,7 +256,7 @@ export const postMfaTotpSetup = <ThrowOnError extends boolean = false>(options?:
 /**
  * Finish a sign-in with a second factor
  *
- * Redeems the mfa_token of a 403 mfa_required sign-in with a TOTP or recovery code: a new session at aal 2 (amr [password, totp|recovery_code]) and its cookies. The mfa_token lives 5 minutes, is single use and dies after 5 wrong codes; wrong codes also count towards the account's sign-in lockout.
+ * Redeems the mfa_token of a 403 mfa_required sign-in with a TOTP or recovery code: a new session at aal 2 (amr [password, totp|recovery_code]) and its cookies. The mfa_token lives 5 minutes, is single use and dies after 5 wrong codes; wrong codes also count towards the account's sign-in lockout. With the passkeys module, a passkey is sent instead of code as ceremony_id (of POST /mfa/passkey/options) and credential (the AuthenticationResponseJSON): amr [password, passkey]; a refused passkey counts against the mfa_token (not the lockout).
  */
 export const postMfaVerify = <ThrowOnError extends boolean = false>(options: Options<PostMfaVerifyData, ThrowOnError>) => (options.client ?? client).post<PostMfaVerifyResponses, PostMfaVerifyErrors, ThrowOnError>({
     url: '/mfa/verify',
@@ -470,6 +488,106 @@ export const patchOrganizationsByOrganizationIdMembersByMemberUserId = <ThrowOnE
             type: 'apiKey'
         }, { name: 'Authorization', type: 'apiKey' }],
     url: '/organizations/{organization_id}/members/{member_user_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The signed-in account's passkeys, oldest first
+ */
+export const getPasskeys = <ThrowOnError extends boolean = false>(options?: Options<GetPasskeysData, ThrowOnError>) => (options?.client ?? client).get<GetPasskeysResponses, GetPasskeysErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/passkeys',
+    ...options
+});
+
+/**
+ * Register a passkey with the browser's answer
+ *
+ * The ceremony is used up by this call, whatever its outcome. A security_notice mail is sent (with the mfa module).
+ */
+export const postPasskeysRegister = <ThrowOnError extends boolean = false>(options: Options<PostPasskeysRegisterData, ThrowOnError>) => (options.client ?? client).post<PostPasskeysRegisterResponses, PostPasskeysRegisterErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/passkeys/register',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Options to register a passkey for the signed-in account
+ *
+ * The options ask for a discoverable credential with user verification and exclude the account's passkeys. Pass options to PublicKeyCredential.parseCreationOptionsFromJSON() (or decode its base64url members) and navigator.credentials.create(); send the answer with the ceremony_id to POST /passkeys/register within 5 minutes. An account that has a second factor needs an aal 2 session.
+ */
+export const postPasskeysRegisterOptions = <ThrowOnError extends boolean = false>(options?: Options<PostPasskeysRegisterOptionsData, ThrowOnError>) => (options?.client ?? client).post<PostPasskeysRegisterOptionsResponses, PostPasskeysRegisterOptionsErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/passkeys/register/options',
+    ...options
+});
+
+/**
+ * Sign in with a passkey
+ *
+ * A new session at aal 2 (amr [passkey]) and its cookies: a passkey verifies its user, so no second factor is asked. The ceremony is used up by this call, whatever its outcome. A passkey whose signature counter went backwards is refused.
+ */
+export const postPasskeysSignIn = <ThrowOnError extends boolean = false>(options: Options<PostPasskeysSignInData, ThrowOnError>) => (options.client ?? client).post<PostPasskeysSignInResponses, PostPasskeysSignInErrors, ThrowOnError>({
+    url: '/passkeys/sign-in',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Options to sign in with a passkey
+ *
+ * Request options without allowCredentials: the browser offers the passkeys it holds for the site (also in the autofill of a username field, conditional mediation). Send the answer with the ceremony_id to POST /passkeys/sign-in within 5 minutes.
+ */
+export const postPasskeysSignInOptions = <ThrowOnError extends boolean = false>(options?: Options<PostPasskeysSignInOptionsData, ThrowOnError>) => (options?.client ?? client).post<PostPasskeysSignInOptionsResponses, PostPasskeysSignInOptionsErrors, ThrowOnError>({ url: '/passkeys/sign-in/options', ...options });
+
+/**
+ * Delete a passkey of the signed-in account
+ *
+ * An account that has a second factor (a passkey, TOTP, recovery codes) needs an aal 2 session. Answers the passkey as it was. A security_notice mail is sent (with the mfa module).
+ */
+export const deletePasskeysById = <ThrowOnError extends boolean = false>(options: Options<DeletePasskeysByIdData, ThrowOnError>) => (options.client ?? client).delete<DeletePasskeysByIdResponses, DeletePasskeysByIdErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/passkeys/{id}',
+    ...options
+});
+
+/**
+ * Rename a passkey of the signed-in account
+ */
+export const patchPasskeysById = <ThrowOnError extends boolean = false>(options: Options<PatchPasskeysByIdData, ThrowOnError>) => (options.client ?? client).patch<PatchPasskeysByIdResponses, PatchPasskeysByIdErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/passkeys/{id}',
     ...options,
     headers: {
         'Content-Type': 'application/json',

@@ -260,6 +260,92 @@ export type OrganizationMemberBody = {
     user_id: string;
 };
 
+export type Passkey = {
+    /**
+     * BackedUp tells whether the passkey is synced (the authenticator's
+     * backup state at its last use).
+     */
+    backed_up: boolean;
+    /**
+     * CreatedAt is when it was registered.
+     */
+    created_at: string;
+    /**
+     * ID identifies the passkey in PATCH and DELETE /auth/passkeys/{id}.
+     */
+    id: string;
+    /**
+     * LastUsedAt is its last successful use, null before the first.
+     */
+    last_used_at: string | null;
+    /**
+     * Name is the user's label.
+     */
+    name: string;
+};
+
+export type PasskeyMfaOptionsRequest = {
+    /**
+     * MFAToken is the mfa_token of the 403 mfa_required answer.
+     */
+    mfa_token: string;
+};
+
+export type PasskeyOptions = {
+    /**
+     * CeremonyID names the stored ceremony; the finishing request echoes it.
+     */
+    ceremony_id: string;
+    /**
+     * Options is the JSON the browser's
+     * PublicKeyCredential.parseCreationOptionsFromJSON() or
+     * parseRequestOptionsFromJSON() takes (its publicKey member).
+     */
+    options: {
+        [key: string]: unknown;
+    };
+};
+
+export type PasskeyRegisterRequest = {
+    /**
+     * CeremonyID is the ceremony_id of POST /auth/passkeys/register/options.
+     */
+    ceremony_id: string;
+    /**
+     * Credential is the RegistrationResponseJSON of
+     * navigator.credentials.create() (PublicKeyCredential.toJSON()).
+     */
+    credential: {
+        [key: string]: unknown;
+    };
+    /**
+     * Name labels the passkey (trimmed, at most 64 characters); "Passkey"
+     * when empty or absent.
+     */
+    name?: string;
+};
+
+export type PasskeyRenameRequest = {
+    /**
+     * Name is the new label (trimmed, 1 to 64 characters).
+     */
+    name: string;
+};
+
+export type PasskeySignInRequest = {
+    /**
+     * CeremonyID is the ceremony_id of POST /auth/passkeys/sign-in/options.
+     */
+    ceremony_id: string;
+    /**
+     * Credential is the AuthenticationResponseJSON of
+     * navigator.credentials.get().
+     */
+    credential: {
+        [key: string]: unknown;
+    };
+};
+
 export type RecoveryCodesResponse = {
     /**
      * RecoveryCodes are the ten new codes.
@@ -367,9 +453,22 @@ export type UserBody = {
 
 export type VerifyRequest = {
     /**
-     * Code is a TOTP code or a recovery code.
+     * CeremonyID is the ceremony_id of POST /mfa/passkey/options (passkey
+     * only, with the passkeys module).
      */
-    code: string;
+    ceremony_id?: string;
+    /**
+     * Code is a TOTP code or a recovery code. A passkey is sent as
+     * ceremony_id and credential instead.
+     */
+    code?: string;
+    /**
+     * Credential is the passkey's AuthenticationResponseJSON
+     * (navigator.credentials.get(), then toJSON()).
+     */
+    credential?: {
+        [key: string]: unknown;
+    };
     /**
      * MFAToken is the mfa_token of the 403 mfa_required answer.
      */
@@ -767,6 +866,54 @@ export type GetMfaResponses = {
 
 export type GetMfaResponse = GetMfaResponses[keyof GetMfaResponses];
 
+export type PostMfaPasskeyOptionsData = {
+    /**
+     * the mfa_token
+     */
+    body: PasskeyMfaOptionsRequest;
+    path?: never;
+    query?: never;
+    url: '/mfa/passkey/options';
+};
+
+export type PostMfaPasskeyOptionsErrors = {
+    /**
+     * mfa_method_unavailable (no passkey)
+     */
+    400: ErrorBody;
+    /**
+     * mfa_token_invalid
+     */
+    401: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited (per client IP)
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostMfaPasskeyOptionsError = PostMfaPasskeyOptionsErrors[keyof PostMfaPasskeyOptionsErrors];
+
+export type PostMfaPasskeyOptionsResponses = {
+    /**
+     * OK
+     */
+    200: PasskeyOptions;
+};
+
+export type PostMfaPasskeyOptionsResponse = PostMfaPasskeyOptionsResponses[keyof PostMfaPasskeyOptionsResponses];
+
 export type PostMfaRecoveryCodesData = {
     /**
      * a TOTP code
@@ -1028,11 +1175,11 @@ export type PostMfaVerifyData = {
 
 export type PostMfaVerifyErrors = {
     /**
-     * invalid_request (malformed code)
+     * invalid_request (malformed code or credential, code and ceremony_id together), invalid_ceremony
      */
     400: ErrorBody;
     /**
-     * invalid_mfa_code, mfa_token_invalid
+     * invalid_mfa_code, mfa_token_invalid, invalid_credentials (passkey refused)
      */
     401: ErrorBody;
     /**
@@ -1754,6 +1901,324 @@ export type PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses = {
 };
 
 export type PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponse = PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses[keyof PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses];
+
+export type GetPasskeysData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/passkeys';
+};
+
+export type GetPasskeysErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key)
+     */
+    403: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type GetPasskeysError = GetPasskeysErrors[keyof GetPasskeysErrors];
+
+export type GetPasskeysResponses = {
+    /**
+     * OK
+     */
+    200: Array<Passkey>;
+};
+
+export type GetPasskeysResponse = GetPasskeysResponses[keyof GetPasskeysResponses];
+
+export type PostPasskeysRegisterData = {
+    /**
+     * the ceremony_id, a name and the RegistrationResponseJSON
+     */
+    body: PasskeyRegisterRequest;
+    path?: never;
+    query?: never;
+    url: '/passkeys/register';
+};
+
+export type PostPasskeysRegisterErrors = {
+    /**
+     * invalid_request (malformed credential or name), invalid_ceremony, passkey_rejected
+     */
+    400: ErrorBody;
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key), mfa_step_up_required
+     */
+    403: ErrorBody;
+    /**
+     * conflict (already registered), too_many_passkeys
+     */
+    409: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostPasskeysRegisterError = PostPasskeysRegisterErrors[keyof PostPasskeysRegisterErrors];
+
+export type PostPasskeysRegisterResponses = {
+    /**
+     * Created
+     */
+    201: Passkey;
+};
+
+export type PostPasskeysRegisterResponse = PostPasskeysRegisterResponses[keyof PostPasskeysRegisterResponses];
+
+export type PostPasskeysRegisterOptionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/passkeys/register/options';
+};
+
+export type PostPasskeysRegisterOptionsErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key), mfa_step_up_required
+     */
+    403: ErrorBody;
+    /**
+     * too_many_passkeys
+     */
+    409: ErrorBody;
+    /**
+     * rate_limited
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostPasskeysRegisterOptionsError = PostPasskeysRegisterOptionsErrors[keyof PostPasskeysRegisterOptionsErrors];
+
+export type PostPasskeysRegisterOptionsResponses = {
+    /**
+     * OK
+     */
+    200: PasskeyOptions;
+};
+
+export type PostPasskeysRegisterOptionsResponse = PostPasskeysRegisterOptionsResponses[keyof PostPasskeysRegisterOptionsResponses];
+
+export type PostPasskeysSignInData = {
+    /**
+     * the ceremony_id and the AuthenticationResponseJSON
+     */
+    body: PasskeySignInRequest;
+    path?: never;
+    query?: never;
+    url: '/passkeys/sign-in';
+};
+
+export type PostPasskeysSignInErrors = {
+    /**
+     * invalid_request (malformed credential), invalid_ceremony
+     */
+    400: ErrorBody;
+    /**
+     * invalid_credentials (unknown or deleted passkey, signature, counter)
+     */
+    401: ErrorBody;
+    /**
+     * email_not_confirmed
+     */
+    403: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited (per client IP)
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostPasskeysSignInError = PostPasskeysSignInErrors[keyof PostPasskeysSignInErrors];
+
+export type PostPasskeysSignInResponses = {
+    /**
+     * cookies set
+     */
+    200: AuthResponse;
+};
+
+export type PostPasskeysSignInResponse = PostPasskeysSignInResponses[keyof PostPasskeysSignInResponses];
+
+export type PostPasskeysSignInOptionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/passkeys/sign-in/options';
+};
+
+export type PostPasskeysSignInOptionsErrors = {
+    /**
+     * rate_limited (per client IP)
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PostPasskeysSignInOptionsError = PostPasskeysSignInOptionsErrors[keyof PostPasskeysSignInOptionsErrors];
+
+export type PostPasskeysSignInOptionsResponses = {
+    /**
+     * OK
+     */
+    200: PasskeyOptions;
+};
+
+export type PostPasskeysSignInOptionsResponse = PostPasskeysSignInOptionsResponses[keyof PostPasskeysSignInOptionsResponses];
+
+export type DeletePasskeysByIdData = {
+    body?: never;
+    path: {
+        /**
+         * the passkey's id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/passkeys/{id}';
+};
+
+export type DeletePasskeysByIdErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key), mfa_step_up_required
+     */
+    403: ErrorBody;
+    /**
+     * passkey_not_found
+     */
+    404: ErrorBody;
+    /**
+     * rate_limited
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type DeletePasskeysByIdError = DeletePasskeysByIdErrors[keyof DeletePasskeysByIdErrors];
+
+export type DeletePasskeysByIdResponses = {
+    /**
+     * OK
+     */
+    200: Passkey;
+};
+
+export type DeletePasskeysByIdResponse = DeletePasskeysByIdResponses[keyof DeletePasskeysByIdResponses];
+
+export type PatchPasskeysByIdData = {
+    /**
+     * the new name
+     */
+    body: PasskeyRenameRequest;
+    path: {
+        /**
+         * the passkey's id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/passkeys/{id}';
+};
+
+export type PatchPasskeysByIdErrors = {
+    /**
+     * invalid_request (name)
+     */
+    400: ErrorBody;
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key)
+     */
+    403: ErrorBody;
+    /**
+     * passkey_not_found
+     */
+    404: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type PatchPasskeysByIdError = PatchPasskeysByIdErrors[keyof PatchPasskeysByIdErrors];
+
+export type PatchPasskeysByIdResponses = {
+    /**
+     * OK
+     */
+    200: Passkey;
+};
+
+export type PatchPasskeysByIdResponse = PatchPasskeysByIdResponses[keyof PatchPasskeysByIdResponses];
 
 export type PostPasswordChangeData = {
     /**

@@ -871,6 +871,14 @@ var getMfa = (options) => (options?.client ?? client).get({
   url: "/mfa",
   ...options
 });
+var postMfaPasskeyOptions = (options) => (options.client ?? client).post({
+  url: "/mfa/passkey/options",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
 var postMfaRecoveryCodes = (options) => (options.client ?? client).post({
   security: [{
     in: "cookie",
@@ -1084,6 +1092,68 @@ var patchOrganizationsByOrganizationIdMembersByMemberUserId = (options) => (opti
     type: "apiKey"
   }, { name: "Authorization", type: "apiKey" }],
   url: "/organizations/{organization_id}/members/{member_user_id}",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
+var getPasskeys = (options) => (options?.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/passkeys",
+  ...options
+});
+var postPasskeysRegister = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/passkeys/register",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
+var postPasskeysRegisterOptions = (options) => (options?.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/passkeys/register/options",
+  ...options
+});
+var postPasskeysSignIn = (options) => (options.client ?? client).post({
+  url: "/passkeys/sign-in",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
+var postPasskeysSignInOptions = (options) => (options?.client ?? client).post({ url: "/passkeys/sign-in/options", ...options });
+var deletePasskeysById = (options) => (options.client ?? client).delete({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/passkeys/{id}",
+  ...options
+});
+var patchPasskeysById = (options) => (options.client ?? client).patch({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/passkeys/{id}",
   ...options,
   headers: {
     "Content-Type": "application/json",
@@ -1382,6 +1452,101 @@ function setSharedRefreshedAt(t) {
   }
 }
 
+// src/webauthn.ts
+function toBase64url(data) {
+  const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+function fromBase64url(s) {
+  const b64 = s.replace(/-/g, "+").replace(/_/g, "/");
+  const bin = atob(b64 + "=".repeat((4 - b64.length % 4) % 4));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out.buffer;
+}
+function pkc() {
+  const ctor = globalThis.PublicKeyCredential;
+  if (!ctor || typeof navigator === "undefined" || !navigator.credentials) {
+    throw new FastauthError(0, "passkeys_unsupported", "this browser does not support passkeys (WebAuthn)");
+  }
+  return ctor;
+}
+async function conditionalMediationAvailable() {
+  const ctor = globalThis.PublicKeyCredential;
+  try {
+    return await ctor?.isConditionalMediationAvailable?.() === true;
+  } catch {
+    return false;
+  }
+}
+function publicKeyOf(options) {
+  const pk = options.publicKey;
+  if (!pk || typeof pk !== "object") throw new FastauthError(0, "invalid_response", "the server sent no publicKey options");
+  return pk;
+}
+function withIds(list) {
+  return Array.isArray(list) ? list.map((d) => ({ ...d, id: fromBase64url(d.id) })) : list;
+}
+function creationOptions(options) {
+  const json = publicKeyOf(options);
+  const ctor = pkc();
+  if (ctor.parseCreationOptionsFromJSON) return ctor.parseCreationOptionsFromJSON(json);
+  const user = json.user;
+  return {
+    ...json,
+    challenge: fromBase64url(json.challenge),
+    user: { ...user, id: fromBase64url(user.id) },
+    excludeCredentials: withIds(json.excludeCredentials)
+  };
+}
+function requestOptions(options) {
+  const json = publicKeyOf(options);
+  const ctor = pkc();
+  if (ctor.parseRequestOptionsFromJSON) return ctor.parseRequestOptionsFromJSON(json);
+  return {
+    ...json,
+    challenge: fromBase64url(json.challenge),
+    allowCredentials: withIds(json.allowCredentials)
+  };
+}
+function credentialJSON(credential) {
+  if (!credential) throw new FastauthError(0, "passkey_cancelled", "no passkey was chosen");
+  const cred = credential;
+  if (typeof cred.toJSON === "function") return cred.toJSON();
+  const r = cred.response;
+  const response = { clientDataJSON: toBase64url(r.clientDataJSON) };
+  if ("attestationObject" in r && r.attestationObject) {
+    response.attestationObject = toBase64url(r.attestationObject);
+    response.transports = typeof r.getTransports === "function" ? r.getTransports() : [];
+  } else {
+    response.authenticatorData = toBase64url(r.authenticatorData);
+    response.signature = toBase64url(r.signature);
+    if (r.userHandle) response.userHandle = toBase64url(r.userHandle);
+  }
+  return {
+    id: cred.id,
+    rawId: toBase64url(cred.rawId),
+    type: cred.type,
+    authenticatorAttachment: cred.authenticatorAttachment ?? void 0,
+    response,
+    clientExtensionResults: cred.getClientExtensionResults()
+  };
+}
+function ceremonyError(err) {
+  if (err instanceof FastauthError) return err;
+  const name = err instanceof Error ? err.name : "";
+  const message = err instanceof Error ? err.message : String(err);
+  if (name === "NotAllowedError" || name === "AbortError") {
+    return new FastauthError(0, "passkey_cancelled", message || "the passkey ceremony was cancelled");
+  }
+  if (name === "InvalidStateError") {
+    return new FastauthError(0, "passkey_exists", message || "this authenticator already holds a passkey of the account");
+  }
+  return new FastauthError(0, "passkey_failed", message || "the passkey ceremony failed");
+}
+
 // src/store.ts
 var LOADING = { status: "loading", session: null, error: null };
 var SIGNED_OUT = { status: "signedOut", session: null, error: null };
@@ -1500,6 +1665,22 @@ function createFastauth(options) {
   };
   const signedIn = (session2) => ({ type: "signedIn", session: session2 });
   const changed = () => ({ type: "changed" });
+  const getPasskey = async (options2, extra = {}) => {
+    const publicKey = requestOptions(options2.options);
+    try {
+      return credentialJSON(await navigator.credentials.get({ ...extra, publicKey }));
+    } catch (err) {
+      throw ceremonyError(err);
+    }
+  };
+  const verifyWithPasskey = async (mfaToken) => {
+    const options2 = await unwrap(postMfaPasskeyOptions({ ...c, body: { mfa_token: mfaToken } }));
+    const credential = await getPasskey(options2);
+    return tell(
+      unwrap(postMfaVerify({ ...c, body: { mfa_token: mfaToken, ceremony_id: options2.ceremony_id, credential } })),
+      signedIn
+    );
+  };
   return {
     /** The generated client, for calls the helpers do not cover. */
     client: client2,
@@ -1540,10 +1721,55 @@ function createFastauth(options) {
           type: "mfaRequired",
           mfaToken,
           methods: err.methods ?? [],
-          verify: (code) => tell(unwrap(postMfaVerify({ ...c, body: { mfa_token: mfaToken, code } })), signedIn)
+          verify: (code) => tell(unwrap(postMfaVerify({ ...c, body: { mfa_token: mfaToken, code } })), signedIn),
+          verifyWithPasskey: () => verifyWithPasskey(mfaToken)
         };
       }
     },
+    /**
+     * Signs in with a passkey (POST /passkeys/sign-in/options, the
+     * browser's prompt, POST /passkeys/sign-in): a session at aal 2, no
+     * password. With `{conditional: true}` the browser offers the passkeys
+     * in the autofill of a `autocomplete="username webauthn"` field where it
+     * can. A dismissed prompt rejects with code `passkey_cancelled`.
+     */
+    signInWithPasskey: async (opts = {}) => {
+      const options2 = await unwrap(postPasskeysSignInOptions({ ...c }));
+      const extra = {};
+      if (opts.signal) extra.signal = opts.signal;
+      if (opts.conditional && await conditionalMediationAvailable()) extra.mediation = "conditional";
+      const credential = await getPasskey(options2, extra);
+      return tell(unwrap(postPasskeysSignIn({ ...c, body: { ceremony_id: options2.ceremony_id, credential } })), signedIn);
+    },
+    /**
+     * Registers a passkey for the signed-in account (POST
+     * /passkeys/register/options, the browser's prompt, POST
+     * /passkeys/register) under name ("Passkey" when omitted). An account
+     * that has a second factor needs an aal 2 session (403
+     * mfa_step_up_required otherwise).
+     */
+    registerPasskey: async (name) => {
+      const options2 = await unwrap(postPasskeysRegisterOptions({ ...c }));
+      const publicKey = creationOptions(options2.options);
+      let credential;
+      try {
+        credential = credentialJSON(await navigator.credentials.create({ publicKey }));
+      } catch (err) {
+        throw ceremonyError(err);
+      }
+      return unwrap(
+        postPasskeysRegister({
+          ...c,
+          body: { ceremony_id: options2.ceremony_id, credential, ...name === void 0 ? {} : { name } }
+        })
+      );
+    },
+    /**
+     * Finishes a sign-in that answered mfa_required with a passkey of the
+     * account (POST /mfa/passkey/options, the browser's prompt, POST
+     * /mfa/verify): a session at aal 2 with amr [password, passkey].
+     */
+    verifyWithPasskey,
     /** POST /refresh: rotates the refresh token (callers rarely need it: the session layer does it). */
     refresh: () => tell(unwrap(postRefresh({ ...c })), signedIn),
     /** POST /sign-out: revokes this session and clears the cookies. */
@@ -1630,6 +1856,17 @@ function createFastauth(options) {
        * (signInWithSecondFactor wraps it).
        */
       verify: (mfaToken, code) => tell(unwrap(postMfaVerify({ ...c, body: { mfa_token: mfaToken, code } })), signedIn)
+    },
+    passkeys: {
+      /** GET /passkeys: my passkeys, oldest first. */
+      list: () => unwrap(getPasskeys({ ...c })),
+      /** PATCH /passkeys/{id}: renames one (1 to 64 characters). */
+      rename: (id, name) => unwrap(patchPasskeysById({ ...c, path: { id }, body: { name } })),
+      /**
+       * DELETE /passkeys/{id}: needs an aal 2 session when the account has
+       * a second factor (403 mfa_step_up_required otherwise).
+       */
+      delete: (id) => unwrap(deletePasskeysById({ ...c, path: { id } }))
     },
     sessions: {
       /** GET /sessions: my active sessions, `current` marked. */
@@ -1729,6 +1966,9 @@ function createFastauth(options) {
 export {
   FastauthError,
   SessionFetch,
+  conditionalMediationAvailable,
   createFastauth,
-  createSessionStore
+  createSessionStore,
+  fromBase64url,
+  toBase64url
 };

@@ -1,0 +1,6 @@
+package passkeys
+
+import "time"
+
+// SetPurgeEvery sets how often m deletes expired ceremonies (before Mount).
+func (m *Module) SetPurgeEvery(d time.Duration) { m.purgeEvery = d }
