@@ -14,12 +14,14 @@ import (
 
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/mfa"
 )
 
 func eventScenarios() []scenario {
 	return []scenario{
 		{name: "EveryChangeEmitsItsEvent", run: testEveryChangeEmitsItsEvent},
 		{name: "TxSubscriberFailureRollsTheChangeBack", run: testTxSubscriberFailure},
+		{name: "EveryMFAChangeEmitsItsEvent", setup: withMFA, run: testEveryMFAChangeEmitsItsEvent},
 	}
 }
 
@@ -314,4 +316,55 @@ func testTxSubscriberFailure(t *testing.T, h *Harness) {
 			t.Fatalf("after-commit handler saw the rolled-back %s", e.Type)
 		}
 	}
+}
+
+// testEveryMFAChangeEmitsItsEvent is testEveryChangeEmitsItsEvent for
+// the routes of the mfa module: setup, enable, regeneration, a sign-in
+// finished with a TOTP code and with a recovery code, step-up and
+// disable. The module's own events carry the actor's active
+// organization.
+func testEveryMFAChangeEmitsItsEvent(t *testing.T, h *Harness) {
+	w := newEventWalk(h)
+	user := func(id string) fastauth.Target { return target(fastauth.TargetUser, id) }
+	var c *Client
+	var up AuthResponse
+	w.step(t, "sign-up", func() { c, up = h.SignUp(t) }, func() []wantEvent {
+		return []wantEvent{{typ: fastauth.EventUserSignedUp, actor: up.User.ID, org: up.Organization.ID, target: user(up.User.ID)}}
+	})
+	id, email, personal := up.User.ID, up.User.Email, up.Organization.ID
+	other, _ := h.SignInNew(t, email) // a session from before TOTP, for step-up
+	var secret string
+	w.step(t, "TOTP setup", func() { secret = h.setupTOTP(t, c) }, nil)
+	var rc struct {
+		RecoveryCodes []string `json:"recovery_codes"`
+	}
+	w.step(t, "TOTP enable", func() {
+		c.Post(h.Path("/mfa/totp/enable"), map[string]string{"code": code(t, secret, h.Clock.Now())}).Expect(t, http.StatusOK).Decode(t, &rc)
+	}, one(wantEvent{typ: mfa.EventTOTPEnabled, actor: id, org: personal, target: user(id)}))
+	w.step(t, "status", func() { c.Get(h.Path("/mfa")).Expect(t, http.StatusOK) }, nil)
+	w.step(t, "recovery codes regenerate", func() {
+		c.Post(h.Path("/mfa/recovery-codes"), map[string]string{"code": code(t, secret, h.nextStep())}).Expect(t, http.StatusOK).Decode(t, &rc)
+	}, one(wantEvent{typ: mfa.EventRecoveryCodesRegenerated, actor: id, org: personal, target: user(id)}))
+	var challenged *Client
+	var ch mfaRequired
+	w.step(t, "sign-in, second factor required", func() { challenged, ch = h.challenge(t, email) }, nil)
+	w.step(t, "second factor, TOTP code", func() {
+		h.verify(challenged, ch.MFAToken, code(t, secret, h.nextStep())).Expect(t, http.StatusOK)
+	}, one(wantEvent{typ: fastauth.EventUserSignedIn, actor: id, org: personal, target: user(id)}))
+	c2, ch2 := h.challenge(t, email)
+	w.step(t, "second factor, recovery code", func() {
+		h.verify(c2, ch2.MFAToken, rc.RecoveryCodes[0]).Expect(t, http.StatusOK)
+	}, func() []wantEvent {
+		return []wantEvent{
+			{typ: mfa.EventRecoveryCodeUsed, actor: id, target: user(id)},
+			{typ: fastauth.EventUserSignedIn, actor: id, org: personal, target: user(id)},
+		}
+	})
+	w.step(t, "step-up", func() {
+		other.Post(h.Path("/mfa/step-up"), map[string]string{"code": code(t, secret, h.nextStep())}).Expect(t, http.StatusOK)
+	}, nil)
+	w.step(t, "TOTP disable", func() {
+		c.Post(h.Path("/mfa/totp/disable"), map[string]string{"code": code(t, secret, h.nextStep())}).Expect(t, http.StatusOK)
+	}, one(wantEvent{typ: mfa.EventTOTPDisabled, actor: id, org: personal, target: user(id)}))
+	w.noSecrets(t, Password, secret, rc.RecoveryCodes[0], rc.RecoveryCodes[1], ch.MFAToken, ch2.MFAToken)
 }
