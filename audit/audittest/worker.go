@@ -223,21 +223,60 @@ func testRetryKeepsID(t *testing.T, st audit.Store) {
 	}
 }
 
+// testHangingReceiver: an attempt on a receiver that never answers ends
+// at the timeout and is recorded as a retry; the worker is not stuck (the
+// next delivery goes out in the next round, one delivery per round here),
+// and the retry after the timeout carries the same webhook-id.
 func testHangingReceiver(t *testing.T, st audit.Store) {
 	clk := newClock()
 	secret := webhook.GenerateSecret()
-	r := newReceiver(t, clk, secret, func(int) (int, time.Duration, string) { return 200, time.Minute, "" })
+	r := newReceiver(t, clk, secret, func(n int) (int, time.Duration, string) {
+		if n == 0 {
+			return 200, time.Minute, ""
+		}
+		return http.StatusNoContent, 0, ""
+	})
 	eps := []audit.Endpoint{endpoint("a", r, secret)}
-	e := record(t, st, eps, memberEvent(t, base))
-	w := newWorker(t, audit.WorkerConfig{Store: st, Endpoints: eps, Now: clk.Now, Timeout: 300 * time.Millisecond})
+	e1 := record(t, st, eps, memberEvent(t, base))
+	e2 := record(t, st, eps, memberEvent(t, base))
+	obs := newObserver()
+	w := newWorker(t, audit.WorkerConfig{Store: st, Endpoints: eps, Now: clk.Now, Timeout: 300 * time.Millisecond, BatchSize: 1, Observer: obs})
 	start := time.Now()
-	process(t, w)
+	if n := process(t, w); n != 1 {
+		t.Fatalf("Process claimed %d, want 1", n)
+	}
 	if took := time.Since(start); took > 10*time.Second {
 		t.Fatalf("an attempt on a hanging receiver took %v", took)
 	}
-	d := delivery(t, st, e.ID, "a")
-	if d.Status != audit.StatusPending || d.LastError != "timeout" || d.LastStatusCode != 0 || d.LeaseOwner != "" {
+	hung, other := e1, e2
+	if d := delivery(t, st, e1.ID, "a"); d.Attempts == 0 {
+		hung, other = e2, e1
+	}
+	d := delivery(t, st, hung.ID, "a")
+	if d.Status != audit.StatusPending || d.LastError != "timeout" || d.LastStatusCode != 0 || d.LeaseOwner != "" || d.Attempts != 1 {
 		t.Fatalf("after a timeout: %+v", d)
+	}
+	if results, _ := obs.get(); results[audit.ResultRetry] != 1 {
+		t.Fatalf("observer saw %v, want one retry", results)
+	}
+	// The worker is not stuck: the other delivery goes out next round.
+	if n := process(t, w); n != 1 {
+		t.Fatalf("the round after a timeout claimed %d, want the other delivery", n)
+	}
+	if d := delivery(t, st, other.ID, "a"); d.Status != audit.StatusDelivered || d.Attempts != 1 {
+		t.Fatalf("the delivery after the hanging one: %+v", d)
+	}
+	// The retry after the timeout keeps the webhook-id.
+	clk.Set(d.NextAttemptAt)
+	if n := process(t, w); n != 1 {
+		t.Fatalf("the retry round claimed %d, want 1", n)
+	}
+	if d := delivery(t, st, hung.ID, "a"); d.Status != audit.StatusDelivered || d.Attempts != 2 {
+		t.Fatalf("after the retry: %+v", d)
+	}
+	got, requests, rejected, _ := r.snapshot()
+	if requests != 3 || rejected != 0 || len(got) != 2 || got[0].ID != other.ID || got[1].ID != hung.ID {
+		t.Fatalf("receiver saw %d requests (%d rejected), answered %+v; want the hung webhook-id %s again last", requests, rejected, got, hung.ID)
 	}
 }
 
