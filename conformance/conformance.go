@@ -65,6 +65,7 @@ func groups() []group {
 		{"Events", eventScenarios()},
 		{"Modules", moduleScenarios()},
 		{"MFA", mfaScenarios()},
+		{"Social", socialScenarios()},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/mfa"
+	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/store/sqlite"
 )
 
@@ -64,11 +65,17 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
 	// The document covers the kernel and the modules whose packages
-	// `make openapi` reads (mfa).
+	// `make openapi` reads (mfa, social).
 	auth, err := ginauth.Register(r, ginauth.Config{
-		Secret:  []byte("openapi-routes-test-secret-0123456789abcdef"),
-		Argon2:  ginauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32, AllowWeak: true},
-		Modules: []ginauth.Module{mfa.NewModule(mfa.Config{Issuer: "openapi", Key: make([]byte, mfa.KeySize)}, st.MFA())},
+		Secret: []byte("openapi-routes-test-secret-0123456789abcdef"),
+		Argon2: ginauth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32, AllowWeak: true},
+		Modules: []ginauth.Module{
+			mfa.NewModule(mfa.Config{Issuer: "openapi", Key: make([]byte, mfa.KeySize)}, st.MFA()),
+			social.NewModule(social.ModuleConfig{Config: social.Config{
+				CallbackBaseURL: "https://api.example/auth/oauth",
+				FlowKey:         make([]byte, 32),
+			}}, st.Identities()),
+		},
 	}, st)
 	if err != nil {
 		t.Fatal(err)
@@ -124,17 +131,19 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 // declare its security schemes and 401. cookieOnly lists the browser-session
 // routes, which refuse API keys.
 var public = map[string]bool{
-	"POST /sign-up":              true,
-	"POST /sign-in":              true,
-	"POST /refresh":              true,
-	"POST /sign-out":             true,
-	"POST /email/confirm/send":   true,
-	"GET /email/confirm":         true,
-	"POST /email/confirm":        true,
-	"POST /password/forgot":      true,
-	"POST /password/reset":       true,
-	"GET /.well-known/jwks.json": true,
-	"POST /mfa/verify":           true,
+	"POST /sign-up":                  true,
+	"POST /sign-in":                  true,
+	"POST /refresh":                  true,
+	"POST /sign-out":                 true,
+	"POST /email/confirm/send":       true,
+	"GET /email/confirm":             true,
+	"POST /email/confirm":            true,
+	"POST /password/forgot":          true,
+	"POST /password/reset":           true,
+	"GET /.well-known/jwks.json":     true,
+	"POST /mfa/verify":               true,
+	"GET /oauth/{provider}/start":    true, // link=true needs a session (401 otherwise)
+	"GET /oauth/{provider}/callback": true,
 }
 
 var cookieOnly = map[string]bool{
@@ -151,6 +160,8 @@ var cookieOnly = map[string]bool{
 	"POST /mfa/totp/disable":             true,
 	"POST /mfa/recovery-codes":           true,
 	"POST /mfa/step-up":                  true,
+	"GET /identities":                    true,
+	"DELETE /identities/{id}":            true,
 }
 
 // TestOpenAPIErrorsAndSecurity checks the shape every operation shares:
@@ -231,6 +242,8 @@ var documentedTypes = map[string]any{
 	// The mfa module's bodies.
 	"MFAStatusResponse": mfa.StatusResponse{}, "TOTPSetupResponse": mfa.TOTPSetupResponse{}, "CodeRequest": mfa.CodeRequest{},
 	"RecoveryCodesResponse": mfa.RecoveryCodesResponse{}, "TOTPDisableResponse": mfa.TOTPDisableResponse{}, "VerifyRequest": mfa.VerifyRequest{},
+	// The social module's.
+	"IdentityResponse": social.IdentityResponse{},
 }
 
 // TestOpenAPIRequiredFields: a property is required in the document
