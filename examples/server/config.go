@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fastauth/fastauth/social"
 )
 
 // minSecretBytes is the least length of AUTH_JWT_SECRET (HS256 key).
@@ -63,6 +65,10 @@ type config struct {
 	// recovery-code hashes (AUTH_MFA_KEY, base64); nil when unset, in
 	// which case run derives one from the JWT secret.
 	MFAKey []byte
+	// OAuthProviders are the social sign-in providers
+	// (AUTH_OAUTH_PROVIDERS and AUTH_OAUTH_<NAME>_*); the social module is
+	// mounted only when there is one.
+	OAuthProviders []social.ProviderConfig
 }
 
 // envError is an invalid environment variable; its message names it.
@@ -233,6 +239,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
+
+	c.OAuthProviders = oauthProviders(env, fail)
 
 	if len(errs) > 0 {
 		return config{}, errors.Join(errs...)

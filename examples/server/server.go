@@ -18,6 +18,7 @@ import (
 	"github.com/fastauth/fastauth/examples/server/web"
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/mfa"
+	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/store"
 	"github.com/fastauth/fastauth/store/dburl"
 )
@@ -72,7 +73,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		return err
 	}
 
-	st, sqlDB, err := openStore(ctx, cfg.DatabaseURL, cfg.MFA)
+	st, sqlDB, err := openStore(ctx, cfg.DatabaseURL, cfg.MFA, len(cfg.OAuthProviders) > 0)
 	if err != nil {
 		return err
 	}
@@ -106,6 +107,15 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 			return err
 		}
 		authCfg.Modules = append(authCfg.Modules, module)
+	}
+	if len(cfg.OAuthProviders) > 0 {
+		var second social.SecondFactor
+		for _, m := range authCfg.Modules {
+			if m, ok := m.(*mfa.Module); ok {
+				second = m
+			}
+		}
+		authCfg.Modules = append(authCfg.Modules, socialModule(cfg, secret, st, second))
 	}
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {
@@ -180,8 +190,9 @@ func mfaModule(cfg config, secret []byte, st *store.Store, log *slog.Logger) (gi
 
 // openStore opens the database named by databaseURL, wraps it in the GORM
 // store and creates or upgrades the auth tables, and the second factor's
-// when withMFA. The caller closes the returned *sql.DB.
-func openStore(ctx context.Context, databaseURL string, withMFA bool) (*store.Store, *sql.DB, error) {
+// when withMFA, the linked identities' when withSocial. The caller closes
+// the returned *sql.DB.
+func openStore(ctx context.Context, databaseURL string, withMFA, withSocial bool) (*store.Store, *sql.DB, error) {
 	db, err := dburl.Open(ctx, databaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open DATABASE_URL (%s): %w", dburl.Redact(databaseURL), err)
@@ -196,6 +207,9 @@ func openStore(ctx context.Context, databaseURL string, withMFA bool) (*store.St
 	}
 	if err == nil && withMFA {
 		err = st.MFA().Migrate(ctx)
+	}
+	if err == nil && withSocial {
+		err = st.Identities().Migrate(ctx)
 	}
 	if err != nil {
 		_ = sqlDB.Close()
@@ -271,6 +285,13 @@ func newRouter(cfg config, authCfg ginauth.Config, backend ginauth.Backend, db *
 	if err != nil {
 		return nil, nil, fmt.Errorf("fastauth: %w", err)
 	}
+	var socialMod *social.Module
+	for _, m := range authCfg.Modules {
+		if m, ok := m.(*social.Module); ok {
+			socialMod = m
+		}
+	}
+	mountProviders(r, socialMod)
 
 	api := r.Group("/api", ginauth.RequireUser())
 	api.GET("/whoami", whoami)
