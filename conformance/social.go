@@ -39,15 +39,18 @@ func socialScenarios() []scenario {
 		{name: "LinkAndUnlink", setup: withSocial, run: socialLinkUnlink},
 		{name: "BadInput", setup: withSocial, run: socialBadInput},
 		{name: "SecondFactor", setup: withSocialMFA, run: socialSecondFactor},
+		{name: "ProviderDownThenUp", setup: withSocial, run: socialProviderDown},
+		{name: "GitHubPreset", setup: withSocial, run: socialGitHub},
 	}
 }
 
-// socialWorld is the module as mounted by withSocial, with its provider:
+// socialWorld is the module as mounted by withSocial, with its providers:
 // two configured providers ("idp" and "idp2") on the one in-process
-// OpenID Connect provider.
+// OpenID Connect provider, and "github" on a GitHub fake.
 type socialWorld struct {
 	*social.Module
 	idp *oidctest.Provider
+	gh  *oidctest.GitHub
 }
 
 // socialOrigin is the application's origin the providers return to:
@@ -86,15 +89,18 @@ func mountSocial(t *testing.T, b ginauth.Backend, c *ginauth.Config, second soci
 	pc := func(name string) social.ProviderConfig {
 		return social.ProviderConfig{Name: name, Issuer: idp.Issuer(), ClientID: idp.ClientID(), ClientSecret: idp.ClientSecret()}
 	}
+	gh := oidctest.StartGitHub(t, oidctest.GitHubConfig{Now: c.Now})
+	ghc := social.GitHub(gh.ClientID(), gh.ClientSecret())
+	ghc.AuthURL, ghc.TokenURL, ghc.APIURL = gh.Endpoint().AuthURL, gh.Endpoint().TokenURL, gh.URL()
 	mod := social.NewModule(social.ModuleConfig{
 		Config: social.Config{
-			Providers:      []social.ProviderConfig{pc("idp"), pc("idp2")},
+			Providers:      []social.ProviderConfig{pc("idp"), pc("idp2"), ghc},
 			FlowKey:        key,
 			TrustedOrigins: []string{socialOrigin},
 		},
 		SecondFactor: second,
 	}, st)
-	c.Modules = append(c.Modules, socialWorld{Module: mod, idp: idp})
+	c.Modules = append(c.Modules, socialWorld{Module: mod, idp: idp, gh: gh})
 }
 
 // social returns the world withSocial mounted.
@@ -122,7 +128,12 @@ func (h *Harness) oauthStart(t *testing.T, c *Client, provider, query string) st
 	t.Helper()
 	r := c.Get(h.Path("/oauth/"+provider+"/start")+query).Expect(t, http.StatusFound)
 	loc := r.Header.Get("Location")
-	if !strings.HasPrefix(loc, h.social(t).idp.Issuer()) {
+	w := h.social(t)
+	at := w.idp.Issuer()
+	if provider == "github" {
+		at = w.gh.URL()
+	}
+	if !strings.HasPrefix(loc, at) {
 		t.Fatalf("start redirected to %q, not to the provider", loc)
 	}
 	ck := r.SetCookie(social.FlowCookieName)
@@ -369,9 +380,10 @@ func socialUnverified(t *testing.T, h *Harness) {
 	h.expectAuthError(t, h.oauth(t, h.NewClient(), "idp", ""), "/", "account_exists")
 }
 
-// socialLinksConfirmedAccount: an address the provider verified that
-// equals an account's confirmed address links to that account and signs
-// it in; while it was unconfirmed it did not.
+// socialLinksConfirmed: an address the provider verified that equals an
+// account's confirmed address links to that account and signs it in; while
+// it was unconfirmed it did not. With confirmation required, a new account
+// from an unverified address must confirm it first.
 func socialLinksConfirmed(t *testing.T, h *Harness) {
 	w := h.social(t)
 	email, token := h.signUpUnconfirmed(t)
@@ -380,6 +392,14 @@ func socialLinksConfirmed(t *testing.T, h *Harness) {
 	expectConfirmed(t, h.confirmPOST(token), email)
 	c := h.NewClient()
 	me := h.expectSignedIn(t, c, h.oauth(t, c, "idp", "?redirect_to=/in"), "/in")
+	// With confirmation required, an account made from an address the
+	// provider did not verify gets the confirmation mail and no session.
+	who := h.person(false)
+	w.idp.SetUser(who)
+	h.expectAuthError(t, h.oauth(t, h.NewClient(), "idp", "?redirect_to=/in"), "/in", "email_not_confirmed")
+	expectConfirmed(t, h.confirmPOST(h.confirmMail(t, who.Email, 1)), who.Email)
+	nc := h.NewClient()
+	h.expectSignedIn(t, nc, h.oauth(t, nc, "idp", ""), "/")
 	pw := h.NewClient()
 	if got := pw.SignIn(t, email, Password); got.User.ID != me.UserID {
 		t.Fatalf("the provider signed in %s, the password %s", me.UserID, got.User.ID)
@@ -530,4 +550,50 @@ func manyParams(n int) string {
 		fmt.Fprintf(&b, "p%d=1&", i)
 	}
 	return b.String()
+}
+
+// socialProviderDown: a provider down when its first flow starts answers
+// 503 provider_unavailable (the server itself runs); discovery is retried
+// once DiscoveryRetry has passed, and the provider then works.
+func socialProviderDown(t *testing.T, h *Harness) {
+	w := h.social(t)
+	w.idp.SetUser(h.person(true))
+	w.idp.SetKnobs(oidctest.Knobs{Down: true})
+	c := h.NewClient()
+	r := c.Get(h.Path("/oauth/idp/start"))
+	expectError(t, r, http.StatusServiceUnavailable, "provider_unavailable")
+	if r.SetCookie(social.FlowCookieName) != nil {
+		t.Fatal("a failed start set a flow cookie")
+	}
+	w.idp.SetKnobs(oidctest.Knobs{})
+	expectError(t, c.Get(h.Path("/oauth/idp/start")), http.StatusServiceUnavailable, "provider_unavailable") // not yet retried
+	h.Clock.Advance(social.DefaultDiscoveryRetry)
+	h.expectSignedIn(t, c, h.oauth(t, c, "idp", ""), "/")
+	// Down after discovery: the code exchange fails, the browser returns
+	// with auth_error and no cookie.
+	w.idp.SetUser(h.person(true))
+	b := h.NewClient()
+	q := h.atProvider(t, h.oauthStart(t, b, "idp", "?redirect_to=/d"))
+	w.idp.SetKnobs(oidctest.Knobs{Down: true})
+	h.expectAuthError(t, b.Get(h.Path("/oauth/idp/callback?")+q), "/d", "provider_unavailable")
+}
+
+// socialGitHub: the GitHub preset (OAuth2, /user and /user/emails) signs
+// a person in by the verified primary address, the account id as subject.
+func socialGitHub(t *testing.T, h *Harness) {
+	w := h.social(t)
+	e := h.Email()
+	w.gh.SetUser(oidctest.GitHubUser{ID: 4242, Login: "ada", Emails: []oidctest.GitHubEmail{
+		{Email: "other-" + e, Primary: false, Verified: true},
+		{Email: e, Primary: true, Verified: true},
+	}})
+	c := h.NewClient()
+	me := h.expectSignedIn(t, c, h.oauth(t, c, "github", "?redirect_to=/gh"), "/gh")
+	ids := h.identitiesOf(t, c)
+	if me.Email != e || len(ids) != 1 || ids[0].Provider != "github" || ids[0].Subject != "4242" {
+		t.Fatalf("signed in %+v with identities %+v, want %s and github 4242", me, ids, e)
+	}
+	// An unverified primary address cannot link to the confirmed account.
+	w.gh.SetUser(oidctest.GitHubUser{ID: 4343, Login: "eve", Emails: []oidctest.GitHubEmail{{Email: e, Primary: true, Verified: false}}})
+	h.expectAuthError(t, h.oauth(t, h.NewClient(), "github", ""), "/", "account_exists")
 }
