@@ -66,6 +66,7 @@ func groups() []group {
 		{"Modules", moduleScenarios()},
 		{"MFA", mfaScenarios()},
 		{"Passkeys", passkeyScenarios()},
+		{"Social", socialScenarios()},
 	}
 }
 

@@ -418,6 +418,121 @@ const docTemplate = `{
                 }
             }
         },
+        "/identities": {
+            "get": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "social"
+                ],
+                "summary": "The provider accounts linked to the account",
+                "responses": {
+                    "200": {
+                        "description": "oldest first",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/IdentityResponse"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/identities/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "Refused with 409 last_sign_in_method when the account has no password and this is its last linked provider account (set a password through the password reset first).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "social"
+                ],
+                "summary": "Unlink a provider account",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "identity id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the unlinked identity",
+                        "schema": {
+                            "$ref": "#/definitions/IdentityResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "identity_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "last_sign_in_method",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/me": {
             "get": {
                 "security": [
@@ -1083,6 +1198,140 @@ const docTemplate = `{
                     },
                     "503": {
                         "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/oauth/{provider}/callback": {
+            "get": {
+                "description": "The provider sends the browser here. The state must match the flow cookie; the code is exchanged with the PKCE verifier and the ID token verified. Then: a linked provider account signs in its user; else an address the provider verified that equals an account's confirmed address links to that account; else a new account without password is created (address confirmed when the provider verified it, with a personal workspace). Answers 302 to redirect_to with the session cookies; on failure 302 to redirect_to?auth_error=\u003ccode\u003e (invalid_state, access_denied, provider_error, provider_unavailable, invalid_id_token, email_required, account_exists, identity_already_linked, email_not_confirmed, forbidden, server_error) without cookies; an account with a second factor gets no cookies but redirect_to#mfa_token=\u003ctoken\u003e\u0026methods=\u003cm1,m2\u003e (finish with POST /mfa/verify).",
+                "tags": [
+                    "social"
+                ],
+                "summary": "Finish a sign-in (or a link) with a provider",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "provider name",
+                        "name": "provider",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "authorization code",
+                        "name": "code",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "state",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the provider's error, e.g. access_denied",
+                        "name": "error",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "302": {
+                        "description": "Found"
+                    },
+                    "400": {
+                        "description": "invalid_request (malformed, oversized or repeated parameters)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "provider_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/oauth/{provider}/start": {
+            "get": {
+                "description": "Answers 302 to the provider's authorization URL with state, nonce and a PKCE S256 challenge, and sets a short-lived HttpOnly cookie (fastauth_oauth_flow) that binds the flow to this browser. Navigate the browser here; do not fetch it. With link=true the signed-in caller links the provider account to their account instead of signing in.",
+                "tags": [
+                    "social"
+                ],
+                "summary": "Start a sign-in (or a link) with a provider",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "provider name, e.g. google",
+                        "name": "provider",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "where the callback returns: a relative path (/ then neither / nor \\) or a URL on a trusted origin; default /",
+                        "name": "redirect_to",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "true",
+                            "false"
+                        ],
+                        "type": "string",
+                        "description": "true: link to the signed-in account",
+                        "name": "link",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "302": {
+                        "description": "Found"
+                    },
+                    "400": {
+                        "description": "invalid_redirect, invalid_request",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token (link=true without a session)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (link=true with an API key)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "provider_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "provider_unavailable (discovery failed; retried on the next start)",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -3719,6 +3968,42 @@ const docTemplate = `{
                 "message": {
                     "type": "string",
                     "example": "email or password is wrong"
+                }
+            }
+        },
+        "IdentityResponse": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "email",
+                "id",
+                "provider",
+                "subject"
+            ],
+            "properties": {
+                "created_at": {
+                    "description": "CreatedAt is when it was linked (RFC 3339, UTC).",
+                    "type": "string"
+                },
+                "email": {
+                    "description": "Email is the address the provider gave when it was linked; empty\nwhen none.",
+                    "type": "string",
+                    "example": "ada@example.com"
+                },
+                "id": {
+                    "description": "ID is the identity's id.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "provider": {
+                    "description": "Provider is the provider's name, e.g. \"google\".",
+                    "type": "string",
+                    "example": "google"
+                },
+                "subject": {
+                    "description": "Subject is the provider's id of the account.",
+                    "type": "string",
+                    "example": "110248495921238986420"
                 }
             }
         },

@@ -66,6 +66,11 @@ func (a *Auth) clearAccessCookie(c *gin.Context) {
 // replaced, so that a response never carries contradicting cookies (the
 // middleware may have cleared a cookie the handler now sets).
 func (a *Auth) setCookie(c *gin.Context, name, value, path string, ttl time.Duration) {
+	a.writeCookie(c, name, value, path, ttl, a.cfg.Cookie.SameSite)
+}
+
+// writeCookie is setCookie with the SameSite attribute given.
+func (a *Auth) writeCookie(c *gin.Context, name, value, path string, ttl time.Duration, sameSite http.SameSite) {
 	ck := http.Cookie{
 		Name:     name,
 		Value:    value,
@@ -73,7 +78,7 @@ func (a *Auth) setCookie(c *gin.Context, name, value, path string, ttl time.Dura
 		Domain:   a.cfg.Cookie.Domain,
 		HttpOnly: true,
 		Secure:   !a.cfg.Cookie.Insecure,
-		SameSite: a.cfg.Cookie.SameSite,
+		SameSite: sameSite,
 	}
 	if ttl < 0 {
 		ck.MaxAge = -1

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/ginauth/module"
+	"github.com/fastauth/fastauth/internal/secret"
 	"github.com/fastauth/fastauth/mail"
 )
 
@@ -149,30 +150,88 @@ func (h *host) checkAuthentication(op string, auth fastauth.Authentication) (fas
 }
 
 func (h *host) IssueSession(c *gin.Context, u fastauth.User, auth fastauth.Authentication) error {
-	a := h.a
-	auth, err := h.checkAuthentication("IssueSession", auth)
+	resp, err := h.startSession(c, "IssueSession", u, auth)
 	if err != nil {
-		a.internalError(c, err)
+		h.a.fail(c, err)
 		return err
 	}
+	c.JSON(http.StatusOK, resp)
+	return nil
+}
+
+func (h *host) StartSession(c *gin.Context, u fastauth.User, auth fastauth.Authentication) error {
+	_, err := h.startSession(c, "StartSession", u, auth)
+	return err
+}
+
+// startSession signs u in by auth and sets the cookies without answering
+// (see Host.StartSession); it returns the AuthResponse to answer.
+func (h *host) startSession(c *gin.Context, op string, u fastauth.User, auth fastauth.Authentication) (AuthResponse, error) {
+	a := h.a
+	auth, err := h.checkAuthentication(op, auth)
+	if err != nil {
+		return AuthResponse{}, err
+	}
 	if a.cfg.RequireEmailConfirmation && u.EmailConfirmedAt == nil {
-		abort(c, http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address before signing in")
-		return fastauth.NewError(http.StatusForbidden, CodeEmailNotConfirmed, "email not confirmed")
+		return AuthResponse{}, fastauth.NewError(http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address before signing in")
 	}
 	ctx, cancel := a.storeCtx(c)
 	active, err := a.activeMembership(ctx, u)
 	cancel()
 	if err != nil {
-		a.storeFailure(c, err)
-		return err
+		return AuthResponse{}, err
 	}
 	sess, err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession, auth)
 	if err != nil {
-		a.fail(c, err)
-		return err
+		return AuthResponse{}, err
 	}
-	c.JSON(http.StatusOK, authResponse(u, active, sess))
-	return nil
+	return authResponse(u, active, sess), nil
+}
+
+func (h *host) SignUp(c *gin.Context, email string, confirmed bool, also func(ctx context.Context, u fastauth.User) error) (fastauth.User, error) {
+	a := h.a
+	email, err := h.NormalizeEmail(email)
+	if err != nil {
+		return fastauth.User{}, err
+	}
+	userID, err1 := secret.NewID()
+	orgID, err2 := secret.NewID()
+	if err := errors.Join(err1, err2); err != nil {
+		return fastauth.User{}, err
+	}
+	now := a.now()
+	u := User{ID: userID, Email: email, CreatedAt: now, UpdatedAt: now}
+	if confirmed {
+		u.EmailConfirmedAt = &now
+	}
+	ws := Organization{ID: orgID, Kind: KindPersonal, Name: personalWorkspaceName, CreatedAt: now, UpdatedAt: now}
+	owner := Membership{OrganizationID: orgID, UserID: userID, Role: RoleOwner, CreatedAt: now}
+	err = a.change(c.Request.Context(), func(ctx context.Context) error {
+		if err := a.store.CreateUser(ctx, u, ws, owner, nil); err != nil {
+			return err
+		}
+		e := a.event(c, fastauth.EventUserSignedUp, ws.ID, fastauth.Target{Type: fastauth.TargetUser, ID: u.ID})
+		e.Actor.UserID = u.ID
+		e.Payload = hookUser(u)
+		if err := a.emit(ctx, e); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(ctx, u)
+		}
+		return nil
+	})
+	if err != nil {
+		return fastauth.User{}, err
+	}
+	if !confirmed && a.cfg.RequireEmailConfirmation {
+		a.sendConfirmationMail(c.Request.Context(), u)
+	}
+	return u, nil
+}
+
+func (h *host) SetCookie(c *gin.Context, name, value, path string, ttl time.Duration) {
+	h.a.writeCookie(c, name, value, path, ttl, http.SameSiteLaxMode)
 }
 
 func (h *host) StepUp(c *gin.Context, auth fastauth.Authentication) error {

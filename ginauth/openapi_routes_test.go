@@ -18,6 +18,7 @@ import (
 	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/mfa"
 	"github.com/fastauth/fastauth/passkeys"
+	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/store/sqlite"
 )
 
@@ -66,7 +67,7 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
 	// The document covers the kernel and the modules whose packages
-	// `make openapi` reads (mfa, passkeys, audit).
+	// `make openapi` reads (mfa, passkeys, social, audit).
 	if err := st.Audit().Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +84,10 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 			second,
 			passkeys.NewModule(rp, st.Passkeys(), second),
 			auditModule,
+			social.NewModule(social.ModuleConfig{Config: social.Config{
+				CallbackBaseURL: "https://api.example/auth/oauth",
+				FlowKey:         make([]byte, 32),
+			}}, st.Identities()),
 		},
 	}, st)
 	if err != nil {
@@ -153,6 +158,8 @@ var public = map[string]bool{
 	"POST /mfa/passkey/options":      true,
 	"POST /passkeys/sign-in/options": true,
 	"POST /passkeys/sign-in":         true,
+	"GET /oauth/{provider}/start":    true, // link=true needs a session (401 otherwise)
+	"GET /oauth/{provider}/callback": true,
 }
 
 var cookieOnly = map[string]bool{
@@ -174,6 +181,8 @@ var cookieOnly = map[string]bool{
 	"POST /passkeys/register":            true,
 	"PATCH /passkeys/{id}":               true,
 	"DELETE /passkeys/{id}":              true,
+	"GET /identities":                    true,
+	"DELETE /identities/{id}":            true,
 }
 
 // TestOpenAPIErrorsAndSecurity checks the shape every operation shares:
@@ -258,6 +267,8 @@ var documentedTypes = map[string]any{
 	// The passkeys module's bodies.
 	"PasskeyOptions": passkeys.Options{}, "Passkey": passkeys.Passkey{}, "PasskeyRegisterRequest": passkeys.RegisterRequest{},
 	"PasskeySignInRequest": passkeys.SignInRequest{}, "PasskeyRenameRequest": passkeys.RenameRequest{}, "PasskeyMFAOptionsRequest": passkeys.SecondFactorOptionsRequest{},
+	// The social module's.
+	"IdentityResponse": social.IdentityResponse{},
 }
 
 // TestOpenAPIRequiredFields: a property is required in the document

@@ -191,8 +191,15 @@ func (h *passwordHasher) key(password, salt []byte, passes, memory uint32, threa
 // verify reports whether password matches the PHC string encoded, and
 // whether encoded should be replaced by a hash with the configured
 // parameters. It fails with errBadHash for a malformed string and with
-// errHashOverloaded when no slot is free in time.
+// errHashOverloaded when no slot is free in time. An empty encoded (an
+// account without password) never matches, after the work of a verify.
 func (h *passwordHasher) verify(ctx context.Context, password, encoded string) (ok, rehash bool, err error) {
+	if encoded == "" {
+		// An account without password (made by a module's sign-up):
+		// the work of a real verify, then no, as for a wrong password.
+		_, _, err := h.verify(ctx, password, h.dummy)
+		return false, false, err
+	}
 	stored, err := parsePHC(encoded)
 	if err != nil {
 		return false, false, err

@@ -238,8 +238,19 @@ func TestParsePHCRefusesMalformed(t *testing.T) {
 		if _, err := parsePHC(s); !errors.Is(err, errBadHash) {
 			t.Errorf("%s: parsePHC(%q) = %v, want errBadHash", name, s, err)
 		}
+		if s == "" {
+			continue // an account without password: see below
+		}
 		if ok, _, err := h.verify(context.Background(), "pw", s); ok || !errors.Is(err, errBadHash) {
 			t.Errorf("%s: verify = %v, %v; want false, errBadHash", name, ok, err)
+		}
+	}
+	// An account without password (a module's sign-up) has an empty
+	// hash: no password matches it, and it is no malformed hash (which
+	// would answer 500 rather than a wrong password).
+	for _, pw := range []string{"", "pw", "correct-horse-42"} {
+		if ok, rehash, err := h.verify(context.Background(), pw, ""); ok || rehash || err != nil {
+			t.Errorf("verify(%q, empty hash) = %v, %v, %v; want false, false, nil", pw, ok, rehash, err)
 		}
 	}
 }

@@ -1,9 +1,13 @@
 // Package social is sign-in with OpenID Connect providers and OAuth2
-// presets (Google, Microsoft, GitHub, or any issuer with discovery): the
-// host-independent core of the social sign-in module.
+// presets (Google, Microsoft, GitHub, or any issuer with discovery).
 //
-// It holds everything the HTTP handlers call, none of which needs the
-// kernel:
+// [Module] mounts it on the kernel (a ginauth.Module): GET
+// {base}/oauth/{provider}/start and /callback, GET {base}/identities and
+// DELETE {base}/identities/{id}, built only on ginauth.Host; an optional
+// [SecondFactor] (the mfa module) makes an account with a second factor
+// finish its sign-in there.
+//
+// The rest is the core the handlers call, none of which needs the kernel:
 //
 //   - provider configuration and presets ([ProviderConfig], [Google],
 //     [Microsoft], [GitHub], [Preset]);

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fastauth/fastauth/audit"
+	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/webhook"
 )
 
@@ -91,6 +92,10 @@ type config struct {
 	// (AUTH_WEBAUTHN_ORIGINS); empty means run uses the app's base URL and
 	// http://localhost:<port>, those of them the RP ID admits.
 	WebAuthnOrigins []string
+	// OAuthProviders are the social sign-in providers
+	// (AUTH_OAUTH_PROVIDERS and AUTH_OAUTH_<NAME>_*); the social module is
+	// mounted only when there is one.
+	OAuthProviders []social.ProviderConfig
 }
 
 // envError is an invalid environment variable; its message names it.
@@ -306,6 +311,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 			fail("AUTH_WEBHOOK_URL", "", "want an http(s) URL of a public address (set AUTH_WEBHOOK_ALLOW_PRIVATE=true for a private or loopback one)")
 		}
 	}
+	c.OAuthProviders = oauthProviders(env, fail)
 
 	if len(errs) > 0 {
 		return config{}, errors.Join(errs...)

@@ -82,6 +82,25 @@ func TestLoadConfigValid(t *testing.T) {
 				t.Errorf("MFAKey = %q, MFA = %v", c.MFAKey, c.MFA)
 			}
 		}},
+		{"oauth providers", map[string]string{
+			"AUTH_OAUTH_PROVIDERS":        "google, corp-sso",
+			"AUTH_OAUTH_GOOGLE_CLIENT_ID": "gid", "AUTH_OAUTH_GOOGLE_CLIENT_SECRET": "gsecret",
+			"AUTH_OAUTH_CORP_SSO_ISSUER":    "https://sso.corp.example",
+			"AUTH_OAUTH_CORP_SSO_CLIENT_ID": "cid", "AUTH_OAUTH_CORP_SSO_CLIENT_SECRET": "csecret",
+			"AUTH_OAUTH_CORP_SSO_SCOPES": "openid,email groups",
+		}, func(t *testing.T, c config) {
+			if len(c.OAuthProviders) != 2 {
+				t.Fatalf("OAuthProviders = %+v", c.OAuthProviders)
+			}
+			g, corp := c.OAuthProviders[0], c.OAuthProviders[1]
+			if g.Name != "google" || g.Issuer != "https://accounts.google.com" || g.ClientID != "gid" || g.ClientSecret != "gsecret" {
+				t.Errorf("google = %+v, want the preset", g)
+			}
+			if corp.Name != "corp-sso" || corp.Issuer != "https://sso.corp.example" || corp.ClientID != "cid" ||
+				strings.Join(corp.Scopes, " ") != "openid email groups" {
+				t.Errorf("corp-sso = %+v", corp)
+			}
+		}},
 		{"mfa off", map[string]string{"AUTH_MFA": "false"}, func(t *testing.T, c config) {
 			if c.MFA {
 				t.Error("MFA still on")
@@ -178,6 +197,9 @@ func TestLoadConfigInvalid(t *testing.T) {
 		hidden string
 	}{
 		{"addr without port", map[string]string{"ADDR": "localhost"}, []string{"ADDR", "host:port"}, ""},
+		{"oauth provider without issuer", map[string]string{"AUTH_OAUTH_PROVIDERS": "corp", "AUTH_OAUTH_CORP_CLIENT_ID": "id", "AUTH_OAUTH_CORP_CLIENT_SECRET": "s3cret-value"}, []string{"AUTH_OAUTH_CORP_ISSUER", "required"}, "s3cret-value"},
+		{"oauth preset without secret", map[string]string{"AUTH_OAUTH_PROVIDERS": "github", "AUTH_OAUTH_GITHUB_CLIENT_ID": "id"}, []string{"AUTH_OAUTH_GITHUB_CLIENT_SECRET", "required"}, ""},
+		{"oauth bad issuer", map[string]string{"AUTH_OAUTH_PROVIDERS": "x", "AUTH_OAUTH_X_ISSUER": "sso.example", "AUTH_OAUTH_X_CLIENT_ID": "id", "AUTH_OAUTH_X_CLIENT_SECRET": "s3cret-value"}, []string{"AUTH_OAUTH_X_ISSUER", "URL"}, "s3cret-value"},
 		{"addr bad port", map[string]string{"ADDR": "127.0.0.1:http"}, []string{"ADDR", "port"}, ""},
 		{"addr port too big", map[string]string{"ADDR": "127.0.0.1:70000"}, []string{"ADDR", "port"}, ""},
 		{"database url not a url", map[string]string{"DATABASE_URL": "root:hunter2@tcp(db:3306)/app"}, []string{"DATABASE_URL", "sqlite://"}, "hunter2"},

@@ -19,6 +19,7 @@ import (
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/mfa"
 	"github.com/fastauth/fastauth/passkeys"
+	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/store"
 	"github.com/fastauth/fastauth/store/dburl"
 )
@@ -73,7 +74,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		return err
 	}
 
-	st, sqlDB, err := openStore(ctx, cfg.DatabaseURL, cfg.MFA, cfg.Passkeys)
+	st, sqlDB, err := openStore(ctx, cfg.DatabaseURL, cfg.MFA, cfg.Passkeys, len(cfg.OAuthProviders) > 0)
 	if err != nil {
 		return err
 	}
@@ -119,6 +120,13 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 			return err
 		}
 		authCfg.Modules = append(authCfg.Modules, pk)
+	}
+	if len(cfg.OAuthProviders) > 0 {
+		var factor social.SecondFactor // nil without the second factor's module
+		if second != nil {
+			factor = second
+		}
+		authCfg.Modules = append(authCfg.Modules, socialModule(cfg, secret, st, factor))
 	}
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {
@@ -224,9 +232,9 @@ func passkeysModule(cfg config, baseURL string, addr net.Addr, st *store.Store, 
 
 // openStore opens the database named by databaseURL, wraps it in the GORM
 // store and creates or upgrades the auth tables, and the second factor's
-// when withMFA, the passkeys' when withPasskeys. The caller closes the
-// returned *sql.DB.
-func openStore(ctx context.Context, databaseURL string, withMFA, withPasskeys bool) (*store.Store, *sql.DB, error) {
+// when withMFA, the passkeys' when withPasskeys, the linked identities'
+// when withSocial. The caller closes the returned *sql.DB.
+func openStore(ctx context.Context, databaseURL string, withMFA, withPasskeys, withSocial bool) (*store.Store, *sql.DB, error) {
 	db, err := dburl.Open(ctx, databaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open DATABASE_URL (%s): %w", dburl.Redact(databaseURL), err)
@@ -244,6 +252,9 @@ func openStore(ctx context.Context, databaseURL string, withMFA, withPasskeys bo
 	}
 	if err == nil && withPasskeys {
 		err = st.Passkeys().Migrate(ctx)
+	}
+	if err == nil && withSocial {
+		err = st.Identities().Migrate(ctx)
 	}
 	if err != nil {
 		_ = sqlDB.Close()
@@ -319,6 +330,13 @@ func newRouter(cfg config, authCfg ginauth.Config, backend ginauth.Backend, db *
 	if err != nil {
 		return nil, nil, fmt.Errorf("fastauth: %w", err)
 	}
+	var socialMod *social.Module
+	for _, m := range authCfg.Modules {
+		if m, ok := m.(*social.Module); ok {
+			socialMod = m
+		}
+	}
+	mountProviders(r, socialMod)
 
 	api := r.Group("/api", ginauth.RequireUser())
 	api.GET("/whoami", whoami)

@@ -83,6 +83,34 @@ type Host interface {
 	// gets 403 email_not_confirmed. It has answered when it returns; an
 	// error is for the module's logs only.
 	IssueSession(c *gin.Context, u fastauth.User, auth fastauth.Authentication) error
+	// StartSession signs u in as IssueSession does (a new session
+	// established by auth, the user.signed_in event with auth's method,
+	// both cookies) but answers nothing, for a route whose answer is its
+	// own, such as a redirect back to the application. With
+	// RequireEmailConfirmation an unconfirmed u gets a *fastauth.Error
+	// (403 email_not_confirmed); any other error is a store failure. On
+	// failure it has set no cookie and not answered.
+	StartSession(c *gin.Context, u fastauth.User, auth fastauth.Authentication) error
+	// SignUp creates an account without password for email (normalized by
+	// the kernel's rules; a refused one gives a *fastauth.Error 400
+	// invalid_email), its email confirmed when confirmed, with its
+	// personal workspace, and emits user.signed_up (the AfterSignUp hook
+	// runs): the sign-up of a module whose sign-in method is not a
+	// password. also, when not nil, runs in the same change after the
+	// account is written (the module stores what links the account to
+	// its method and emits its events there); its error undoes the
+	// account. An address that has an account gives
+	// fastauth.ErrDuplicateEmail. No session starts (see StartSession);
+	// an unconfirmed account gets the confirmation mail when
+	// RequireEmailConfirmation is on. Such an account signs in with a
+	// password only after setting one through the password reset.
+	SignUp(c *gin.Context, email string, confirmed bool, also func(ctx context.Context, u fastauth.User) error) (fastauth.User, error)
+	// SetCookie sets (ttl > 0) or deletes (ttl < 0) a module's cookie
+	// name on path: HttpOnly, Secure unless Config.Cookie.Insecure, in
+	// the kernel's cookie domain, SameSite Lax whatever the kernel's
+	// cookies use, so that it comes back on a top-level navigation from
+	// another site (the return from an identity provider).
+	SetCookie(c *gin.Context, name, value, path string, ttl time.Duration)
 	// StepUp raises the request's session by auth (a second factor the
 	// module verified): its assurance level becomes the higher of the
 	// session's and auth's, auth's method is appended to its methods, its

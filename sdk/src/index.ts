@@ -12,6 +12,7 @@ import type {
   AuthResponse,
   ConfirmEmailResponse,
   CreatedApiKeyBody,
+  IdentityResponse,
   CreatedInviteBody,
   InviteBody,
   MfaStatusResponse,
@@ -112,6 +113,23 @@ export interface PasskeySignInOptions {
   /** Aborts the ceremony (e.g. before starting a modal one over a conditional one). */
   signal?: AbortSignal;
 }
+/**
+ * What a page learns from the URL a provider sign-in returned to
+ * (readProviderReturn): nothing, a failure (`?auth_error=<code>`, such as
+ * `account_exists` or `invalid_state`), or a sign-in that needs the
+ * account's second factor (`#mfa_token=..&methods=..`), which `verify`
+ * finishes with a TOTP or recovery code. A success needs no parameter: the
+ * cookies are set.
+ */
+export type ProviderReturn =
+  | { type: 'none' }
+  | { type: 'error'; code: string }
+  | {
+      type: 'mfaRequired';
+      mfaToken: string;
+      methods: string[];
+      verify: (code: string) => Promise<AuthResponse>;
+    };
 
 /** Query of the API-key list. Out-of-range values give 400 invalid_request. */
 export interface ListApiKeysQuery {
@@ -203,6 +221,13 @@ export function createFastauth(options: FastauthOptions) {
   };
   const signedIn = (session: AuthResponse): SessionChange => ({ type: 'signedIn', session });
   const changed = (): SessionChange => ({ type: 'changed' });
+  const providerStartUrl = (name: string, redirectTo?: string, link = false): string => {
+    const q = new URLSearchParams();
+    if (redirectTo !== undefined) q.set('redirect_to', redirectTo);
+    if (link) q.set('link', 'true');
+    const query = q.toString();
+    return `${options.baseUrl.replace(/\/+$/, '')}/oauth/${encodeURIComponent(name)}/start${query ? `?${query}` : ''}`;
+  };
 
   // getPasskey runs navigator.credentials.get() on request options.
   const getPasskey = async (options: PasskeyOptions, extra: CredentialRequestOptions = {}) => {
@@ -336,6 +361,62 @@ export function createFastauth(options: FastauthOptions) {
           ? { user, organization, auth_role, ...(session ? { session } : {}) }
           : null,
       ),
+
+    // ---- sign-in with a provider (the social module)
+
+    /**
+     * The URL of GET /oauth/{name}/start: navigate the browser there (a
+     * link's href, or signInWithProvider). `redirectTo` is where the
+     * callback returns (a relative path, or a URL on a trusted origin;
+     * default `/`); with `link` the signed-in user links the provider
+     * account instead of signing in.
+     */
+    providerStartUrl,
+    /**
+     * Sends the browser to the provider `name` (a navigation: the page
+     * unloads). It comes back to `redirectTo` signed in, or with what
+     * readProviderReturn reads.
+     */
+    signInWithProvider: (name: string, redirectTo?: string): void => {
+      globalThis.location.assign(providerStartUrl(name, redirectTo));
+    },
+    /** Like signInWithProvider, for the signed-in user: links the provider account. */
+    linkProvider: (name: string, redirectTo?: string): void => {
+      globalThis.location.assign(providerStartUrl(name, redirectTo, true));
+    },
+    /**
+     * Reads (and, for the current page, removes from the address bar) what
+     * a provider sign-in came back with: `?auth_error=` or
+     * `#mfa_token=..&methods=..` (see ProviderReturn).
+     */
+    readProviderReturn: (href?: string): ProviderReturn => {
+      const current = href === undefined;
+      const url = new URL(href ?? globalThis.location.href);
+      const fragment = new URLSearchParams(url.hash.replace(/^#/, ''));
+      const code = url.searchParams.get('auth_error');
+      const mfaToken = fragment.get('mfa_token');
+      if (current && (code !== null || mfaToken !== null)) {
+        url.searchParams.delete('auth_error');
+        if (mfaToken !== null) url.hash = '';
+        globalThis.history?.replaceState(globalThis.history.state, '', url.toString());
+      }
+      if (code !== null) return { type: 'error', code };
+      if (mfaToken === null) return { type: 'none' };
+      return {
+        type: 'mfaRequired',
+        mfaToken,
+        methods: (fragment.get('methods') ?? '').split(',').filter(Boolean),
+        verify: (c2: string) => tell(unwrap(api.postMfaVerify({ ...c, body: { mfa_token: mfaToken, code: c2 } })), signedIn),
+      };
+    },
+    /** GET /identities: the provider accounts linked to my account, oldest first. */
+    listIdentities: (): Promise<IdentityResponse[]> => unwrap(api.getIdentities({ ...c })),
+    /**
+     * DELETE /identities/{id}: unlinks one; 409 last_sign_in_method when it
+     * is the last way into an account without password.
+     */
+    unlinkIdentity: (id: string): Promise<IdentityResponse> =>
+      tell(unwrap(api.deleteIdentitiesById({ ...c, path: { id } })), changed),
 
     password: {
       /** POST /password/change: revokes my other sessions. */

@@ -540,3 +540,35 @@ describe('sign-out', () => {
   });
 });
 
+
+describe('sign-in with a provider', () => {
+  it('builds the start URL and reads what the callback returned', () => {
+    const sdk = createFastauth({ baseUrl: 'https://api.example/auth/' });
+    expect(sdk.providerStartUrl('google')).toBe('https://api.example/auth/oauth/google/start');
+    expect(sdk.providerStartUrl('corp sso', '/after?x=1', true)).toBe(
+      'https://api.example/auth/oauth/corp%20sso/start?redirect_to=%2Fafter%3Fx%3D1&link=true',
+    );
+    expect(sdk.readProviderReturn('https://app.example/after')).toEqual({ type: 'none' });
+    expect(sdk.readProviderReturn('https://app.example/after?x=1&auth_error=account_exists')).toEqual({
+      type: 'error',
+      code: 'account_exists',
+    });
+    const mfa = sdk.readProviderReturn(`https://app.example/after#mfa_token=mfa_${'a'.repeat(64)}&methods=totp%2Crecovery_code`);
+    expect(mfa.type).toBe('mfaRequired');
+    if (mfa.type === 'mfaRequired') {
+      expect(mfa.mfaToken).toBe(`mfa_${'a'.repeat(64)}`);
+      expect(mfa.methods).toEqual(['totp', 'recovery_code']);
+    }
+  });
+
+  it('lists identities (none for a password account), refuses an unknown one, starts a flow', async () => {
+    const { sdk } = await signedUp('identities');
+    expect(await sdk.listIdentities()).toEqual([]);
+    await expectError(sdk.unlinkIdentity('0190a0a0-0000-7000-8000-000000000000'), 404, 'identity_not_found');
+    const res = await fetch(sdk.providerStartUrl('nope', '/'), { redirect: 'manual' });
+    expect(res.status).toBe(404);
+    const bad = await fetch(sdk.providerStartUrl('google', '//evil.example/'), { redirect: 'manual' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { code: string }).code).toBe('invalid_redirect');
+  });
+});

@@ -55,6 +55,11 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       AUTH_RATE_LIMIT_PER_IP: '0',
       LOG_REQUESTS: 'true',
       MAIL_OUTBOX: outbox,
+      // A provider mounts the social module (discovery is lazy: no
+      // network until a flow starts).
+      AUTH_OAUTH_PROVIDERS: 'google',
+      AUTH_OAUTH_GOOGLE_CLIENT_ID: 'sdk-test-client',
+      AUTH_OAUTH_GOOGLE_CLIENT_SECRET: 'sdk-test-client-secret',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeletePasskeysByIdData, DeletePasskeysByIdErrors, DeletePasskeysByIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetMeData, GetMeErrors, GetMeResponses, GetMeSecurityLogData, GetMeSecurityLogErrors, GetMeSecurityLogResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOrganizationsByOrganizationIdAuditLogData, GetOrganizationsByOrganizationIdAuditLogErrors, GetOrganizationsByOrganizationIdAuditLogResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetPasskeysData, GetPasskeysErrors, GetPasskeysResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PatchPasskeysByIdData, PatchPasskeysByIdErrors, PatchPasskeysByIdResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaPasskeyOptionsData, PostMfaPasskeyOptionsErrors, PostMfaPasskeyOptionsResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasskeysRegisterData, PostPasskeysRegisterErrors, PostPasskeysRegisterOptionsData, PostPasskeysRegisterOptionsErrors, PostPasskeysRegisterOptionsResponses, PostPasskeysRegisterResponses, PostPasskeysSignInData, PostPasskeysSignInErrors, PostPasskeysSignInOptionsData, PostPasskeysSignInOptionsErrors, PostPasskeysSignInOptionsResponses, PostPasskeysSignInResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
+import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteIdentitiesByIdData, DeleteIdentitiesByIdErrors, DeleteIdentitiesByIdResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeletePasskeysByIdData, DeletePasskeysByIdErrors, DeletePasskeysByIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetIdentitiesData, GetIdentitiesErrors, GetIdentitiesResponses, GetMeData, GetMeErrors, GetMeResponses, GetMeSecurityLogData, GetMeSecurityLogErrors, GetMeSecurityLogResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOauthByProviderCallbackData, GetOauthByProviderCallbackErrors, GetOauthByProviderStartData, GetOauthByProviderStartErrors, GetOrganizationsByOrganizationIdAuditLogData, GetOrganizationsByOrganizationIdAuditLogErrors, GetOrganizationsByOrganizationIdAuditLogResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetPasskeysData, GetPasskeysErrors, GetPasskeysResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PatchPasskeysByIdData, PatchPasskeysByIdErrors, PatchPasskeysByIdResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaPasskeyOptionsData, PostMfaPasskeyOptionsErrors, PostMfaPasskeyOptionsResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasskeysRegisterData, PostPasskeysRegisterErrors, PostPasskeysRegisterOptionsData, PostPasskeysRegisterOptionsErrors, PostPasskeysRegisterOptionsResponses, PostPasskeysRegisterResponses, PostPasskeysSignInData, PostPasskeysSignInErrors, PostPasskeysSignInOptionsData, PostPasskeysSignInOptionsErrors, PostPasskeysSignInOptionsResponses, PostPasskeysSignInResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -101,6 +101,34 @@ export const postEmailConfirmSend = <ThrowOnError extends boolean = false>(optio
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * The provider accounts linked to the account
+ */
+export const getIdentities = <ThrowOnError extends boolean = false>(options?: Options<GetIdentitiesData, ThrowOnError>) => (options?.client ?? client).get<GetIdentitiesResponses, GetIdentitiesErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/identities',
+    ...options
+});
+
+/**
+ * Unlink a provider account
+ *
+ * Refused with 409 last_sign_in_method when the account has no password and this is its last linked provider account (set a password through the password reset first).
+ */
+export const deleteIdentitiesById = <ThrowOnError extends boolean = false>(options: Options<DeleteIdentitiesByIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteIdentitiesByIdResponses, DeleteIdentitiesByIdErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/identities/{id}',
+    ...options
 });
 
 /**
@@ -262,6 +290,20 @@ export const postMfaVerify = <ThrowOnError extends boolean = false>(options: Opt
         ...options.headers
     }
 });
+
+/**
+ * Finish a sign-in (or a link) with a provider
+ *
+ * The provider sends the browser here. The state must match the flow cookie; the code is exchanged with the PKCE verifier and the ID token verified. Then: a linked provider account signs in its user; else an address the provider verified that equals an account's confirmed address links to that account; else a new account without password is created (address confirmed when the provider verified it, with a personal workspace). Answers 302 to redirect_to with the session cookies; on failure 302 to redirect_to?auth_error=<code> (invalid_state, access_denied, provider_error, provider_unavailable, invalid_id_token, email_required, account_exists, identity_already_linked, email_not_confirmed, forbidden, server_error) without cookies; an account with a second factor gets no cookies but redirect_to#mfa_token=<token>&methods=<m1,m2> (finish with POST /mfa/verify).
+ */
+export const getOauthByProviderCallback = <ThrowOnError extends boolean = false>(options: Options<GetOauthByProviderCallbackData, ThrowOnError>) => (options.client ?? client).get<unknown, GetOauthByProviderCallbackErrors, ThrowOnError>({ url: '/oauth/{provider}/callback', ...options });
+
+/**
+ * Start a sign-in (or a link) with a provider
+ *
+ * Answers 302 to the provider's authorization URL with state, nonce and a PKCE S256 challenge, and sets a short-lived HttpOnly cookie (fastauth_oauth_flow) that binds the flow to this browser. Navigate the browser here; do not fetch it. With link=true the signed-in caller links the provider account to their account instead of signing in.
+ */
+export const getOauthByProviderStart = <ThrowOnError extends boolean = false>(options: Options<GetOauthByProviderStartData, ThrowOnError>) => (options.client ?? client).get<unknown, GetOauthByProviderStartErrors, ThrowOnError>({ url: '/oauth/{provider}/start', ...options });
 
 /**
  * List my organizations

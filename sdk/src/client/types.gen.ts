@@ -199,6 +199,30 @@ export type ErrorBody = {
     message: string;
 };
 
+export type IdentityResponse = {
+    /**
+     * CreatedAt is when it was linked (RFC 3339, UTC).
+     */
+    created_at: string;
+    /**
+     * Email is the address the provider gave when it was linked; empty
+     * when none.
+     */
+    email: string;
+    /**
+     * ID is the identity's id.
+     */
+    id: string;
+    /**
+     * Provider is the provider's name, e.g. "google".
+     */
+    provider: string;
+    /**
+     * Subject is the provider's id of the account.
+     */
+    subject: string;
+};
+
 export type InviteBody = {
     accepted_at: string | null;
     created_at: string;
@@ -758,6 +782,89 @@ export type PostEmailConfirmSendResponses = {
 
 export type PostEmailConfirmSendResponse = PostEmailConfirmSendResponses[keyof PostEmailConfirmSendResponses];
 
+export type GetIdentitiesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/identities';
+};
+
+export type GetIdentitiesErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key)
+     */
+    403: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type GetIdentitiesError = GetIdentitiesErrors[keyof GetIdentitiesErrors];
+
+export type GetIdentitiesResponses = {
+    /**
+     * oldest first
+     */
+    200: Array<IdentityResponse>;
+};
+
+export type GetIdentitiesResponse = GetIdentitiesResponses[keyof GetIdentitiesResponses];
+
+export type DeleteIdentitiesByIdData = {
+    body?: never;
+    path: {
+        /**
+         * identity id
+         */
+        id: string;
+    };
+    query?: never;
+    url: '/identities/{id}';
+};
+
+export type DeleteIdentitiesByIdErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API key)
+     */
+    403: ErrorBody;
+    /**
+     * identity_not_found
+     */
+    404: ErrorBody;
+    /**
+     * last_sign_in_method
+     */
+    409: ErrorBody;
+    /**
+     * rate_limited
+     */
+    429: ErrorBody;
+    /**
+     * store_unavailable (Retry-After)
+     */
+    503: ErrorBody;
+};
+
+export type DeleteIdentitiesByIdError = DeleteIdentitiesByIdErrors[keyof DeleteIdentitiesByIdErrors];
+
+export type DeleteIdentitiesByIdResponses = {
+    /**
+     * the unlinked identity
+     */
+    200: IdentityResponse;
+};
+
+export type DeleteIdentitiesByIdResponse = DeleteIdentitiesByIdResponses[keyof DeleteIdentitiesByIdResponses];
+
 export type GetMeData = {
     body?: never;
     path?: never;
@@ -1214,6 +1321,98 @@ export type PostMfaVerifyResponses = {
 };
 
 export type PostMfaVerifyResponse = PostMfaVerifyResponses[keyof PostMfaVerifyResponses];
+
+export type GetOauthByProviderCallbackData = {
+    body?: never;
+    path: {
+        /**
+         * provider name
+         */
+        provider: string;
+    };
+    query?: {
+        /**
+         * authorization code
+         */
+        code?: string;
+        /**
+         * state
+         */
+        state?: string;
+        /**
+         * the provider's error, e.g. access_denied
+         */
+        error?: string;
+    };
+    url: '/oauth/{provider}/callback';
+};
+
+export type GetOauthByProviderCallbackErrors = {
+    /**
+     * invalid_request (malformed, oversized or repeated parameters)
+     */
+    400: ErrorBody;
+    /**
+     * provider_not_found
+     */
+    404: ErrorBody;
+    /**
+     * rate_limited
+     */
+    429: ErrorBody;
+};
+
+export type GetOauthByProviderCallbackError = GetOauthByProviderCallbackErrors[keyof GetOauthByProviderCallbackErrors];
+
+export type GetOauthByProviderStartData = {
+    body?: never;
+    path: {
+        /**
+         * provider name, e.g. google
+         */
+        provider: string;
+    };
+    query?: {
+        /**
+         * where the callback returns: a relative path (/ then neither / nor \) or a URL on a trusted origin; default /
+         */
+        redirect_to?: string;
+        /**
+         * true: link to the signed-in account
+         */
+        link?: 'true' | 'false';
+    };
+    url: '/oauth/{provider}/start';
+};
+
+export type GetOauthByProviderStartErrors = {
+    /**
+     * invalid_redirect, invalid_request
+     */
+    400: ErrorBody;
+    /**
+     * invalid_token (link=true without a session)
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (link=true with an API key)
+     */
+    403: ErrorBody;
+    /**
+     * provider_not_found
+     */
+    404: ErrorBody;
+    /**
+     * rate_limited
+     */
+    429: ErrorBody;
+    /**
+     * provider_unavailable (discovery failed; retried on the next start)
+     */
+    503: ErrorBody;
+};
+
+export type GetOauthByProviderStartError = GetOauthByProviderStartErrors[keyof GetOauthByProviderStartErrors];
 
 export type GetOrganizationsData = {
     body?: never;

@@ -844,6 +844,24 @@ var postEmailConfirmSend = (options) => (options.client ?? client).post({
     ...options.headers
   }
 });
+var getIdentities = (options) => (options?.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/identities",
+  ...options
+});
+var deleteIdentitiesById = (options) => (options.client ?? client).delete({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }],
+  url: "/identities/{id}",
+  ...options
+});
 var getMe = (options) => (options?.client ?? client).get({
   security: [{
     in: "cookie",
@@ -1665,6 +1683,13 @@ function createFastauth(options) {
   };
   const signedIn = (session2) => ({ type: "signedIn", session: session2 });
   const changed = () => ({ type: "changed" });
+  const providerStartUrl = (name, redirectTo, link = false) => {
+    const q = new URLSearchParams();
+    if (redirectTo !== void 0) q.set("redirect_to", redirectTo);
+    if (link) q.set("link", "true");
+    const query = q.toString();
+    return `${options.baseUrl.replace(/\/+$/, "")}/oauth/${encodeURIComponent(name)}/start${query ? `?${query}` : ""}`;
+  };
   const getPasskey = async (options2, extra = {}) => {
     const publicKey = requestOptions(options2.options);
     try {
@@ -1786,6 +1811,59 @@ function createFastauth(options) {
     getSession: () => unwrap(getSession({ ...c })).then(
       ({ user, organization, auth_role, session: session2 }) => user && organization && auth_role !== void 0 ? { user, organization, auth_role, ...session2 ? { session: session2 } : {} } : null
     ),
+    // ---- sign-in with a provider (the social module)
+    /**
+     * The URL of GET /oauth/{name}/start: navigate the browser there (a
+     * link's href, or signInWithProvider). `redirectTo` is where the
+     * callback returns (a relative path, or a URL on a trusted origin;
+     * default `/`); with `link` the signed-in user links the provider
+     * account instead of signing in.
+     */
+    providerStartUrl,
+    /**
+     * Sends the browser to the provider `name` (a navigation: the page
+     * unloads). It comes back to `redirectTo` signed in, or with what
+     * readProviderReturn reads.
+     */
+    signInWithProvider: (name, redirectTo) => {
+      globalThis.location.assign(providerStartUrl(name, redirectTo));
+    },
+    /** Like signInWithProvider, for the signed-in user: links the provider account. */
+    linkProvider: (name, redirectTo) => {
+      globalThis.location.assign(providerStartUrl(name, redirectTo, true));
+    },
+    /**
+     * Reads (and, for the current page, removes from the address bar) what
+     * a provider sign-in came back with: `?auth_error=` or
+     * `#mfa_token=..&methods=..` (see ProviderReturn).
+     */
+    readProviderReturn: (href) => {
+      const current = href === void 0;
+      const url = new URL(href ?? globalThis.location.href);
+      const fragment = new URLSearchParams(url.hash.replace(/^#/, ""));
+      const code = url.searchParams.get("auth_error");
+      const mfaToken = fragment.get("mfa_token");
+      if (current && (code !== null || mfaToken !== null)) {
+        url.searchParams.delete("auth_error");
+        if (mfaToken !== null) url.hash = "";
+        globalThis.history?.replaceState(globalThis.history.state, "", url.toString());
+      }
+      if (code !== null) return { type: "error", code };
+      if (mfaToken === null) return { type: "none" };
+      return {
+        type: "mfaRequired",
+        mfaToken,
+        methods: (fragment.get("methods") ?? "").split(",").filter(Boolean),
+        verify: (c2) => tell(unwrap(postMfaVerify({ ...c, body: { mfa_token: mfaToken, code: c2 } })), signedIn)
+      };
+    },
+    /** GET /identities: the provider accounts linked to my account, oldest first. */
+    listIdentities: () => unwrap(getIdentities({ ...c })),
+    /**
+     * DELETE /identities/{id}: unlinks one; 409 last_sign_in_method when it
+     * is the last way into an account without password.
+     */
+    unlinkIdentity: (id) => tell(unwrap(deleteIdentitiesById({ ...c, path: { id } })), changed),
     password: {
       /** POST /password/change: revokes my other sessions. */
       change: (currentPassword, newPassword) => unwrap(
