@@ -7,7 +7,6 @@ import (
 
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/ginauth/module"
-	"github.com/fastauth/fastauth/internal/accesstoken"
 	"github.com/fastauth/fastauth/internal/signingkey"
 )
 
@@ -101,11 +100,11 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (strin
 	if sess.AuthTime.IsZero() {
 		sess.AuthTime = now
 	}
-	return s.signer.sign(&accessClaims{accesstoken.Claims{
+	return s.signer.sign(&accessClaims{
 		Issuer:           s.issuer,
 		Audience:         s.audience,
-		IssuedAt:         accesstoken.NewNumericDate(now),
-		ExpiresAt:        accesstoken.NewNumericDate(now.Add(s.ttl)),
+		IssuedAt:         newNumericDate(now),
+		ExpiresAt:        newNumericDate(now.Add(s.ttl)),
 		Subject:          u.ID,
 		SessionID:        sess.ID,
 		Email:            u.Email,
@@ -114,8 +113,8 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (strin
 		Role:             authenticatedRole,
 		AAL:              sess.AAL,
 		AMR:              sess.AMR,
-		AuthTime:         accesstoken.NewNumericDate(sess.AuthTime),
-	}})
+		AuthTime:         newNumericDate(sess.AuthTime),
+	})
 }
 
 // verify checks an access token: the signer's algorithm only, signed by

@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-
-	"github.com/fastauth/fastauth/internal/accesstoken"
 )
 
 // testClock is a settable clock for unit tests.
@@ -334,11 +332,11 @@ func TestHS256SignerIsTheAccessSigner(t *testing.T) {
 		t.Fatalf("alg %q kid %q public keys %v", signer.alg(), signer.kid(), signer.publicKeys())
 	}
 	now := clock.Now()
-	in := accessClaims{accesstoken.Claims{
-		Issuer: "fastauth", Audience: "fastauth", IssuedAt: accesstoken.NewNumericDate(now), ExpiresAt: accesstoken.NewNumericDate(now.Add(time.Minute)),
+	in := accessClaims{
+		Issuer: "fastauth", Audience: "fastauth", IssuedAt: newNumericDate(now), ExpiresAt: newNumericDate(now.Add(time.Minute)),
 		Subject: testUser.ID, SessionID: testSID, Email: testUser.Email, OrganizationID: testActive.Organization.ID,
-		OrganizationRole: RoleAdmin, Role: authenticatedRole, AAL: 2, AMR: []string{MethodPassword, MethodTOTP}, AuthTime: accesstoken.NewNumericDate(now),
-	}}
+		OrganizationRole: RoleAdmin, Role: authenticatedRole, AAL: 2, AMR: []string{MethodPassword, MethodTOTP}, AuthTime: newNumericDate(now),
+	}
 	tok, err := signer.sign(&in)
 	if err != nil {
 		t.Fatal(err)

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/fastauth/fastauth/internal/accesstoken"
 )
 
 // Bounds of the verified-access-token cache.
@@ -127,7 +125,7 @@ func (tc *tokenCache) add(token string, claims accessClaims) *verifiedToken {
 		return newVerifiedToken(claims)
 	}
 	e := &cachedToken{verifiedToken: verifiedToken{accessClaims: claims, session: claims.principal()}, expires: claims.ExpiresAt.Time}
-	for _, d := range []*accesstoken.NumericDate{claims.IssuedAt, claims.NotBefore} {
+	for _, d := range []*numericDate{claims.IssuedAt, claims.NotBefore} {
 		if d != nil && (e.notBefore.IsZero() || d.Add(-tc.skew).After(e.notBefore)) {
 			e.notBefore = d.Add(-tc.skew)
 		}

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-
-	"github.com/fastauth/fastauth/internal/accesstoken"
 )
 
 // uncachedSigner is a signer whose every verify is a full one.
@@ -199,7 +197,7 @@ func TestTokenCacheBounded(t *testing.T) {
 func TestTokenCacheRefusesNoExpiry(t *testing.T) {
 	t.Parallel()
 	tc := newTokenCache(64, newTestClock().Now, time.Minute)
-	tc.add("tok", accessClaims{accesstoken.Claims{Subject: "u"}})
+	tc.add("tok", accessClaims{Subject: "u"})
 	if tc.size() != 0 {
 		t.Fatal("claims without exp cached")
 	}

@@ -5,15 +5,54 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fastauth/fastauth/internal/accesstoken"
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/fastauth/fastauth"
 )
 
 // claims is the payload of a fastauth access token, as the fastauth
-// server writes it (accesstoken.Claims, the server's own definition): a
-// single-string aud, the fastauth claims flat. The parser runs without its
-// own claim validation (check does it, as the fastauth server does).
+// server writes it: a single-string aud, the fastauth claims flat.
 type claims struct {
-	accesstoken.Claims
+	Issuer           string           `json:"iss"`
+	Audience         string           `json:"aud"`
+	ExpiresAt        *jwt.NumericDate `json:"exp,omitempty"`
+	IssuedAt         *jwt.NumericDate `json:"iat,omitempty"`
+	NotBefore        *jwt.NumericDate `json:"nbf,omitempty"`
+	Subject          string           `json:"sub"`
+	SessionID        string           `json:"sid"`
+	Email            string           `json:"email"`
+	OrganizationID   string           `json:"org"`
+	OrganizationRole string           `json:"org_role"`
+	Role             string           `json:"role"`
+	AAL              int              `json:"aal,omitempty"`
+	AMR              []string         `json:"amr,omitempty"`
+	AuthTime         *jwt.NumericDate `json:"auth_time,omitempty"`
+}
+
+// The jwt.Claims methods; the parser runs without its own claim
+// validation (check does it, as the fastauth server does).
+
+// GetExpirationTime implements jwt.Claims.
+func (c *claims) GetExpirationTime() (*jwt.NumericDate, error) { return c.ExpiresAt, nil }
+
+// GetIssuedAt implements jwt.Claims.
+func (c *claims) GetIssuedAt() (*jwt.NumericDate, error) { return c.IssuedAt, nil }
+
+// GetNotBefore implements jwt.Claims.
+func (c *claims) GetNotBefore() (*jwt.NumericDate, error) { return c.NotBefore, nil }
+
+// GetIssuer implements jwt.Claims.
+func (c *claims) GetIssuer() (string, error) { return c.Issuer, nil }
+
+// GetSubject implements jwt.Claims.
+func (c *claims) GetSubject() (string, error) { return c.Subject, nil }
+
+// GetAudience implements jwt.Claims.
+func (c *claims) GetAudience() (jwt.ClaimStrings, error) {
+	if c.Audience == "" {
+		return nil, nil
+	}
+	return jwt.ClaimStrings{c.Audience}, nil
 }
 
 // check applies the fastauth server's claim checks at now, in its order:
@@ -49,9 +88,15 @@ func (c *claims) check(now time.Time, skew time.Duration, issuer, audience strin
 	}
 	// The fastauth claims: the server's own rules, from one place. A
 	// token without the assurance claims reads as aal 1, amr [password].
-	if err := c.CheckFastauth(); err != nil {
+	fc := fastauth.AccessClaims{
+		Subject: c.Subject, SessionID: c.SessionID, OrganizationID: c.OrganizationID,
+		OrganizationRole: fastauth.Role(c.OrganizationRole), Role: c.Role,
+		AAL: c.AAL, AMR: c.AMR, HasAuthTime: c.AuthTime != nil,
+	}
+	if err := fc.Check(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
+	c.AAL, c.AMR = fc.AAL, fc.AMR
 	return nil
 }
 
@@ -59,7 +104,7 @@ func (c *claims) check(now time.Time, skew time.Duration, issuer, audience strin
 // of iat and nbf less the skew, zero when the token has neither.
 func (c *claims) notBefore(skew time.Duration) time.Time {
 	var t time.Time
-	for _, d := range []*accesstoken.NumericDate{c.IssuedAt, c.NotBefore} {
+	for _, d := range []*jwt.NumericDate{c.IssuedAt, c.NotBefore} {
 		if d != nil && (t.IsZero() || d.Add(-skew).After(t)) {
 			t = d.Add(-skew)
 		}
@@ -74,7 +119,7 @@ func (c *claims) principal() Principal {
 		Email:            c.Email,
 		SessionID:        c.SessionID,
 		OrganizationID:   c.OrganizationID,
-		OrganizationRole: string(c.OrganizationRole),
+		OrganizationRole: c.OrganizationRole,
 		AAL:              c.AAL,
 		AMR:              c.AMR,
 		ExpiresAt:        c.ExpiresAt.Time,
