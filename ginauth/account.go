@@ -62,13 +62,13 @@ type StatusResponse struct {
 // mountAccountRoutes registers sign-up, sign-in, refresh, sign-out, me and
 // password change.
 func (a *Auth) mountAccountRoutes(g *gin.RouterGroup) {
-	g.POST("/sign-up", a.signUp)
-	g.POST("/sign-in", a.obs.signIns(a.signIn))
-	g.POST("/refresh", a.obs.refreshes(a.refresh))
-	g.POST("/sign-out", a.signOut)
-	g.GET("/me", RequireUser(), a.me)
-	g.GET("/session", a.getSession)
-	g.POST("/password/change", a.requireSession, a.changePassword)
+	g.POST("/sign-up", a.handle(a.signUp))
+	g.POST("/sign-in", a.obs.signIns(a.handle(a.signIn)))
+	g.POST("/refresh", a.obs.refreshes(a.handle(a.refresh)))
+	g.POST("/sign-out", a.handle(a.signOut))
+	g.GET("/me", RequireUser(), a.handle(a.me))
+	g.GET("/session", a.handle(a.getSession))
+	g.POST("/password/change", a.requireSession, a.handle(a.changePassword))
 }
 
 // signUp creates an account with its personal workspace.
@@ -86,30 +86,28 @@ func (a *Auth) mountAccountRoutes(g *gin.RouterGroup) {
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
 //	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Router		/sign-up [post]
-func (a *Auth) signUp(c *gin.Context) {
+func (a *Auth) signUp(c *gin.Context) error {
 	req, ok := a.bindCredentials(c)
 	if !ok {
-		return
+		return nil
 	}
 	email, err := normalizeEmail(req.Email)
 	if err != nil {
-		abort(c, http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
-		return
+		return fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
 	}
 	if err := checkPassword(a.cfg.Password, req.Password); err != nil {
-		abort(c, http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
-		return
+		return fastauth.NewError(http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
 	}
 	hash, err := a.hasher.hash(c.Request.Context(), req.Password)
 	if err != nil {
 		a.hashFailure(c, err)
-		return
+		return nil
 	}
 	userID, err1 := secret.NewID()
 	orgID, err2 := secret.NewID()
 	if err := errors.Join(err1, err2); err != nil {
 		a.internalError(c, err)
-		return
+		return nil
 	}
 	now := a.now()
 	u := User{ID: userID, Email: email, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
@@ -123,7 +121,7 @@ func (a *Auth) signUp(c *gin.Context) {
 		s, plain, err := a.newSession(c, u, now)
 		if err != nil {
 			a.internalError(c, err)
-			return
+			return nil
 		}
 		first, refreshToken = &s, plain
 	}
@@ -138,24 +136,23 @@ func (a *Auth) signUp(c *gin.Context) {
 	})
 	if err != nil {
 		if errors.Is(err, ErrDuplicateEmail) {
-			abort(c, http.StatusConflict, CodeUserAlreadyExists, "an account with this email already exists")
-			return
+			return fastauth.NewError(http.StatusConflict, CodeUserAlreadyExists, "an account with this email already exists")
 		}
-		a.storeFailure(c, err)
-		return
+		return storeErr{err}
 	}
 	active := MembershipDetail{Membership: owner, Organization: ws}
 	if first == nil {
 		a.sendConfirmationMail(c.Request.Context(), u)
 	} else if err := a.setSessionCookies(c, u, active, first.Session, refreshToken); err != nil {
 		a.internalError(c, err)
-		return
+		return nil
 	}
 	var sess Session
 	if first != nil {
 		sess = first.Session
 	}
 	c.JSON(http.StatusOK, authResponse(u, active, sess))
+	return nil
 }
 
 // signIn verifies a password and starts a new session.
@@ -174,20 +171,19 @@ func (a *Auth) signUp(c *gin.Context) {
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
 //	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Router		/sign-in [post]
-func (a *Auth) signIn(c *gin.Context) {
+func (a *Auth) signIn(c *gin.Context) error {
 	req, ok := a.bindCredentials(c)
 	if !ok {
-		return
+		return nil
 	}
 	email, err := normalizeEmail(req.Email)
 	if err != nil {
-		abort(c, http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
-		return
+		return fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
 	}
 	if wait, locked := a.reserveSignIn(c.Request.Context(), email); locked {
 		a.obs.rateLimited(c)
 		abortRateLimited(c, wait)
-		return
+		return nil
 	}
 	// Each store call gets a deadline of its own, started when the call is:
 	// the wait for a hashing slot (up to HashQueueTimeout) must not eat
@@ -200,54 +196,48 @@ func (a *Auth) signIn(c *gin.Context) {
 		// Spend the work of a real verify so that timing tells nothing.
 		if err := a.hasher.verifyDummy(c.Request.Context(), req.Password); err != nil {
 			a.hashFailure(c, err)
-			return
+			return nil
 		}
 		a.signInFailed(c, "", "unknown_email")
-		abortInvalidCredentials(c)
-		return
+		return errInvalidCredentials
 	case err != nil:
-		a.storeFailure(c, err)
-		return
+		return storeErr{err}
 	}
 	ok, rehash, err := a.hasher.verify(c.Request.Context(), req.Password, u.PasswordHash)
 	switch {
 	case err != nil:
 		a.hashFailure(c, err)
-		return
+		return nil
 	case !ok:
 		a.signInFailed(c, u.ID, "wrong_password")
-		abortInvalidCredentials(c)
-		return
+		return errInvalidCredentials
 	}
 	a.resetLockout(c.Request.Context(), email)
 	if a.cfg.RequireEmailConfirmation && u.EmailConfirmedAt == nil {
-		abort(c, http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address before signing in")
-		return
+		return fastauth.NewError(http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address before signing in")
 	}
 	if rehash {
 		a.upgradeHash(c, u, req.Password)
 	}
 	if !a.runSignInGates(c, u) {
-		return
+		return nil
 	}
 	ctx, cancel = a.storeCtx(c)
 	active, err := a.activeMembership(ctx, u)
 	cancel()
 	if err != nil {
-		a.storeFailure(c, err)
-		return
+		return storeErr{err}
 	}
 	sess, err := a.startSession(c.Request.Context(), c, u, active, a.cfg.SingleSession, fastauth.Authentication{Method: fastauth.MethodPassword, AAL: 1})
 	if err != nil {
 		if errors.Is(err, ErrConflict) {
 			// The password changed while this sign-in verified the old one.
-			abortInvalidCredentials(c)
-			return
+			return errInvalidCredentials
 		}
-		a.storeFailure(c, err)
-		return
+		return storeErr{err}
 	}
 	c.JSON(http.StatusOK, authResponse(u, active, sess))
+	return nil
 }
 
 // signInFailed emits user.sign_in_failed for the account userID (empty
@@ -300,25 +290,24 @@ func (a *Auth) upgradeHash(c *gin.Context, u User, password string) {
 //	@Failure	403	{object}	ErrorBody		"email_not_confirmed"
 //	@Failure	503	{object}	ErrorBody		"store_unavailable"
 //	@Router		/refresh [post]
-func (a *Auth) refresh(c *gin.Context) {
+func (a *Auth) refresh(c *gin.Context) error {
 	presented, err := c.Cookie(a.cfg.Cookie.RefreshName)
 	if err != nil || presented == "" {
 		// An access cookie outlives its token (accessCookieTTL): without
 		// a session to refresh it is of no use, and left alone it would
 		// keep answering token_expired.
 		a.clearAuthCookies(c)
-		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "no refresh token")
-		return
+		return fastauth.NewError(http.StatusUnauthorized, CodeRefreshTokenInvalid, "no refresh token")
 	}
 	plain, hash, err := secret.New("")
 	if err != nil {
 		a.internalError(c, err)
-		return
+		return nil
 	}
 	rtID, err := secret.NewID()
 	if err != nil {
 		a.internalError(c, err)
-		return
+		return nil
 	}
 	now := a.now()
 	ctx, cancel := a.storeCtx(c)
@@ -327,15 +316,12 @@ func (a *Auth) refresh(c *gin.Context) {
 	var reused *ReusedTokenError
 	switch {
 	case errors.As(err, &reused):
-		a.refreshReused(ctx, c, reused, now)
-		return
+		return a.refreshReused(ctx, c, reused, now)
 	case errors.Is(err, ErrNotFound):
 		a.clearAuthCookies(c)
-		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "the refresh token is invalid or expired; sign in again")
-		return
+		return fastauth.NewError(http.StatusUnauthorized, CodeRefreshTokenInvalid, "the refresh token is invalid or expired; sign in again")
 	case err != nil:
-		a.storeFailure(c, err)
-		return
+		return storeErr{err}
 	}
 	// The token is consumed: hand the device its successor now, before any
 	// later step can fail, so that a retry (after a 503, say) presents the
@@ -345,36 +331,32 @@ func (a *Auth) refresh(c *gin.Context) {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		a.clearAuthCookies(c)
-		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "the account no longer exists")
-		return
+		return fastauth.NewError(http.StatusUnauthorized, CodeRefreshTokenInvalid, "the account no longer exists")
 	case err != nil:
-		a.storeFailure(c, err)
-		return
+		return storeErr{err}
 	}
 	if a.cfg.RequireEmailConfirmation && u.EmailConfirmedAt == nil {
-		abort(c, http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address first")
-		return
+		return fastauth.NewError(http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address first")
 	}
 	active, err := a.activeMembership(ctx, u)
 	if err != nil {
-		a.storeFailure(c, err)
-		return
+		return storeErr{err}
 	}
 	if err := a.setAccessCookie(c, u, active, s); err != nil {
 		a.internalError(c, err)
-		return
+		return nil
 	}
 	c.JSON(http.StatusOK, authResponse(u, active, s))
+	return nil
 }
 
-// refreshReused answers the presentation of a consumed refresh token: within
-// the grace window after its rotation only 401 (a concurrent refresh of
-// another tab won); beyond it the session is revoked as stolen.
-func (a *Auth) refreshReused(ctx context.Context, c *gin.Context, reused *ReusedTokenError, now time.Time) {
+// refreshReused is the answer to the presentation of a consumed refresh
+// token: within the grace window after its rotation only 401 (a concurrent
+// refresh of another tab won); beyond it the session is revoked as stolen.
+func (a *Auth) refreshReused(ctx context.Context, c *gin.Context, reused *ReusedTokenError, now time.Time) error {
 	grace := a.cfg.RefreshReuseGrace
 	if grace >= 0 && !now.After(reused.ConsumedAt.Add(grace)) {
-		abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "the refresh token was just rotated; retry with the new one")
-		return
+		return fastauth.NewError(http.StatusUnauthorized, CodeRefreshTokenInvalid, "the refresh token was just rotated; retry with the new one")
 	}
 	a.obs.refreshReplay(c)
 	a.log.WarnContext(c.Request.Context(), "fastauth: refresh token replayed, revoking session",
@@ -388,11 +370,10 @@ func (a *Auth) refreshReused(ctx context.Context, c *gin.Context, reused *Reused
 		return a.emit(ctx, e)
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		a.storeFailure(c, err)
-		return
+		return storeErr{err}
 	}
 	a.clearAuthCookies(c)
-	abort(c, http.StatusUnauthorized, CodeRefreshTokenInvalid, "the refresh token was already used; the session is revoked")
+	return fastauth.NewError(http.StatusUnauthorized, CodeRefreshTokenInvalid, "the refresh token was already used; the session is revoked")
 }
 
 // signOut revokes the current session and clears the cookies.
@@ -402,7 +383,7 @@ func (a *Auth) refreshReused(ctx context.Context, c *gin.Context, reused *Reused
 //	@Produce	json
 //	@Success	200	{object}	StatusResponse	"always, cookies cleared"
 //	@Router		/sign-out [post]
-func (a *Auth) signOut(c *gin.Context) {
+func (a *Auth) signOut(c *gin.Context) error {
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
 	now := a.now()
@@ -434,6 +415,7 @@ func (a *Auth) signOut(c *gin.Context) {
 	}
 	a.clearAuthCookies(c)
 	c.JSON(http.StatusOK, StatusResponse{Status: "signed_out"})
+	return nil
 }
 
 // me returns the caller's fresh user and active organization.
@@ -447,18 +429,18 @@ func (a *Auth) signOut(c *gin.Context) {
 //	@Security	CookieAuth
 //	@Security	BearerAuth
 //	@Router		/me [get]
-func (a *Auth) me(c *gin.Context) {
+func (a *Auth) me(c *gin.Context) error {
 	p, _ := PrincipalFrom(c)
 	resp, err := a.principalResponse(c, p)
 	var gone principalGone
 	switch {
 	case errors.As(err, &gone):
-		abort(c, http.StatusUnauthorized, CodeInvalidToken, string(gone))
+		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, string(gone))
 	case err != nil:
-		a.storeFailure(c, err)
-	default:
-		c.JSON(http.StatusOK, resp)
+		return storeErr{err}
 	}
+	c.JSON(http.StatusOK, resp)
+	return nil
 }
 
 // SessionResponse is the body of GET {BasePath}/session: the AuthResponse
@@ -486,20 +468,19 @@ type SessionResponse struct {
 //	@Security		CookieAuth
 //	@Security		BearerAuth
 //	@Router			/session [get]
-func (a *Auth) getSession(c *gin.Context) {
+func (a *Auth) getSession(c *gin.Context) error {
 	p, ok := PrincipalFrom(c)
 	if !ok {
 		switch f := recordedFailure(c); {
 		case f == failInvalidToken: // the middleware cleared the cookies
 		case f != failNoCredentials:
 			abortUnauthenticated(c) // expired token, invalid bearer, store down
-			return
+			return nil
 		case a.hasRefreshCookie(c):
-			abort(c, http.StatusUnauthorized, CodeTokenExpired, "no access token but a refresh token: refresh and retry")
-			return
+			return fastauth.NewError(http.StatusUnauthorized, CodeTokenExpired, "no access token but a refresh token: refresh and retry")
 		}
 		c.JSON(http.StatusOK, SessionResponse{})
-		return
+		return nil
 	}
 	resp, err := a.principalResponse(c, p)
 	var gone principalGone
@@ -508,12 +489,13 @@ func (a *Auth) getSession(c *gin.Context) {
 		a.clearAuthCookies(c)
 		c.JSON(http.StatusOK, SessionResponse{})
 	case errors.As(err, &gone):
-		abort(c, http.StatusUnauthorized, CodeInvalidToken, string(gone))
+		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, string(gone))
 	case err != nil:
-		a.storeFailure(c, err)
+		return storeErr{err}
 	default:
 		c.JSON(http.StatusOK, SessionResponse{User: &resp.User, Organization: &resp.Organization, AuthRole: resp.AuthRole, Session: resp.Session})
 	}
+	return nil
 }
 
 // hasRefreshCookie reports whether the request carries a refresh cookie
@@ -583,22 +565,20 @@ func (a *Auth) principalResponse(c *gin.Context, p *Principal) (AuthResponse, er
 //	@Failure	503	{object}	ErrorBody	"store_unavailable (Retry-After)"
 //	@Security	CookieAuth
 //	@Router		/password/change [post]
-func (a *Auth) changePassword(c *gin.Context) {
+func (a *Auth) changePassword(c *gin.Context) error {
 	var body struct {
 		CurrentPassword *string `json:"current_password"`
 		NewPassword     *string `json:"new_password"`
 	}
 	if !a.bindJSON(c, &body) {
-		return
+		return nil
 	}
 	if body.CurrentPassword == nil || body.NewPassword == nil {
-		abort(c, http.StatusBadRequest, CodeInvalidRequest, "current_password and new_password are required")
-		return
+		return fastauth.NewError(http.StatusBadRequest, CodeInvalidRequest, "current_password and new_password are required")
 	}
 	req := ChangePasswordRequest{CurrentPassword: *body.CurrentPassword, NewPassword: *body.NewPassword}
 	if err := checkPassword(a.cfg.Password, req.NewPassword); err != nil {
-		abort(c, http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
-		return
+		return fastauth.NewError(http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
 	}
 	s, _ := currentSession(c)
 	// Store deadlines start per call, after the hashing (see signIn).
@@ -607,25 +587,22 @@ func (a *Auth) changePassword(c *gin.Context) {
 	cancel()
 	switch {
 	case errors.Is(err, ErrNotFound):
-		abort(c, http.StatusUnauthorized, CodeInvalidToken, "the account no longer exists")
-		return
+		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "the account no longer exists")
 	case err != nil:
-		a.storeFailure(c, err)
-		return
+		return storeErr{err}
 	}
 	ok, _, err := a.hasher.verify(c.Request.Context(), req.CurrentPassword, u.PasswordHash)
 	switch {
 	case err != nil:
 		a.hashFailure(c, err)
-		return
+		return nil
 	case !ok:
-		abort(c, http.StatusUnauthorized, CodeInvalidCredentials, "the current password is wrong")
-		return
+		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidCredentials, "the current password is wrong")
 	}
 	newHash, err := a.hasher.hash(c.Request.Context(), req.NewPassword)
 	if err != nil {
 		a.hashFailure(c, err)
-		return
+		return nil
 	}
 	err = a.change(c.Request.Context(), func(ctx context.Context) error {
 		if err := a.store.ChangePassword(ctx, u.ID, u.CredentialVersion, newHash, s.ID, a.now()); err != nil {
@@ -635,13 +612,12 @@ func (a *Auth) changePassword(c *gin.Context) {
 	})
 	if err != nil {
 		if errors.Is(err, ErrConflict) {
-			abort(c, http.StatusConflict, CodeConflict, "the password was changed concurrently; retry")
-			return
+			return fastauth.NewError(http.StatusConflict, CodeConflict, "the password was changed concurrently; retry")
 		}
-		a.storeFailure(c, err)
-		return
+		return storeErr{err}
 	}
 	c.JSON(http.StatusOK, StatusResponse{Status: "password_changed"})
+	return nil
 }
 
 // startSession creates a session with its first refresh token for u,
@@ -745,9 +721,8 @@ func (a *Auth) membershipIn(ctx context.Context, userID, organizationID string) 
 	return MembershipDetail{}, false, nil
 }
 
-func abortInvalidCredentials(c *gin.Context) {
-	abort(c, http.StatusUnauthorized, CodeInvalidCredentials, "email or password is wrong")
-}
+// errInvalidCredentials answers a wrong email or password.
+var errInvalidCredentials = fastauth.NewError(http.StatusUnauthorized, CodeInvalidCredentials, "email or password is wrong")
 
 // hashFailure answers a failed hashing step: 401 invalid_credentials (and
 // an error log) for a malformed stored hash, 503 overloaded with
@@ -756,7 +731,7 @@ func (a *Auth) hashFailure(c *gin.Context, err error) {
 	if errors.Is(err, errBadHash) {
 		// The stored hash is unusable: nobody can sign in with it.
 		a.log.ErrorContext(c.Request.Context(), "fastauth: stored password hash is malformed", "path", c.FullPath(), "err", err)
-		abortInvalidCredentials(c)
+		a.fail(c, errInvalidCredentials)
 		return
 	}
 	if errors.Is(err, errHashOverloaded) {

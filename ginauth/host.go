@@ -66,7 +66,10 @@ func (h *host) Fail(c *gin.Context, err error) { h.a.fail(c, err) }
 // fail answers err with the standard error body (see Host.Fail).
 func (a *Auth) fail(c *gin.Context, err error) {
 	var e *fastauth.Error
+	var se storeErr
 	switch {
+	case errors.As(err, &se):
+		a.storeFailure(c, se.error)
 	case errors.As(err, &e):
 		abort(c, e.Status, e.Code, e.Message)
 	case errors.Is(err, ErrNotFound):

@@ -19,6 +19,15 @@ func abort(c *gin.Context, status int, code, message string) {
 	c.AbortWithStatusJSON(status, ErrorBody{Code: code, Message: message})
 }
 
+// storeErr marks an unexpected store error for fail: it answers as
+// storeFailure does (503 or a logged 500) whatever sentinel the error wraps,
+// where fail would map a bare ErrNotFound, ErrConflict, ErrForbidden or
+// ErrDuplicateEmail to a 4xx.
+type storeErr struct{ error }
+
+// Unwrap returns the store error.
+func (e storeErr) Unwrap() error { return e.error }
+
 // storeFailure ends the request after an unexpected store error: 503
 // store_unavailable when the store could not be reached in time, 500
 // otherwise. The error is logged, never sent to the client.

@@ -57,11 +57,11 @@ var errVerificationToken = errors.New("ginauth: invalid verification token")
 
 // mountMailRoutes registers email confirmation and password reset.
 func (a *Auth) mountMailRoutes(g *gin.RouterGroup) {
-	g.POST("/email/confirm/send", a.resendConfirmation)
-	g.GET("/email/confirm", a.confirmEmailByLink)
-	g.POST("/email/confirm", a.confirmEmail)
-	g.POST("/password/forgot", a.forgotPassword)
-	g.POST("/password/reset", a.resetPassword)
+	g.POST("/email/confirm/send", a.handle(a.resendConfirmation))
+	g.GET("/email/confirm", a.handle(a.confirmEmailByLink))
+	g.POST("/email/confirm", a.handle(a.confirmEmail))
+	g.POST("/password/forgot", a.handle(a.forgotPassword))
+	g.POST("/password/reset", a.handle(a.resetPassword))
 }
 
 // resendConfirmation mails a new confirmation link to an unconfirmed
@@ -83,10 +83,10 @@ func (a *Auth) mountMailRoutes(g *gin.RouterGroup) {
 //	@Failure	415		{object}	ErrorBody		"unsupported_media_type"
 //	@Failure	429		{object}	ErrorBody		"rate_limited (per client IP; the per-address limit answers 200)"
 //	@Router		/email/confirm/send [post]
-func (a *Auth) resendConfirmation(c *gin.Context) {
+func (a *Auth) resendConfirmation(c *gin.Context) error {
 	var req EmailRequest
 	if !a.bindJSON(c, &req) {
-		return
+		return nil
 	}
 	if email, ok := a.mailAllowed(c, routeConfirmSend, req.Email); ok {
 		a.startMailJob(c, "email_confirm", func(ctx context.Context) {
@@ -97,6 +97,7 @@ func (a *Auth) resendConfirmation(c *gin.Context) {
 		})
 	}
 	c.JSON(http.StatusOK, StatusResponse{Status: statusSent})
+	return nil
 }
 
 // confirmEmailByLink confirms an email with the token of a mailed link.
@@ -114,15 +115,15 @@ func (a *Auth) resendConfirmation(c *gin.Context) {
 //	@Failure	401		{object}	ErrorBody	"invalid_token"
 //	@Failure	503		{object}	ErrorBody	"store_unavailable"
 //	@Router		/email/confirm [get]
-func (a *Auth) confirmEmailByLink(c *gin.Context) {
+func (a *Auth) confirmEmailByLink(c *gin.Context) error {
 	u, err := a.consumeConfirmToken(c, c.Query("token"))
 	if err == nil {
 		if to := a.cfg.EmailConfirmedRedirect; to != "" {
 			c.Redirect(http.StatusSeeOther, to)
-			return
+			return nil
 		}
 		c.JSON(http.StatusOK, ConfirmEmailResponse{Status: statusConfirmed, User: userBody(u)})
-		return
+		return nil
 	}
 	if to := a.cfg.EmailConfirmFailedRedirect; to != "" {
 		code := CodeInvalidToken
@@ -131,9 +132,9 @@ func (a *Auth) confirmEmailByLink(c *gin.Context) {
 			code = CodeStoreUnavailable
 		}
 		c.Redirect(http.StatusSeeOther, withQuery(to, "error", code))
-		return
+		return nil
 	}
-	a.verificationFailure(c, err)
+	return verificationFailure(err)
 }
 
 // confirmEmail confirms an email with a token sent in the body.
@@ -150,17 +151,17 @@ func (a *Auth) confirmEmailByLink(c *gin.Context) {
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
 //	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Router		/email/confirm [post]
-func (a *Auth) confirmEmail(c *gin.Context) {
+func (a *Auth) confirmEmail(c *gin.Context) error {
 	var req TokenRequest
 	if !a.bindJSON(c, &req) {
-		return
+		return nil
 	}
 	u, err := a.consumeConfirmToken(c, req.Token)
 	if err != nil {
-		a.verificationFailure(c, err)
-		return
+		return verificationFailure(err)
 	}
 	c.JSON(http.StatusOK, ConfirmEmailResponse{Status: statusConfirmed, User: userBody(u)})
+	return nil
 }
 
 // forgotPassword mails a password-reset link.
@@ -181,10 +182,10 @@ func (a *Auth) confirmEmail(c *gin.Context) {
 //	@Failure	415		{object}	ErrorBody		"unsupported_media_type"
 //	@Failure	429		{object}	ErrorBody		"rate_limited (per client IP; the per-address limit answers 200)"
 //	@Router		/password/forgot [post]
-func (a *Auth) forgotPassword(c *gin.Context) {
+func (a *Auth) forgotPassword(c *gin.Context) error {
 	var req EmailRequest
 	if !a.bindJSON(c, &req) {
-		return
+		return nil
 	}
 	if email, ok := a.mailAllowed(c, routePasswordForgot, req.Email); ok {
 		a.startMailJob(c, "password_reset", func(ctx context.Context) {
@@ -194,6 +195,7 @@ func (a *Auth) forgotPassword(c *gin.Context) {
 		})
 	}
 	c.JSON(http.StatusOK, StatusResponse{Status: statusSent})
+	return nil
 }
 
 // resetPassword sets a new password with a password-reset token, revokes
@@ -215,23 +217,21 @@ func (a *Auth) forgotPassword(c *gin.Context) {
 //	@Failure	413	{object}	ErrorBody	"body_too_large"
 //	@Failure	415	{object}	ErrorBody	"unsupported_media_type"
 //	@Router		/password/reset [post]
-func (a *Auth) resetPassword(c *gin.Context) {
+func (a *Auth) resetPassword(c *gin.Context) error {
 	var req ResetPasswordRequest
 	if !a.bindJSON(c, &req) {
-		return
+		return nil
 	}
 	if !wellFormedToken(req.Token) {
-		a.verificationFailure(c, errVerificationToken)
-		return
+		return errInvalidVerificationToken
 	}
 	if err := checkPassword(a.cfg.Password, req.Password); err != nil {
-		abort(c, http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
-		return
+		return fastauth.NewError(http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
 	}
 	hash, err := a.hasher.hash(c.Request.Context(), req.Password)
 	if err != nil {
 		a.hashFailure(c, err)
-		return
+		return nil
 	}
 	ctx, cancel := a.storeCtx(c)
 	defer cancel()
@@ -249,8 +249,7 @@ func (a *Auth) resetPassword(c *gin.Context) {
 		if errors.Is(err, ErrNotFound) {
 			err = errVerificationToken
 		}
-		a.verificationFailure(c, err)
-		return
+		return verificationFailure(err)
 	}
 	// The owner of the mailbox proved themself: a lockout of the account
 	// (perhaps an attacker's guessing) must not keep them out.
@@ -259,6 +258,7 @@ func (a *Auth) resetPassword(c *gin.Context) {
 		a.clearAuthCookies(c)
 	}
 	c.JSON(http.StatusOK, ResetPasswordResponse{Status: statusPasswordReset, APIKeysRevoked: revoked})
+	return nil
 }
 
 // consumeConfirmToken consumes an email_confirm token and returns the
@@ -280,14 +280,16 @@ func (a *Auth) consumeConfirmToken(c *gin.Context, token string) (User, error) {
 	return u, err
 }
 
-// verificationFailure answers 401 invalid_token for errVerificationToken
-// and a store failure otherwise.
-func (a *Auth) verificationFailure(c *gin.Context, err error) {
+// errInvalidVerificationToken answers errVerificationToken.
+var errInvalidVerificationToken = fastauth.NewError(http.StatusUnauthorized, CodeInvalidToken, "the token is invalid, expired or already used")
+
+// verificationFailure is the answer to a failed token consumption: 401
+// invalid_token for errVerificationToken, a store failure otherwise.
+func verificationFailure(err error) error {
 	if errors.Is(err, errVerificationToken) {
-		abort(c, http.StatusUnauthorized, CodeInvalidToken, "the token is invalid, expired or already used")
-		return
+		return errInvalidVerificationToken
 	}
-	a.storeFailure(c, err)
+	return storeErr{err}
 }
 
 // wellFormedToken reports whether s has the shape secret.New("") makes: 64
