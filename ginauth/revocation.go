@@ -91,6 +91,12 @@ type revocations struct {
 	stale    map[string]time.Time    // user id → tokens issued up to then are stale
 	orgs     map[string]time.Time    // organization id → tokens for it issued up to then are stale
 	remote   []fastauth.EventHandler // Host.SubscribeRevocations handlers
+	// since is when the set started to be complete: the instance's start,
+	// or the broadcast's latest recovery. A token issued up to then may
+	// have been ended by a change the set missed: its session is checked
+	// in the store once (checked), then the set decides.
+	since   time.Time
+	checked map[string]struct{}
 }
 
 // userRevoked is a revoke-others: every session of the user but keep,
@@ -136,12 +142,14 @@ func (a *Auth) listenRevocations() error {
 	}
 	rc := a.cfg.Revocation
 	err := rc.Broadcaster.Listen(a.rev.apply, func(up bool) {
-		if !up && a.rev.up.Load() {
+		was := a.rev.up.Swap(up)
+		switch {
+		case was && !up:
 			a.log.Warn("fastauth: the revocation broadcast is down: checking sessions in the store on every request")
-		} else if up && !a.rev.up.Load() {
-			a.log.Info("fastauth: the revocation broadcast is up")
+		case !was && up:
+			a.log.Info("fastauth: the revocation broadcast is up: sessions of earlier tokens are checked in the store once")
+			a.rev.recovered()
 		}
-		a.rev.up.Store(up)
 	})
 	if err != nil {
 		return fmt.Errorf("ginauth: listen for revocations: %w", err)
@@ -160,6 +168,8 @@ func newRevocationSet(ttl time.Duration, now func() time.Time) *revocations {
 		users:    make(map[string]userRevoked),
 		stale:    make(map[string]time.Time),
 		orgs:     make(map[string]time.Time),
+		since:    now(),
+		checked:  make(map[string]struct{}),
 	}
 }
 
@@ -250,6 +260,24 @@ func (rv *revocations) record(r Revocation) {
 	rv.prune()
 }
 
+// recovered restarts the completeness of the set (the broadcast is back:
+// what it carried meanwhile is lost): tokens issued up to now get their
+// session checked in the store once more.
+func (rv *revocations) recovered() {
+	rv.mu.Lock()
+	rv.since = rv.now()
+	clear(rv.checked)
+	rv.mu.Unlock()
+}
+
+// markChecked records that the store found session's token good since
+// the set's latest start.
+func (rv *revocations) markChecked(session string) {
+	rv.mu.Lock()
+	rv.checked[session] = struct{}{}
+	rv.mu.Unlock()
+}
+
 // prune drops the entries older than an access token lives. Called with
 // mu held for writing.
 func (rv *revocations) prune() {
@@ -294,8 +322,13 @@ func (rv *revocations) check(v *verifiedToken) (f *authFailure, unsure bool) {
 	p := &v.session
 	rv.mu.RLock()
 	defer rv.mu.RUnlock()
+	if ended, maybe := ends(v.IssuedAt, rv.since); ended || maybe {
+		if _, ok := rv.checked[p.SessionID]; !ok && rv.now().Before(rv.since.Add(rv.ttl+time.Minute)) {
+			unsure = true // issued before the set was complete
+		}
+	}
 	if len(rv.sessions)+len(rv.users)+len(rv.stale)+len(rv.orgs) == 0 {
-		return nil, false
+		return nil, unsure
 	}
 	if _, ok := rv.sessions[p.SessionID]; ok {
 		return failInvalidToken, false
@@ -333,10 +366,18 @@ func (rv *revocations) check(v *verifiedToken) (f *authFailure, unsure bool) {
 // storeCheck), rather than accept a token that a change ended.
 func (a *Auth) revoked(ctx context.Context, v *verifiedToken) *authFailure {
 	f, unsure := a.rev.check(v)
-	if f != nil || (!unsure && a.rev.up.Load()) {
+	up := a.rev.up.Load()
+	if f != nil || (!unsure && up) {
 		return f
 	}
-	return a.storeCheck(ctx, &v.session)
+	f = a.storeCheck(ctx, &v.session)
+	switch {
+	case f == failInvalidToken:
+		a.rev.record(Revocation{Event: fastauth.EventSessionRevoked, At: a.now(), Target: fastauth.Target{Type: fastauth.TargetSession, ID: v.session.SessionID}})
+	case f == nil && up:
+		a.rev.markChecked(v.session.SessionID)
+	}
+	return f
 }
 
 // storeCheck judges a session principal by the store: its session must be

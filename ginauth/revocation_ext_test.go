@@ -163,6 +163,13 @@ func TestRevocationAcrossInstances(t *testing.T) {
 			expect(b, s3, http.StatusOK, "")                        // still live
 			lb.setDown(false)
 			expect(b, s3, http.StatusOK, "")
+
+			// Revoked while B was cut off, and B back: B's set missed it,
+			// and earlier tokens are checked in the store once more.
+			lb.setDown(true)
+			a.do(http.MethodPost, "/auth/sign-out", "", nil, s3, nil)
+			lb.setDown(false)
+			expect(b, s3, http.StatusUnauthorized, "invalid_token")
 		})
 	}
 }

@@ -53,12 +53,40 @@ func TestRevocationsCheck(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			rv := newRevocationSet(15*time.Minute, func() time.Time { return now })
+			rv.since = now.Add(-time.Hour) // complete for every token of the test
 			rv.record(tc.r)
 			f, unsure := rv.check(tc.tok)
 			if f != tc.want || unsure != tc.unsure {
 				t.Fatalf("check = %v, %v; want %v, %v", f, unsure, tc.want, tc.unsure)
 			}
 		})
+	}
+}
+
+// TestRevocationsSince: a token issued before the set became complete (the
+// instance's start, the broadcast's recovery) is left to the store until
+// its session was checked once, for as long as such a token can live.
+func TestRevocationsSince(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	clock := now
+	rv := newRevocationSet(15*time.Minute, func() time.Time { return clock })
+	old := &verifiedToken{accessClaims: accessClaims{IssuedAt: newNumericDate(now.Add(-time.Minute))}, session: Principal{SessionID: "s", UserID: "u"}}
+	fresh := &verifiedToken{accessClaims: accessClaims{IssuedAt: newNumericDate(now.Add(time.Second))}, session: Principal{SessionID: "t", UserID: "u"}}
+	if _, unsure := rv.check(old); !unsure {
+		t.Error("a token older than the set was trusted unchecked")
+	}
+	if _, unsure := rv.check(fresh); unsure {
+		t.Error("a token newer than the set was left to the store")
+	}
+	rv.markChecked("s")
+	if _, unsure := rv.check(old); unsure {
+		t.Error("a checked session was left to the store again")
+	}
+	clock = now.Add(time.Hour)
+	rv.recovered()
+	if _, unsure := rv.check(fresh); !unsure {
+		t.Error("after a recovery, an earlier token was trusted unchecked")
 	}
 }
 
