@@ -68,6 +68,9 @@ func (m *Module) Mount(h module.Host) error {
 		return err
 	}
 	h.Subscribe(m.v.evictOn)
+	// Deletions and membership changes made on other instances (revocation
+	// mode immediate) evict too.
+	h.SubscribeRevocations(m.v.evictOn)
 	h.OnClose(m.v.close)
 	m.mountRoutes(h)
 	return nil

@@ -31,6 +31,7 @@ type Auth struct {
 	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
 	bus      eventBus                    // events.go
 	obs      *observer                   // observer.go: nil without Config.Observer
+	rev      *revocations                // revocation.go: nil in RevocationExpiry mode
 	// signInGates are the modules' checks after a correct password
 	// (host.go); added while Register mounts the modules, read-only after.
 	signInGates []func(c *gin.Context, u User) error
@@ -65,6 +66,9 @@ func Register(router gin.IRouter, cfg Config, backend Backend) (*Auth, error) {
 	a.warnMailSetup(cfg)
 	router.Use(a.Middleware())
 	if err := a.mount(router); err != nil {
+		return nil, err
+	}
+	if err := a.listenRevocations(); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -130,6 +134,7 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	a.mailer = cfg.Mailer
 	a.mails = mail.NewRenderer(a.now, cfg.MailTemplates)
 	a.Subscribe(a.hooksHandler) // hooks.go
+	a.newRevocations()          // revocation.go
 	if a.mailer == nil {
 		a.mailer = NewLogMailer(cfg.Logger)
 	}

@@ -141,6 +141,10 @@ type Config struct {
 	StoreTimeout time.Duration
 	// RateLimit configures request limits.
 	RateLimit RateLimitConfig
+	// Revocation says when revoked sessions and changed roles stop being
+	// accepted in access tokens: at their expiry (default) or at once on
+	// every instance (see RevocationConfig).
+	Revocation RevocationConfig
 
 	// Logger receives operational logs. Default slog.Default().
 	Logger *slog.Logger
@@ -339,6 +343,9 @@ func (c Config) Validate() error {
 		}
 	}
 	if _, err := c.signingKeys(); err != nil {
+		return err
+	}
+	if err := c.Revocation.validate(); err != nil {
 		return err
 	}
 	for name, d := range map[string]time.Duration{

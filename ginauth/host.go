@@ -336,6 +336,8 @@ func (h *host) Subscribe(fn fastauth.EventHandler) { h.a.Subscribe(fn) }
 
 func (h *host) SubscribeTx(fn fastauth.EventHandler) { h.a.SubscribeTx(fn) }
 
+func (h *host) SubscribeRevocations(fn fastauth.EventHandler) { h.a.subscribeRevocations(fn) }
+
 func (h *host) AddMailKind(kind mail.Kind, t mail.Template) error { return h.a.mails.Add(kind, t) }
 
 func (h *host) SendMail(ctx context.Context, kind mail.Kind, m mail.Message) {

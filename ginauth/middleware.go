@@ -137,6 +137,12 @@ func (a *Auth) authenticate(c *gin.Context) {
 		a.clearAuthCookies(c)
 		return
 	}
+	if a.rev != nil {
+		if f := a.revoked(c.Request.Context(), v); f != nil {
+			c.Set(failureKey, f)
+			return
+		}
+	}
 	if a.cop.Check(c.Request) != nil {
 		c.Set(failureKey, failCrossOrigin)
 		return

@@ -130,6 +130,11 @@ func BenchmarkMiddleware(b *testing.B) {
 		tok := signFor(b, a.tokens, testSID)
 		serveLoop(b, benchEngine(a), browserRequest("/api/whoami", tok), http.StatusOK)
 	})
+	b.Run("cookie-warm-immediate", func(b *testing.B) {
+		a := immediateAuth(b)
+		tok := signFor(b, a.tokens, testSID)
+		serveLoop(b, benchEngine(a), browserRequest("/api/whoami", tok), http.StatusOK)
+	})
 	b.Run("cookie-warm-observed", func(b *testing.B) {
 		a := storelessAuth(b, newTestClock(), func(c *Config) { c.Observer = benchMetrics(b) })
 		tok := signFor(b, a.tokens, testSID)
@@ -166,6 +171,10 @@ func BenchmarkAuthenticate(b *testing.B) {
 	})
 	b.Run("cookie-warm", func(b *testing.B) {
 		a := storelessAuth(b, newTestClock(), nil)
+		run(b, a, browserRequest("/", signFor(b, a.tokens, testSID)))
+	})
+	b.Run("cookie-warm-immediate", func(b *testing.B) {
+		a := immediateAuth(b)
 		run(b, a, browserRequest("/", signFor(b, a.tokens, testSID)))
 	})
 	b.Run("cookie-uncached", func(b *testing.B) {

@@ -162,6 +162,12 @@ type Host interface {
 	// Subscribe and SubscribeTx add event handlers (see Auth.Subscribe).
 	Subscribe(h fastauth.EventHandler)
 	SubscribeTx(h fastauth.EventHandler)
+	// SubscribeRevocations adds h to the handlers of the revocations other
+	// instances publish in revocation mode immediate (deleted API keys,
+	// membership changes, ...), given as events with their type, time,
+	// organization and target only; h is called from the broadcast's
+	// goroutine and must not block. Nothing is delivered in mode expiry.
+	SubscribeRevocations(h fastauth.EventHandler)
 	// AddMailKind registers a kind of mail with its templates.
 	AddMailKind(kind mail.Kind, t mail.Template) error
 	// SendMail renders and delivers a mail of a registered kind; failures
