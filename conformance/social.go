@@ -39,6 +39,7 @@ func socialScenarios() []scenario {
 		{name: "LinkAndUnlink", setup: withSocial, run: socialLinkUnlink},
 		{name: "BadInput", setup: withSocial, run: socialBadInput},
 		{name: "SecondFactor", setup: withSocialMFA, run: socialSecondFactor},
+		{name: "SecondFactorNotHandedOver", setup: withSocialMFAUnwired, run: socialSecondFactor},
 		{name: "ProviderDownThenUp", setup: withSocial, run: socialProviderDown},
 		{name: "GitHubPreset", setup: withSocial, run: socialGitHub},
 	}
@@ -71,6 +72,15 @@ func withSocialMFA(t *testing.T, b ginauth.Backend, c *ginauth.Config) {
 	withMFA(t, b, c)
 	m, _ := c.Modules[len(c.Modules)-1].(*mfa.Module)
 	mountSocial(t, b, c, m)
+}
+
+// withSocialMFAUnwired mounts the mfa module and the social module
+// without handing it the mfa module: the account's second factor must
+// still be asked for (the Host's second factor), never skipped.
+func withSocialMFAUnwired(t *testing.T, b ginauth.Backend, c *ginauth.Config) {
+	t.Helper()
+	withMFA(t, b, c)
+	mountSocial(t, b, c, nil)
 }
 
 func mountSocial(t *testing.T, b ginauth.Backend, c *ginauth.Config, second social.SecondFactor) {

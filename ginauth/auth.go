@@ -39,6 +39,9 @@ type Auth struct {
 	// (middleware.go); set by a module (the API keys by default) while
 	// Register mounts the modules, read-only after.
 	bearer module.Authenticator
+	// secondFactor is the second factor a module set (host.go), set while
+	// Register mounts the modules, read-only after.
+	secondFactor module.SecondFactor
 	// closers are the modules' background work, stopped by Close.
 	closers []func() error
 

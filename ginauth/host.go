@@ -390,6 +390,16 @@ func (h *host) SetBearerAuthenticator(x module.Authenticator) error {
 	return nil
 }
 
+func (h *host) SetSecondFactor(f module.SecondFactor) error {
+	if f == nil || h.a.secondFactor != nil {
+		return fmt.Errorf("%w: module %s: a second or nil second factor", ErrInvalidConfig, h.name)
+	}
+	h.a.secondFactor = f
+	return nil
+}
+
+func (h *host) SecondFactor() module.SecondFactor { return h.a.secondFactor }
+
 func (h *host) OnClose(fn func() error) { h.a.closers = append(h.a.closers, fn) }
 
 func (h *host) CacheLookups(cache string) *module.LookupCounter { return h.a.obs.cacheLookups(cache) }

@@ -29,6 +29,27 @@ func (bearerModule) Mount(h ginauth.Host) error {
 	return h.SetBearerAuthenticator(refuseAll{})
 }
 
+// factorModule sets two second factors; the second must be refused.
+type factorModule struct{}
+
+func (factorModule) Name() string { return "factors" }
+func (factorModule) Mount(h ginauth.Host) error {
+	if err := h.SetSecondFactor(noFactor{}); err != nil {
+		return err
+	}
+	if h.SecondFactor() == nil {
+		return errors.New("SecondFactor() is nil after SetSecondFactor")
+	}
+	return h.SetSecondFactor(noFactor{})
+}
+
+// noFactor is a second factor no account has.
+type noFactor struct{}
+
+func (noFactor) StartSecondFactor(context.Context, string, string) (string, []string, error) {
+	return "", nil, nil
+}
+
 // refuseAll is a bearer authenticator that refuses every credential.
 type refuseAll struct{}
 
@@ -56,6 +77,7 @@ func TestRegisterRefusesBadModules(t *testing.T) {
 		{"failing mount", []ginauth.Module{namedModule{name: "a", err: boom}}, boom},
 		{"name of a default module", []ginauth.Module{namedModule{name: "apikeys"}}, ginauth.ErrInvalidConfig},
 		{"second bearer authenticator", []ginauth.Module{bearerModule{}}, ginauth.ErrInvalidConfig},
+		{"second second factor", []ginauth.Module{factorModule{}}, ginauth.ErrInvalidConfig},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := exampleConfig()

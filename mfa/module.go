@@ -76,6 +76,9 @@ func (m *Module) Mount(h ginauth.Host) error {
 		return err
 	}
 	h.AddSignInGate(m.signInGate)
+	if err := h.SetSecondFactor(m); err != nil {
+		return err
+	}
 	if every := m.cfg.SweepInterval; every >= 0 {
 		if every == 0 {
 			every = DefaultSweepInterval

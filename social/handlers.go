@@ -138,8 +138,14 @@ func (m *Module) finish(c *gin.Context, f Flow, prof Profile) error {
 // signIn answers the callback of u's sign-in: the mfa_token in the
 // fragment when u has a second factor, else the session cookies.
 func (m *Module) signIn(c *gin.Context, f Flow, u fastauth.User) error {
-	if m.cfg.SecondFactor != nil {
-		token, methods, err := m.cfg.SecondFactor.StartSecondFactor(c.Request.Context(), u.ID, fastauth.MethodOAuth)
+	second := m.cfg.SecondFactor
+	if second == nil {
+		// The deployment's second factor (the mfa module), even when the
+		// application did not hand it over: a sign-in never skips it.
+		second = m.h.SecondFactor()
+	}
+	if second != nil {
+		token, methods, err := second.StartSecondFactor(c.Request.Context(), u.ID, fastauth.MethodOAuth)
 		if err != nil {
 			return err
 		}

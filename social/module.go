@@ -32,10 +32,11 @@ type ModuleConfig struct {
 	// https://app.example/auth/oauth/google/callback); Now defaults to
 	// the host's clock.
 	Config
-	// SecondFactor, when not nil, is asked after every social sign-in
-	// whether the account needs a second factor. Give the mfa module here
-	// when it is mounted: without it a social sign-in skips the second
-	// factor.
+	// SecondFactor is asked after every social sign-in whether the
+	// account needs a second factor. When nil, the second factor a
+	// mounted module set on the Host (the mfa module sets itself) is
+	// asked, so a social sign-in never skips the account's second factor;
+	// set it only to use another one.
 	SecondFactor SecondFactor
 }
 

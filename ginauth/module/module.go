@@ -198,6 +198,15 @@ type Host interface {
 	// is an error. Without one, every bearer credential gets 401
 	// invalid_token.
 	SetBearerAuthenticator(a Authenticator) error
+	// SetSecondFactor makes f the second factor of the deployment (the mfa
+	// module sets itself), which other modules' sign-in methods must pass
+	// through SecondFactor. There is at most one: a second call is an
+	// error.
+	SetSecondFactor(f SecondFactor) error
+	// SecondFactor returns the second factor a module set, or nil when no
+	// mounted module set one. Ask it at request time: the module that sets
+	// it may be mounted after the one that asks.
+	SecondFactor() SecondFactor
 	// CacheLookups returns the counter of the lookups in the module's
 	// cache of verified credentials named cache ("api_key" for API keys),
 	// reported to Config.Observer; nil (which counts nothing) without an
@@ -249,3 +258,13 @@ type Authenticator interface {
 // ErrInvalidCredential is the error an Authenticator returns for a
 // credential it refuses: malformed, unknown, expired or revoked.
 var ErrInvalidCredential = errors.New("module: invalid credential")
+
+// SecondFactor is a second factor that a sign-in method of another module
+// must pass (the mfa module is one; see Host.SetSecondFactor).
+type SecondFactor interface {
+	// StartSecondFactor is called after the first factor firstMethod
+	// (e.g. "oauth") vouched for the user: it returns the account's
+	// second-factor methods and a token that finishes the sign-in, or an
+	// empty token when the account has no second factor.
+	StartSecondFactor(ctx context.Context, userID, firstMethod string) (token string, methods []string, err error)
+}
