@@ -1,11 +1,6 @@
 package ginauth
 
 import (
-	"github.com/fastauth/fastauth"
-
-	"github.com/fastauth/fastauth/internal/secret"
-	"github.com/fastauth/fastauth/internal/truncate"
-
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +9,12 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/internal/input"
+	"github.com/fastauth/fastauth/internal/passwordhash"
+	"github.com/fastauth/fastauth/internal/secret"
+	"github.com/fastauth/fastauth/internal/truncate"
 )
 
 // personalWorkspaceName is the name of every new personal workspace.
@@ -91,14 +92,14 @@ func (a *Auth) signUp(c *gin.Context) error {
 	if !ok {
 		return nil
 	}
-	email, err := normalizeEmail(req.Email)
+	email, err := input.Email(req.Email)
 	if err != nil {
-		return fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
+		return fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, input.ErrInvalidEmail))
 	}
 	if err := checkPassword(a.cfg.Password, req.Password); err != nil {
 		return fastauth.NewError(http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
 	}
-	hash, err := a.hasher.hash(c.Request.Context(), req.Password)
+	hash, err := a.hasher.Hash(c.Request.Context(), req.Password)
 	if err != nil {
 		a.hashFailure(c, err)
 		return nil
@@ -176,9 +177,9 @@ func (a *Auth) signIn(c *gin.Context) error {
 	if !ok {
 		return nil
 	}
-	email, err := normalizeEmail(req.Email)
+	email, err := input.Email(req.Email)
 	if err != nil {
-		return fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
+		return fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, input.ErrInvalidEmail))
 	}
 	if wait, locked := a.reserveSignIn(c.Request.Context(), email); locked {
 		a.obs.rateLimited(c)
@@ -194,7 +195,7 @@ func (a *Auth) signIn(c *gin.Context) error {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		// Spend the work of a real verify so that timing tells nothing.
-		if err := a.hasher.verifyDummy(c.Request.Context(), req.Password); err != nil {
+		if err := a.hasher.VerifyDummy(c.Request.Context(), req.Password); err != nil {
 			a.hashFailure(c, err)
 			return nil
 		}
@@ -203,7 +204,7 @@ func (a *Auth) signIn(c *gin.Context) error {
 	case err != nil:
 		return storeErr{err}
 	}
-	ok, rehash, err := a.hasher.verify(c.Request.Context(), req.Password, u.PasswordHash)
+	ok, rehash, err := a.hasher.Verify(c.Request.Context(), req.Password, u.PasswordHash)
 	switch {
 	case err != nil:
 		a.hashFailure(c, err)
@@ -269,7 +270,7 @@ func (a *Auth) userByEmail(ctx context.Context, email string) (User, error) {
 // upgradeHash replaces a hash made with outdated parameters; a failure is
 // only logged. The store deadline starts after the hashing.
 func (a *Auth) upgradeHash(c *gin.Context, u User, password string) {
-	newHash, err := a.hasher.hash(c.Request.Context(), password)
+	newHash, err := a.hasher.Hash(c.Request.Context(), password)
 	if err == nil {
 		ctx, cancel := a.storeCtx(c)
 		err = a.store.UpgradePasswordHash(ctx, u.ID, u.PasswordHash, newHash)
@@ -591,7 +592,7 @@ func (a *Auth) changePassword(c *gin.Context) error {
 	case err != nil:
 		return storeErr{err}
 	}
-	ok, _, err := a.hasher.verify(c.Request.Context(), req.CurrentPassword, u.PasswordHash)
+	ok, _, err := a.hasher.Verify(c.Request.Context(), req.CurrentPassword, u.PasswordHash)
 	switch {
 	case err != nil:
 		a.hashFailure(c, err)
@@ -599,7 +600,7 @@ func (a *Auth) changePassword(c *gin.Context) error {
 	case !ok:
 		return fastauth.NewError(http.StatusUnauthorized, CodeInvalidCredentials, "the current password is wrong")
 	}
-	newHash, err := a.hasher.hash(c.Request.Context(), req.NewPassword)
+	newHash, err := a.hasher.Hash(c.Request.Context(), req.NewPassword)
 	if err != nil {
 		a.hashFailure(c, err)
 		return nil
@@ -728,13 +729,13 @@ var errInvalidCredentials = fastauth.NewError(http.StatusUnauthorized, CodeInval
 // an error log) for a malformed stored hash, 503 overloaded with
 // Retry-After when no slot freed up in time, 500 otherwise.
 func (a *Auth) hashFailure(c *gin.Context, err error) {
-	if errors.Is(err, errBadHash) {
+	if errors.Is(err, passwordhash.ErrBadHash) {
 		// The stored hash is unusable: nobody can sign in with it.
 		a.log.ErrorContext(c.Request.Context(), "fastauth: stored password hash is malformed", "path", c.FullPath(), "err", err)
 		a.fail(c, errInvalidCredentials)
 		return
 	}
-	if errors.Is(err, errHashOverloaded) {
+	if errors.Is(err, passwordhash.ErrOverloaded) {
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds(a.cfg.HashQueueTimeout)))
 		abort(c, http.StatusServiceUnavailable, CodeOverloaded, "too many sign-ins at once, retry shortly")
 		return

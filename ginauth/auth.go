@@ -14,6 +14,8 @@ import (
 
 	"github.com/fastauth/fastauth/apikeys"
 	"github.com/fastauth/fastauth/ginauth/module"
+	"github.com/fastauth/fastauth/ginauth/revocation"
+	"github.com/fastauth/fastauth/internal/passwordhash"
 	"github.com/fastauth/fastauth/mail"
 	"github.com/fastauth/fastauth/organizations"
 )
@@ -24,14 +26,14 @@ type Auth struct {
 	store    Backend
 	log      *slog.Logger
 	tokens   *tokenSigner                // token.go
-	hasher   *passwordHasher             // password.go
+	hasher   *passwordhash.Hasher        // internal/passwordhash
 	mailer   Mailer                      // mail.go
 	mails    *mail.Renderer              // mail.go: the templates of every mail kind
 	cop      *http.CrossOriginProtection // middleware.go
 	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
 	bus      eventBus                    // events.go
 	obs      *observer                   // observer.go: nil without Config.Observer
-	rev      *revocations                // revocation.go: nil in RevocationExpiry mode
+	rev      *revocation.Checker         // revocation.go: nil in RevocationExpiry mode
 	// signInGates are the modules' checks after a correct password
 	// (host.go); added while Register mounts the modules, read-only after.
 	signInGates []func(c *gin.Context, u User) error
@@ -130,8 +132,7 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 		return nil, err
 	}
 	a.obs = newObserver(cfg.Observer)
-	a.hasher = newPasswordHasher(cfg)
-	a.hasher.obs = a.obs
+	a.hasher = newPasswordHasher(cfg, a.obs)
 	a.tokens.lookups = a.obs.cacheLookups(cacheAccessToken)
 	a.cop = newCrossOriginProtection(cfg)
 	a.mailer = cfg.Mailer
@@ -142,6 +143,18 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 		a.mailer = NewLogMailer(cfg.Logger)
 	}
 	return a, nil
+}
+
+// newPasswordHasher is the argon2id hasher of cfg (defaults applied,
+// validated), reporting to obs (nil: nowhere).
+func newPasswordHasher(cfg Config, obs *observer) *passwordhash.Hasher {
+	var observe func(wait, took time.Duration)
+	if obs != nil {
+		observe = obs.passwordHash
+	}
+	p := cfg.Argon2
+	return passwordhash.New(passwordhash.Params{Memory: p.Memory, Iterations: p.Iterations, Parallelism: p.Parallelism,
+		SaltLength: p.SaltLength, KeyLength: p.KeyLength}, cfg.MaxConcurrentHashes, cfg.HashQueueTimeout, observe)
 }
 
 // Close stops the background work of a (mails being sent, then the

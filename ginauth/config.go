@@ -345,8 +345,8 @@ func (c Config) Validate() error {
 	if _, err := c.signingKeys(); err != nil {
 		return err
 	}
-	if err := c.Revocation.validate(); err != nil {
-		return err
+	if err := c.Revocation.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	for name, d := range map[string]time.Duration{
 		"AccessTokenTTL": c.AccessTokenTTL, "RefreshTokenTTL": c.RefreshTokenTTL,

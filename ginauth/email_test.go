@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/fastauth/fastauth/internal/input"
 )
 
 func TestNormalizeEmail(t *testing.T) {
@@ -50,15 +52,15 @@ func TestNormalizeEmail(t *testing.T) {
 		{"ada@" + strings.Repeat("b", 64) + ".com", ""},
 	}
 	for _, tt := range tests {
-		got, err := normalizeEmail(tt.in)
+		got, err := input.Email(tt.in)
 		if tt.want == "" {
-			if err == nil || !errors.Is(err, errInvalidEmail) {
-				t.Errorf("normalizeEmail(%q) = %q, %v; want errInvalidEmail", tt.in, got, err)
+			if err == nil || !errors.Is(err, input.ErrInvalidEmail) {
+				t.Errorf("input.Email(%q) = %q, %v; want input.ErrInvalidEmail", tt.in, got, err)
 			}
 			continue
 		}
 		if err != nil || got != tt.want {
-			t.Errorf("normalizeEmail(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			t.Errorf("input.Email(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
 }
@@ -71,10 +73,10 @@ func TestNormalizeEmailLengthLimit(t *testing.T) {
 	if len(ok) != 254 {
 		t.Fatalf("setup: %d", len(ok))
 	}
-	if _, err := normalizeEmail(ok); err != nil {
+	if _, err := input.Email(ok); err != nil {
 		t.Errorf("254 characters: %v", err)
 	}
-	if _, err := normalizeEmail("a" + ok); err == nil {
+	if _, err := input.Email("a" + ok); err == nil {
 		t.Error("255 characters accepted")
 	}
 }

@@ -22,9 +22,11 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/fastauth/fastauth/internal/secret"
 	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/fastauth/fastauth/internal/input"
+	"github.com/fastauth/fastauth/internal/secret"
 )
 
 // expectErrorBody fails t unless w holds exactly {"code","message"}, both
@@ -53,32 +55,32 @@ func FuzzEmailNormalize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		got, err := normalizeEmail(raw)
+		got, err := input.Email(raw)
 		if err != nil {
-			if !errors.Is(err, errInvalidEmail) || got != "" {
-				t.Fatalf("normalizeEmail(%q) = %q, %v; want \"\" and errInvalidEmail", raw, got, err)
+			if !errors.Is(err, input.ErrInvalidEmail) || got != "" {
+				t.Fatalf("input.Email(%q) = %q, %v; want \"\" and input.ErrInvalidEmail", raw, got, err)
 			}
-			if msg := errorMessage(err, errInvalidEmail); msg == "" || len(msg) > 120 {
+			if msg := errorMessage(err, input.ErrInvalidEmail); msg == "" || len(msg) > 120 {
 				t.Fatalf("error message %q is empty or too long (echoes input?)", msg)
 			}
 			return
 		}
 		if got != strings.ToLower(got) {
-			t.Fatalf("normalizeEmail(%q) = %q: not lowercase", raw, got)
+			t.Fatalf("input.Email(%q) = %q: not lowercase", raw, got)
 		}
-		if len(got) > maxEmailLength || strings.Count(got, "@") < 1 {
-			t.Fatalf("normalizeEmail(%q) = %q: too long or no @", raw, got)
+		if len(got) > input.MaxEmailLength || strings.Count(got, "@") < 1 {
+			t.Fatalf("input.Email(%q) = %q: too long or no @", raw, got)
 		}
 		for _, r := range got {
 			if unicode.IsSpace(r) || unicode.IsControl(r) {
-				t.Fatalf("normalizeEmail(%q) = %q: contains space or control", raw, got)
+				t.Fatalf("input.Email(%q) = %q: contains space or control", raw, got)
 			}
 		}
-		if again, err := normalizeEmail(got); err != nil || again != got {
-			t.Fatalf("not idempotent: normalizeEmail(%q) = %q, %v", got, again, err)
+		if again, err := input.Email(got); err != nil || again != got {
+			t.Fatalf("not idempotent: input.Email(%q) = %q, %v", got, again, err)
 		}
 		if !strings.EqualFold(strings.TrimSpace(raw), got) {
-			t.Fatalf("normalizeEmail(%q) = %q: more than trim and lowercase", raw, got)
+			t.Fatalf("input.Email(%q) = %q: more than trim and lowercase", raw, got)
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/ginauth/module"
+	"github.com/fastauth/fastauth/internal/input"
 	"github.com/fastauth/fastauth/internal/secret"
 	"github.com/fastauth/fastauth/mail"
 )
@@ -125,7 +126,7 @@ func (h *host) UserByID(ctx context.Context, id string) (fastauth.User, error) {
 }
 
 func (h *host) UserByEmail(ctx context.Context, email string) (fastauth.User, error) {
-	e, err := normalizeEmail(email)
+	e, err := input.Email(email)
 	if err != nil {
 		return fastauth.User{}, fmt.Errorf("ginauth: %w: %w", ErrNotFound, err)
 	}
@@ -336,7 +337,11 @@ func (h *host) Subscribe(fn fastauth.EventHandler) { h.a.Subscribe(fn) }
 
 func (h *host) SubscribeTx(fn fastauth.EventHandler) { h.a.SubscribeTx(fn) }
 
-func (h *host) SubscribeRevocations(fn fastauth.EventHandler) { h.a.subscribeRevocations(fn) }
+func (h *host) SubscribeRevocations(fn fastauth.EventHandler) {
+	if h.a.rev != nil {
+		h.a.rev.Subscribe(fn)
+	}
+}
 
 func (h *host) AddMailKind(kind mail.Kind, t mail.Template) error { return h.a.mails.Add(kind, t) }
 
@@ -405,9 +410,9 @@ func (h *host) OnClose(fn func() error) { h.a.closers = append(h.a.closers, fn) 
 func (h *host) CacheLookups(cache string) *module.LookupCounter { return h.a.obs.cacheLookups(cache) }
 
 func (h *host) NormalizeEmail(email string) (string, error) {
-	e, err := normalizeEmail(email)
+	e, err := input.Email(email)
 	if err != nil {
-		return "", fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, errInvalidEmail))
+		return "", fastauth.NewError(http.StatusBadRequest, CodeInvalidEmail, errorMessage(err, input.ErrInvalidEmail))
 	}
 	return e, nil
 }

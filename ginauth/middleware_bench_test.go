@@ -255,19 +255,6 @@ func BenchmarkAccessTokenVerify(b *testing.B) {
 	})
 }
 
-// BenchmarkArgon2idHash is one password hash with the production default
-// parameters (m=19 MiB, t=2, p=1): the cost of a sign-up, and of a sign-in
-// (a verify is the same computation). Its inverse is the machine's hash
-// rate per core that sign-in throughput is judged against.
-func BenchmarkArgon2idHash(b *testing.B) {
-	h := newPasswordHasher(Config{Argon2: DefaultArgon2Params, MaxConcurrentHashes: 1, HashQueueTimeout: 5e9})
-	pw := []byte("correct-horse-battery-42")
-	b.ReportAllocs()
-	for b.Loop() {
-		_, _ = h.compute(pw)
-	}
-}
-
 // benchSigner is the signer of a default Config with the clock.
 func benchSigner(b *testing.B, clock *testClock) *tokenSigner {
 	b.Helper()

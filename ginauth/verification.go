@@ -1,9 +1,6 @@
 package ginauth
 
 import (
-	"github.com/fastauth/fastauth"
-	"github.com/fastauth/fastauth/internal/secret"
-
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +8,10 @@ import (
 	"net/url"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/internal/input"
+	"github.com/fastauth/fastauth/internal/secret"
 )
 
 // EmailRequest is the body of POST {BasePath}/email/confirm/send and
@@ -228,7 +229,7 @@ func (a *Auth) resetPassword(c *gin.Context) error {
 	if err := checkPassword(a.cfg.Password, req.Password); err != nil {
 		return fastauth.NewError(http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
 	}
-	hash, err := a.hasher.hash(c.Request.Context(), req.Password)
+	hash, err := a.hasher.Hash(c.Request.Context(), req.Password)
 	if err != nil {
 		a.hashFailure(c, err)
 		return nil
@@ -324,7 +325,7 @@ func withQuery(raw, key, value string) string {
 // gives ok == false: the route then answers as usual and sends nothing.
 // Neither depends on whether the address has an account.
 func (a *Auth) mailAllowed(c *gin.Context, route, raw string) (email string, ok bool) {
-	email, err := normalizeEmail(raw)
+	email, err := input.Email(raw)
 	if err != nil {
 		return "", false
 	}

@@ -1,5 +1,5 @@
 // Package redisrevoke carries fastauth's revocations between the instances
-// of a service with Redis pub/sub: a ginauth.Broadcaster for revocation
+// of a service with Redis pub/sub: a revocation.Broadcaster for revocation
 // mode immediate (ginauth.RevocationConfig). It lives outside ginauth so
 // that applications without Redis do not link go-redis.
 package redisrevoke
@@ -13,7 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/ginauth/revocation"
 )
 
 // DefaultChannel is the pub/sub channel New uses when given none.
@@ -29,7 +29,7 @@ const (
 	retryAfter = 200 * time.Millisecond
 )
 
-// Broadcaster is a ginauth.Broadcaster on one Redis channel. It is safe
+// Broadcaster is a revocation.Broadcaster on one Redis channel. It is safe
 // for concurrent use.
 type Broadcaster struct {
 	client  redis.UniversalClient
@@ -40,7 +40,7 @@ type Broadcaster struct {
 	closeOnce sync.Once
 }
 
-var _ ginauth.Broadcaster = (*Broadcaster)(nil)
+var _ revocation.Broadcaster = (*Broadcaster)(nil)
 
 // New returns a broadcaster publishing on and listening to channel
 // (DefaultChannel when empty) through client, which it does not close.
@@ -52,7 +52,7 @@ func New(client redis.UniversalClient, channel string) *Broadcaster {
 }
 
 // Publish sends r to every listening instance.
-func (b *Broadcaster) Publish(ctx context.Context, r ginauth.Revocation) error {
+func (b *Broadcaster) Publish(ctx context.Context, r revocation.Revocation) error {
 	msg, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -64,7 +64,7 @@ func (b *Broadcaster) Publish(ctx context.Context, r ginauth.Revocation) error {
 // published, health reports true once subscribed and false as soon as the
 // subscription fails or Redis stops answering; the broadcaster then
 // resubscribes until Close.
-func (b *Broadcaster) Listen(deliver func(ginauth.Revocation), health func(up bool)) error {
+func (b *Broadcaster) Listen(deliver func(revocation.Revocation), health func(up bool)) error {
 	go b.run(deliver, health)
 	return nil
 }
@@ -77,7 +77,7 @@ func (b *Broadcaster) Close() error {
 }
 
 // run subscribes, receives, and resubscribes after a failure, until Close.
-func (b *Broadcaster) run(deliver func(ginauth.Revocation), health func(up bool)) {
+func (b *Broadcaster) run(deliver func(revocation.Revocation), health func(up bool)) {
 	defer close(b.done)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -113,7 +113,7 @@ func (b *Broadcaster) run(deliver func(ginauth.Revocation), health func(up bool)
 var errSilent = errors.New("redisrevoke: Redis did not answer a ping")
 
 // receive runs one subscription until it fails (its error) or ctx ends.
-func (b *Broadcaster) receive(ctx context.Context, deliver func(ginauth.Revocation), report func(bool)) error {
+func (b *Broadcaster) receive(ctx context.Context, deliver func(revocation.Revocation), report func(bool)) error {
 	ps := b.client.Subscribe(ctx)
 	defer func() { _ = ps.Close() }()
 	sctx, cancel := context.WithTimeout(ctx, probeAfter+probeWait)
@@ -152,7 +152,7 @@ func (b *Broadcaster) receive(ctx context.Context, deliver func(ginauth.Revocati
 		}
 		probing = false
 		if m, ok := msg.(*redis.Message); ok {
-			var r ginauth.Revocation
+			var r revocation.Revocation
 			if json.Unmarshal([]byte(m.Payload), &r) == nil {
 				deliver(r)
 			}

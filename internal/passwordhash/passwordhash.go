@@ -1,4 +1,9 @@
-package ginauth
+// Package passwordhash hashes and verifies passwords with argon2id (PHC
+// strings) under a bound on concurrent computations, in pooled working
+// memory, with the verify of an outdated hash padded to the configured
+// cost and a dummy verify for unknown accounts. The kernel's accounts use
+// it; its parameters come from ginauth.Config.
+package passwordhash
 
 import (
 	"context"
@@ -17,13 +22,23 @@ import (
 	"github.com/fastauth/fastauth/internal/argon2id"
 )
 
-// errHashOverloaded: no hashing slot freed up within HashQueueTimeout, or
+// ErrOverloaded: no hashing slot freed up within the queue timeout, or
 // the request ended while waiting (503 overloaded with Retry-After).
-var errHashOverloaded = errors.New("ginauth: password hashing overloaded")
+var ErrOverloaded = errors.New("ginauth: password hashing overloaded")
 
-// errBadHash: a stored password hash is not a well-formed argon2id PHC
+// ErrBadHash: a stored password hash is not a well-formed argon2id PHC
 // string this package can verify.
-var errBadHash = errors.New("ginauth: malformed password hash")
+var ErrBadHash = errors.New("ginauth: malformed password hash")
+
+// Params are the argon2id parameters of new hashes.
+type Params struct {
+	// Memory in KiB, Iterations (t) and Parallelism (p).
+	Memory      uint32
+	Iterations  uint32
+	Parallelism uint8
+	// SaltLength and KeyLength in bytes.
+	SaltLength, KeyLength uint32
+}
 
 // Bounds on the parameters of a stored PHC string, so that a corrupt or
 // hostile row cannot make a verify allocate without limit.
@@ -34,10 +49,10 @@ const (
 	minHashSaltLength = 8
 )
 
-// passwordHasher hashes and verifies passwords with argon2id under a
+// Hasher hashes and verifies passwords with argon2id under a
 // concurrency bound. It is safe for concurrent use.
-type passwordHasher struct {
-	params       Argon2Params
+type Hasher struct {
+	params       Params
 	slots        chan struct{}
 	queueTimeout time.Duration
 	// dummy is a hash of a random password made with the configured
@@ -56,9 +71,9 @@ type passwordHasher struct {
 	// one does not answer faster than an unknown email (whose dummy verify
 	// runs at the configured cost).
 	cost costWindow
-	// obs receives each computation's queue wait and time; nil without
-	// Config.Observer.
-	obs *observer
+	// observe receives each computation's queue wait and time; nil for
+	// none.
+	observe func(wait, took time.Duration)
 }
 
 // costWindow keeps the durations of the latest computations at the
@@ -92,17 +107,20 @@ func (w *costWindow) median() time.Duration {
 	return ds[len(ds)/2]
 }
 
-// newPasswordHasher builds the hasher of cfg (defaults applied, validated)
-// and precomputes its dummy hash.
-func newPasswordHasher(cfg Config) *passwordHasher {
-	n := cfg.MaxConcurrentHashes
+// New builds a hasher with params (validated) that runs at most slots
+// computations at once (GOMAXPROCS when slots <= 0), waits at most
+// queueTimeout for a slot, and reports each computation's queue wait and
+// time to observe (nil for none). It precomputes its dummy hash.
+func New(params Params, slots int, queueTimeout time.Duration, observe func(wait, took time.Duration)) *Hasher {
+	n := slots
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	h := &passwordHasher{
-		params:       cfg.Argon2,
+	h := &Hasher{
+		params:       params,
 		slots:        make(chan struct{}, n),
-		queueTimeout: cfg.HashQueueTimeout,
+		queueTimeout: queueTimeout,
+		observe:      observe,
 	}
 	var pw [32]byte
 	_, _ = rand.Read(pw[:]) // crypto/rand.Read never fails (Go 1.24+)
@@ -112,7 +130,7 @@ func newPasswordHasher(cfg Config) *passwordHasher {
 
 // acquire waits for a hashing slot for at most queueTimeout (real time: it
 // bounds a wait, not a business rule) or until ctx ends.
-func (h *passwordHasher) acquire(ctx context.Context) error {
+func (h *Hasher) acquire(ctx context.Context) error {
 	select {
 	case h.slots <- struct{}{}:
 		return nil
@@ -124,17 +142,39 @@ func (h *passwordHasher) acquire(ctx context.Context) error {
 	case h.slots <- struct{}{}:
 		return nil
 	case <-t.C:
-		return errHashOverloaded
+		return ErrOverloaded
 	case <-ctx.Done():
-		return fmt.Errorf("%w: %w", errHashOverloaded, ctx.Err())
+		return fmt.Errorf("%w: %w", ErrOverloaded, ctx.Err())
 	}
 }
 
-func (h *passwordHasher) release() { <-h.slots }
+func (h *Hasher) release() { <-h.slots }
 
-// hash returns the argon2id PHC string of password with a fresh salt and
+// report hands a computation's queue wait and time to observe.
+func (h *Hasher) report(wait, took time.Duration) {
+	if h.observe != nil {
+		h.observe(wait, took)
+	}
+}
+
+// HoldSlots takes every hashing slot, as a burst of sign-ins would, and
+// returns the function that frees them: hashes requested meanwhile queue
+// (up to the queue timeout), then fail with ErrOverloaded.
+func (h *Hasher) HoldSlots() (release func()) {
+	n := cap(h.slots)
+	for range n {
+		h.slots <- struct{}{}
+	}
+	return func() {
+		for range n {
+			<-h.slots
+		}
+	}
+}
+
+// Hash returns the argon2id PHC string of password with a fresh salt and
 // the configured parameters.
-func (h *passwordHasher) hash(ctx context.Context, password string) (string, error) {
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	queued := time.Now()
 	if err := h.acquire(ctx); err != nil {
 		return "", err
@@ -142,13 +182,13 @@ func (h *passwordHasher) hash(ctx context.Context, password string) (string, err
 	defer h.release()
 	start := time.Now()
 	encoded, took := h.compute([]byte(password))
-	h.obs.passwordHash(start.Sub(queued), took)
+	h.report(start.Sub(queued), took)
 	return encoded, nil
 }
 
 // compute hashes without taking a slot; it returns the PHC string and
 // the time argon2id took.
-func (h *passwordHasher) compute(password []byte) (string, time.Duration) {
+func (h *Hasher) compute(password []byte) (string, time.Duration) {
 	p := h.params
 	salt := make([]byte, p.SaltLength)
 	_, _ = rand.Read(salt) // never fails
@@ -161,7 +201,7 @@ func (h *passwordHasher) compute(password []byte) (string, time.Duration) {
 
 // pad waits (real time) until a verify whose computation took elapsed has
 // taken as long as one at the configured cost, or until ctx ends.
-func (h *passwordHasher) pad(ctx context.Context, elapsed time.Duration) {
+func (h *Hasher) pad(ctx context.Context, elapsed time.Duration) {
 	wait := h.cost.median() - elapsed
 	if wait <= 0 {
 		return
@@ -176,7 +216,7 @@ func (h *passwordHasher) pad(ctx context.Context, elapsed time.Duration) {
 
 // key computes argon2id in pooled working memory. Memory grown past the
 // configured size (a stored hash with a larger m) is not kept.
-func (h *passwordHasher) key(password, salt []byte, passes, memory uint32, threads uint8, keyLen uint32) []byte {
+func (h *Hasher) key(password, salt []byte, passes, memory uint32, threads uint8, keyLen uint32) []byte {
 	mem, _ := h.memory.Get().(*argon2id.Memory)
 	if mem == nil {
 		mem = new(argon2id.Memory)
@@ -188,16 +228,16 @@ func (h *passwordHasher) key(password, salt []byte, passes, memory uint32, threa
 	return key
 }
 
-// verify reports whether password matches the PHC string encoded, and
+// Verify reports whether password matches the PHC string encoded, and
 // whether encoded should be replaced by a hash with the configured
-// parameters. It fails with errBadHash for a malformed string and with
-// errHashOverloaded when no slot is free in time. An empty encoded (an
+// parameters. It fails with ErrBadHash for a malformed string and with
+// ErrOverloaded when no slot is free in time. An empty encoded (an
 // account without password) never matches, after the work of a verify.
-func (h *passwordHasher) verify(ctx context.Context, password, encoded string) (ok, rehash bool, err error) {
+func (h *Hasher) Verify(ctx context.Context, password, encoded string) (ok, rehash bool, err error) {
 	if encoded == "" {
 		// An account without password (made by a module's sign-up):
 		// the work of a real verify, then no, as for a wrong password.
-		_, _, err := h.verify(ctx, password, h.dummy)
+		_, _, err := h.Verify(ctx, password, h.dummy)
 		return false, false, err
 	}
 	stored, err := parsePHC(encoded)
@@ -212,7 +252,7 @@ func (h *passwordHasher) verify(ctx context.Context, password, encoded string) (
 	key := h.key([]byte(password), stored.salt, stored.iterations, stored.memory, stored.parallelism, uint32(len(stored.key)))
 	elapsed := time.Since(start)
 	h.release()
-	h.obs.passwordHash(start.Sub(queued), elapsed)
+	h.report(start.Sub(queued), elapsed)
 	rehash = h.needsRehash(stored)
 	if rehash {
 		// Outdated parameters: take as long as the configured cost would,
@@ -227,16 +267,16 @@ func (h *passwordHasher) verify(ctx context.Context, password, encoded string) (
 	return true, rehash, nil
 }
 
-// verifyDummy spends the work of one verify against the dummy hash, for a
+// VerifyDummy spends the work of one verify against the dummy hash, for a
 // sign-in with an unknown email. It only fails when overloaded.
-func (h *passwordHasher) verifyDummy(ctx context.Context, password string) error {
-	_, _, err := h.verify(ctx, password, h.dummy)
+func (h *Hasher) VerifyDummy(ctx context.Context, password string) error {
+	_, _, err := h.Verify(ctx, password, h.dummy)
 	return err
 }
 
 // needsRehash reports whether a stored hash was made with parameters other
 // than the configured ones.
-func (h *passwordHasher) needsRehash(stored phc) bool {
+func (h *Hasher) needsRehash(stored phc) bool {
 	p := h.params
 	return stored.memory != p.Memory || stored.iterations != p.Iterations ||
 		stored.parallelism != p.Parallelism || uint32(len(stored.salt)) != p.SaltLength ||
@@ -265,14 +305,14 @@ func parsePHC(s string) (phc, error) {
 	var out phc
 	parts := strings.Split(s, "$")
 	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
-		return out, fmt.Errorf("%w: not an argon2id PHC string", errBadHash)
+		return out, fmt.Errorf("%w: not an argon2id PHC string", ErrBadHash)
 	}
 	if parts[2] != "v="+strconv.Itoa(argon2id.Version) {
-		return out, fmt.Errorf("%w: unsupported argon2 version %q", errBadHash, parts[2])
+		return out, fmt.Errorf("%w: unsupported argon2 version %q", ErrBadHash, parts[2])
 	}
 	params := strings.Split(parts[3], ",")
 	if len(params) != 3 {
-		return out, fmt.Errorf("%w: want parameters m,t,p", errBadHash)
+		return out, fmt.Errorf("%w: want parameters m,t,p", ErrBadHash)
 	}
 	m, err1 := phcParam(params[0], "m=", maxHashMemoryKiB)
 	t, err2 := phcParam(params[1], "t=", maxHashIterations)
@@ -281,15 +321,15 @@ func parsePHC(s string) (phc, error) {
 		return out, err
 	}
 	if t < 1 || p < 1 || m < 8*p {
-		return out, fmt.Errorf("%w: parameters out of range", errBadHash)
+		return out, fmt.Errorf("%w: parameters out of range", ErrBadHash)
 	}
 	salt, err := b64.Strict().DecodeString(parts[4])
 	if err != nil || len(salt) < minHashSaltLength {
-		return out, fmt.Errorf("%w: bad salt", errBadHash)
+		return out, fmt.Errorf("%w: bad salt", ErrBadHash)
 	}
 	key, err := b64.Strict().DecodeString(parts[5])
 	if err != nil || len(key) < 16 || len(key) > maxHashKeyLength {
-		return out, fmt.Errorf("%w: bad hash", errBadHash)
+		return out, fmt.Errorf("%w: bad hash", ErrBadHash)
 	}
 	return phc{memory: m, iterations: t, parallelism: uint8(p), salt: salt, key: key}, nil
 }
@@ -298,11 +338,11 @@ func parsePHC(s string) (phc, error) {
 func phcParam(s, prefix string, max uint64) (uint32, error) {
 	v, ok := strings.CutPrefix(s, prefix)
 	if !ok || v == "" || (len(v) > 1 && v[0] == '0') {
-		return 0, fmt.Errorf("%w: bad parameter %q", errBadHash, s)
+		return 0, fmt.Errorf("%w: bad parameter %q", ErrBadHash, s)
 	}
 	n, err := strconv.ParseUint(v, 10, 32)
 	if err != nil || n > max {
-		return 0, fmt.Errorf("%w: bad parameter %q", errBadHash, s)
+		return 0, fmt.Errorf("%w: bad parameter %q", ErrBadHash, s)
 	}
 	return uint32(n), nil
 }
