@@ -185,7 +185,8 @@ func revocationOf(e Event) (Revocation, bool) {
 		r.APIKeysDeleted, _ = e.Data["api_keys_deleted"].(int)
 	case fastauth.EventSessionReplayDetected, fastauth.EventPasswordChanged,
 		fastauth.EventMemberRoleChanged, fastauth.EventMemberRemoved, fastauth.EventMemberAdded,
-		fastauth.EventOrganizationDeleted, fastauth.EventAPIKeyDeleted:
+		fastauth.EventOrganizationDeleted, fastauth.EventAPIKeyDeleted,
+		fastauth.EventUserDisabled, fastauth.EventUserDeleted: // evict the user's API keys everywhere
 	default:
 		return Revocation{}, false
 	}
@@ -240,7 +241,8 @@ func (rv *revocations) record(r Revocation) {
 		}
 	}
 	switch r.Event {
-	case fastauth.EventSessionRevoked, fastauth.EventSessionReplayDetected:
+	case fastauth.EventSessionRevoked, fastauth.EventSessionReplayDetected,
+		fastauth.EventUserDisabled, fastauth.EventUserDeleted: // these two end every session of the user
 		if r.Target.Type == fastauth.TargetSession {
 			later(rv.sessions, r.Target.ID)
 		} else if r.Target.Type == fastauth.TargetUser {
