@@ -182,7 +182,7 @@ func usersDelete(t *testing.T, h *Harness) {
 	second, _ := h.SignInNew(t, email)
 	refresh := second.RefreshToken()
 
-	c.deleteMe("wrong-" + Password).Expect(t, http.StatusUnauthorized, fastauth.CodeInvalidCredentials)
+	c.deleteMe("wrong-"+Password).Expect(t, http.StatusUnauthorized, fastauth.CodeInvalidCredentials)
 	c.Do(http.MethodDelete, h.Path("/me"), "{}", nil).Expect(t, http.StatusUnauthorized, fastauth.CodeInvalidCredentials)
 	kc := h.NewClient()
 	kc.Bearer(k.Key)
@@ -208,9 +208,9 @@ func usersDeleteLastOwner(t *testing.T, h *Harness) {
 	second, sup := h.join(t, owner, org, "admin")
 	owner.Patch(h.Path("/organizations/"+org+"/members/"+sup.User.ID), map[string]string{"role": "owner"}).Expect(t, http.StatusOK)
 	owner.deleteMe(Password).Expect(t, http.StatusOK)
-	second.Get(h.Path("/organizations/" + org)).Expect(t, http.StatusOK)
+	second.Get(h.Path("/organizations/"+org)).Expect(t, http.StatusOK)
 	second.deleteMe(Password).Expect(t, http.StatusConflict, fastauth.CodeLastOwner)
-	second.Delete(h.Path("/organizations/" + org)).Expect(t, http.StatusOK)
+	second.Delete(h.Path("/organizations/"+org)).Expect(t, http.StatusOK)
 	second.deleteMe(Password).Expect(t, http.StatusOK)
 }
 
@@ -285,7 +285,7 @@ func usersAdminDisable(t *testing.T, h *Harness) {
 	refresh := victim.RefreshToken()
 
 	var list users.AdminUserList
-	admin.Get(h.Path("/admin/users?query=" + strings.ToUpper(up.User.Email[:8]) + "&limit=5")).Expect(t, http.StatusOK).Decode(t, &list)
+	admin.Get(h.Path("/admin/users?query="+strings.ToUpper(up.User.Email[:8])+"&limit=5")).Expect(t, http.StatusOK).Decode(t, &list)
 	if list.Total != 1 || len(list.Items) != 1 || list.Items[0].ID != up.User.ID || list.Limit != 5 {
 		t.Fatalf("search: %+v", list)
 	}
@@ -428,7 +428,9 @@ func usersEvents(t *testing.T, h *Harness) {
 	w.step(t, "list", func() { admin.Get(h.Path("/admin/users")).Expect(t, http.StatusOK) }, nil)
 	w.step(t, "revoke sessions", func() { admin.Post(h.Path("/admin/users/"+id+"/revoke-sessions"), nil).Expect(t, http.StatusOK) },
 		one(wantEvent{typ: fastauth.EventSessionRevoked, actor: adminID, target: user(id)}))
-	w.step(t, "disable", func() { admin.Post(h.Path("/admin/users/"+id+"/disable"), map[string]string{"reason": "r"}).Expect(t, http.StatusOK) },
+	w.step(t, "disable", func() {
+		admin.Post(h.Path("/admin/users/"+id+"/disable"), map[string]string{"reason": "r"}).Expect(t, http.StatusOK)
+	},
 		one(wantEvent{typ: fastauth.EventUserDisabled, actor: adminID, target: user(id)}))
 	w.step(t, "refused sign-in", func() {
 		h.NewClient().Post(h.Path("/sign-in"), credentials(up.User.Email, Password)).Expect(t, http.StatusForbidden, fastauth.CodeAccountDisabled)
@@ -442,7 +444,7 @@ func usersEvents(t *testing.T, h *Harness) {
 	w.step(t, "join", func() { org = admin.createOrganization(t, "Joined") }, func() []wantEvent {
 		return []wantEvent{{typ: fastauth.EventOrganizationCreated, actor: adminID, org: org, target: target(fastauth.TargetOrganization, org)}}
 	})
-	w.step(t, "wrong password", func() { c2.deleteMe("wrong-" + Password).Expect(t, http.StatusUnauthorized) }, nil)
+	w.step(t, "wrong password", func() { c2.deleteMe("wrong-"+Password).Expect(t, http.StatusUnauthorized) }, nil)
 	w.step(t, "delete", func() { c2.deleteMe(Password).Expect(t, http.StatusOK) },
 		one(wantEvent{typ: fastauth.EventUserDeleted, actor: id, target: user(id)}))
 	m := usersModule(t, h)

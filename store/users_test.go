@@ -167,7 +167,7 @@ func fill(t *testing.T, st *store.Store, userID, other string) string {
 	id := func() string { return uuid.Must(uuid.NewV7()).String() }
 	now := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	later := now.Add(time.Hour)
-	hex := func(tag string) string { return fmt.Sprintf("%064x", []byte(tag+id())[:32]) }
+	hex := func(tag string) string { return fmt.Sprintf("%064x", []byte(tag + id())[:32]) }
 	shared, sess := id(), id()
 	ev := func(org, actor, subject *string) *models.AuditEvent {
 		return &models.AuditEvent{ID: id(), Type: "test.event", OccurredAt: now, OrganizationID: org, ActorUserID: actor, SubjectUserID: subject, TargetType: "user", Data: "{}"}

@@ -318,7 +318,9 @@ func (m *Module) listUsers(c *gin.Context) error {
 // parseListQuery checks the query of GET /admin/users.
 func parseListQuery(query, limit, offset string) (ListQuery, error) {
 	q := ListQuery{Query: strings.TrimSpace(query), Limit: DefaultLimit}
-	bad := func(msg string) error { return fastauth.NewError(http.StatusBadRequest, fastauth.CodeInvalidRequest, msg) }
+	bad := func(msg string) error {
+		return fastauth.NewError(http.StatusBadRequest, fastauth.CodeInvalidRequest, msg)
+	}
 	if len(q.Query) > 320 {
 		return q, bad("query is at most 320 bytes")
 	}
