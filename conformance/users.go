@@ -52,6 +52,7 @@ func usersScenarios() []scenario {
 		{name: "GoAPI", setup: withUsers, run: usersGoAPI},
 		{name: "HooksRefuse", config: refusing, setup: withUsers, run: usersHooksRefuse},
 		{name: "Events", setup: withUsers, run: usersEvents},
+		{name: "SocialRefused", config: refusing, setup: withSocialUsers, run: usersSocialRefused},
 	}
 }
 
@@ -464,4 +465,36 @@ func usersEvents(t *testing.T, h *Harness) {
 		}
 	}, one(wantEvent{typ: fastauth.EventPasswordChanged, target: user(created.ID)}))
 	w.noSecrets(t, Password, Password+"2", c.AccessToken(), c.RefreshToken())
+}
+
+// withSocialUsers mounts the social module and the users module.
+func withSocialUsers(t *testing.T, b ginauth.Backend, c *ginauth.Config) {
+	t.Helper()
+	withSocial(t, b, c)
+	withUsers(t, b, c)
+}
+
+// usersSocialRefused: a social sign-in honours BeforeSignUp, BeforeSignIn
+// and disabled accounts (auth_error=<code>, no cookies).
+func usersSocialRefused(t *testing.T, h *Harness) {
+	w := h.social(t)
+	blocked := h.person(true)
+	blocked.Email = "someone-" + h.tag + "@blocked.example"
+	w.idp.SetUser(blocked)
+	c := h.NewClient()
+	h.expectAuthError(t, h.oauth(t, c, "idp", "?redirect_to=/home"), "/home", fastauth.CodeSignUpRefused)
+
+	paused := h.person(true)
+	paused.Email = "nosignin-" + paused.Email
+	w.idp.SetUser(paused)
+	h.expectAuthError(t, h.oauth(t, c, "idp", "?redirect_to=/home"), "/home", fastauth.CodeSignInRefused)
+
+	who := h.person(true)
+	w.idp.SetUser(who)
+	me := h.expectSignedIn(t, c, h.oauth(t, c, "idp", "?redirect_to=/home"), "/home")
+	if _, err := usersModule(t, h).Disable(t.Context(), me.UserID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	c2 := h.NewClient()
+	h.expectAuthError(t, h.oauth(t, c2, "idp", "?redirect_to=/home"), "/home", fastauth.CodeAccountDisabled)
 }

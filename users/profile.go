@@ -54,11 +54,11 @@ func (o *Optional[T]) UnmarshalJSON(b []byte) error {
 // or "" clears it), each field absent keeps its value.
 type ProfileRequest struct {
 	// Name is the display name, at most 100 characters.
-	Name Optional[string] `json:"name" swaggertype:"string" extensions:"x-nullable" example:"Ada Lovelace"`
+	Name Optional[string] `json:"name,omitempty" swaggertype:"string" extensions:"x-nullable" example:"Ada Lovelace"`
 	// ImageURL is an https URL of at most 2048 bytes.
-	ImageURL Optional[string] `json:"image_url" swaggertype:"string" extensions:"x-nullable" example:"https://example.com/ada.png"`
+	ImageURL Optional[string] `json:"image_url,omitempty" swaggertype:"string" extensions:"x-nullable" example:"https://example.com/ada.png"`
 	// Metadata is a JSON object of at most 4 KiB.
-	Metadata Optional[json.RawMessage] `json:"metadata" swaggertype:"object" extensions:"x-nullable"`
+	Metadata Optional[json.RawMessage] `json:"metadata,omitempty" swaggertype:"object" extensions:"x-nullable"`
 } //	@name	ProfileRequest
 
 func invalid(code, msg string) error { return fastauth.NewError(http.StatusBadRequest, code, msg) }

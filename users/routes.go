@@ -26,13 +26,13 @@ const (
 type DeleteAccountRequest struct {
 	// Password is the account's password; an account without password
 	// sends none and needs an aal 2 session.
-	Password string `json:"password" example:"correct horse 1"`
+	Password string `json:"password,omitempty" example:"correct horse 1"`
 } //	@name	DeleteAccountRequest
 
 // DisableRequest is the body of POST /admin/users/{id}/disable.
 type DisableRequest struct {
 	// Reason is the administrator's reason, at most 500 characters.
-	Reason string `json:"reason" example:"abuse report 4711"`
+	Reason string `json:"reason,omitempty" example:"abuse report 4711"`
 } //	@name	DisableUserRequest
 
 // AdminUser is a user as administrators see it.
@@ -159,6 +159,8 @@ func (m *Module) caller(c *gin.Context, h ginauth.Host) (fastauth.User, error) {
 //	@Failure	400		{object}	ginauth.ErrorBody	"invalid_name, invalid_image_url, invalid_metadata, invalid_request"
 //	@Failure	401		{object}	ginauth.ErrorBody	"invalid_token, token_expired"
 //	@Failure	403		{object}	ginauth.ErrorBody	"forbidden (API keys)"
+//	@Failure	413		{object}	ginauth.ErrorBody	"body_too_large"
+//	@Failure	415		{object}	ginauth.ErrorBody	"unsupported_media_type"
 //	@Security	CookieAuth
 //	@Router		/me [patch]
 func (m *Module) patchMe(c *gin.Context) error {
@@ -196,6 +198,8 @@ func (m *Module) patchMe(c *gin.Context) error {
 //	@Failure		403		{object}	ginauth.ErrorBody		"forbidden (API keys), mfa_step_up_required (no password and an aal 1 session)"
 //	@Failure		409		{object}	ginauth.ErrorBody		"last_owner"
 //	@Failure		429		{object}	ginauth.ErrorBody		"rate_limited"
+//	@Failure		413		{object}	ginauth.ErrorBody		"body_too_large"
+//	@Failure		415		{object}	ginauth.ErrorBody		"unsupported_media_type"
 //	@Security		CookieAuth
 //	@Router			/me [delete]
 func (m *Module) deleteMe(c *gin.Context) error {
@@ -293,6 +297,7 @@ func (m *Module) requireAdmin(c *gin.Context) error {
 //	@Success	200		{object}	AdminUserList
 //	@Failure	400		{object}	ginauth.ErrorBody	"invalid_request"
 //	@Failure	403		{object}	ginauth.ErrorBody	"forbidden"
+//	@Failure	401	{object}	ginauth.ErrorBody	"invalid_token, token_expired"
 //	@Security	CookieAuth
 //	@Router		/admin/users [get]
 func (m *Module) listUsers(c *gin.Context) error {
@@ -354,6 +359,9 @@ func parseListQuery(query, limit, offset string) (ListQuery, error) {
 //	@Failure		400		{object}	ginauth.ErrorBody	"invalid_request (reason too long, or disabling oneself)"
 //	@Failure		403		{object}	ginauth.ErrorBody	"forbidden"
 //	@Failure		404		{object}	ginauth.ErrorBody	"user_not_found"
+//	@Failure		401		{object}	ginauth.ErrorBody	"invalid_token, token_expired"
+//	@Failure		413		{object}	ginauth.ErrorBody	"body_too_large"
+//	@Failure		415		{object}	ginauth.ErrorBody	"unsupported_media_type"
 //	@Security		CookieAuth
 //	@Router			/admin/users/{user_id}/disable [post]
 func (m *Module) disableUser(c *gin.Context) error {
@@ -396,6 +404,7 @@ func checkReason(r string) (string, error) {
 //	@Success	200		{object}	AdminUser
 //	@Failure	403		{object}	ginauth.ErrorBody	"forbidden"
 //	@Failure	404		{object}	ginauth.ErrorBody	"user_not_found"
+//	@Failure	401	{object}	ginauth.ErrorBody	"invalid_token, token_expired"
 //	@Security	CookieAuth
 //	@Router		/admin/users/{user_id}/enable [post]
 func (m *Module) enableUser(c *gin.Context) error {
@@ -417,6 +426,7 @@ func (m *Module) enableUser(c *gin.Context) error {
 //	@Success	200		{object}	RevokedSessions
 //	@Failure	403		{object}	ginauth.ErrorBody	"forbidden"
 //	@Failure	404		{object}	ginauth.ErrorBody	"user_not_found"
+//	@Failure	401	{object}	ginauth.ErrorBody	"invalid_token, token_expired"
 //	@Security	CookieAuth
 //	@Router		/admin/users/{user_id}/revoke-sessions [post]
 func (m *Module) revokeUserSessions(c *gin.Context) error {

@@ -82,8 +82,8 @@ type Export struct {
 	User ExportUser `json:"user"`
 	// Tables maps a table name to the user's rows in it, each row a
 	// column → value object.
-	Tables map[string][]map[string]any `json:"tables"`
-}
+	Tables map[string][]map[string]any `json:"tables" swaggertype:"object"`
+} //	@name	UserExport
 
 // ExportUser is the account in an Export.
 type ExportUser struct {
@@ -98,4 +98,4 @@ type ExportUser struct {
 	DisabledReason   string          `json:"disabled_reason"`
 	CreatedAt        time.Time       `json:"created_at"`
 	UpdatedAt        time.Time       `json:"updated_at"`
-}
+} //	@name	UserExportAccount
