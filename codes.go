@@ -32,6 +32,9 @@ const (
 	CodeInternal             = "internal_error"
 	CodeStoreUnavailable     = "store_unavailable"
 	CodeOverloaded           = "overloaded"
+	CodeAccountDisabled      = "account_disabled"
+	CodeSignUpRefused        = "sign_up_refused"
+	CodeSignInRefused        = "sign_in_refused"
 )
 
 // Error is a failure a handler reports with its HTTP status and the stable

@@ -27,6 +27,14 @@ const (
 	EventInviteAccepted        = "invite.accepted"
 	EventAPIKeyCreated         = "api_key.created"
 	EventAPIKeyDeleted         = "api_key.deleted"
+	// The account events of the users module (package users): a profile
+	// change, a deletion, an export, an administrator's disable and
+	// enable. Disabling also revokes the sessions (session.revoked).
+	EventUserUpdated  = "user.updated"
+	EventUserDeleted  = "user.deleted"
+	EventUserExported = "user.exported"
+	EventUserDisabled = "user.disabled"
+	EventUserEnabled  = "user.enabled"
 )
 
 // The target types of events.

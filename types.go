@@ -1,6 +1,9 @@
 package fastauth
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // OrganizationKind tells a user's personal workspace from a shared organization.
 type OrganizationKind string
@@ -25,8 +28,22 @@ type User struct {
 	// only creates a session if the version it verified against is still
 	// current (see the SessionStore of package ginauth).
 	CredentialVersion int64
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Name is the user's display name (at most 100 characters; empty when
+	// unset).
+	Name string
+	// ImageURL is an https URL of the user's picture (empty when unset).
+	ImageURL string
+	// Metadata is the application's JSON object about the user (at most
+	// 4 KiB; nil when unset).
+	Metadata json.RawMessage
+	// DisabledAt is when a platform administrator disabled the account
+	// (nil when enabled): a disabled account cannot sign in, refresh or use
+	// its API keys.
+	DisabledAt *time.Time
+	// DisabledReason is the administrator's reason for disabling it.
+	DisabledReason string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Organization is a personal workspace or a shared organization.

@@ -164,6 +164,9 @@ func (v *verifier) lookup(ctx context.Context, hash []byte, now time.Time) (keyL
 	if vk.Membership == nil || vk.Membership.OrganizationID != k.OrganizationID || !vk.Membership.Role.Valid() {
 		return keyLookup{}, module.ErrInvalidCredential
 	}
+	if vk.User.DisabledAt != nil { // its creator's account is disabled
+		return keyLookup{}, module.ErrInvalidCredential
+	}
 	p := fastauth.Principal{
 		Kind:             fastauth.PrincipalAPIKey,
 		UserID:           k.CreatedByUserID,
@@ -369,7 +372,7 @@ func (v *verifier) close() error {
 // evictOn is the event subscriber that keeps the cache of verified keys
 // true to the changes of this process: a deleted key, a member whose role
 // changed or who joined again or left, a deleted organization, a password
-// reset that deleted the user's keys. It runs after the commit of each
+// reset that deleted the user's keys, a disabled or deleted account. It runs after the commit of each
 // change, before the response is written.
 func (v *verifier) evictOn(_ context.Context, e fastauth.Event) error {
 	switch e.Type {
@@ -383,6 +386,8 @@ func (v *verifier) evictOn(_ context.Context, e fastauth.Event) error {
 		if n, _ := e.Data["api_keys_deleted"].(int); n > 0 {
 			v.evictUser(e.Target.ID)
 		}
+	case fastauth.EventUserDisabled, fastauth.EventUserDeleted:
+		v.evictUser(e.Target.ID)
 	}
 	return nil
 }

@@ -41,6 +41,11 @@ const (
 	TypeRoleCreated                 = "role.created"
 	TypeRoleUpdated                 = "role.updated"
 	TypeRoleDeleted                 = "role.deleted"
+	TypeUserUpdated                 = "user.updated"
+	TypeUserDeleted                 = "user.deleted"
+	TypeUserExported                = "user.exported"
+	TypeUserDisabled                = "user.disabled"
+	TypeUserEnabled                 = "user.enabled"
 )
 
 // Types returns the event types fastauth itself emits, in the order of
@@ -57,6 +62,7 @@ func Types() []string {
 		TypeInviteCreated, TypeInviteRevoked, TypeInviteAccepted,
 		TypeAPIKeyCreated, TypeAPIKeyDeleted,
 		TypeRoleCreated, TypeRoleUpdated, TypeRoleDeleted,
+		TypeUserUpdated, TypeUserDeleted, TypeUserExported, TypeUserDisabled, TypeUserEnabled,
 	}
 }
 

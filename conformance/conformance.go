@@ -67,6 +67,7 @@ func groups() []group {
 		{"MFA", mfaScenarios()},
 		{"Passkeys", passkeyScenarios()},
 		{"Social", socialScenarios()},
+		{"Users", usersScenarios()},
 	}
 }
 

@@ -47,6 +47,251 @@ const docTemplate = `{
                 }
             }
         },
+        "/admin/users": {
+            "get": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "List users (platform administrators)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "substring of the email or name",
+                        "name": "query",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "1..100, default 20",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "\u003e= 0",
+                        "name": "offset",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AdminUserList"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/users/{user_id}/disable": {
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "Revokes every session; sign-in then answers 403 account_disabled, refresh is refused and the account's API keys stop working.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Disable an account (platform administrators)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "user id",
+                        "name": "user_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "reason",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/DisableUserRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AdminUser"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request (reason too long, or disabling oneself)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "user_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/users/{user_id}/enable": {
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Enable a disabled account (platform administrators)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "user id",
+                        "name": "user_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AdminUser"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "user_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/users/{user_id}/revoke-sessions": {
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Revoke every session of a user (platform administrators)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "user id",
+                        "name": "user_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/RevokedSessions"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "user_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/api-keys": {
             "get": {
                 "security": [
@@ -565,6 +810,188 @@ const docTemplate = `{
                     },
                     "503": {
                         "description": "store_unavailable (Retry-After)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "Deletes the account, its personal workspace, memberships, sessions, API keys, second factors, passkeys, linked identities and security log, in one transaction. Needs the password, or an aal 2 session for an account without password. The shared organizations' audit logs keep that the member left.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Delete my account and everything stored about me",
+                "parameters": [
+                    {
+                        "description": "the password",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/DeleteAccountRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "cookies cleared",
+                        "schema": {
+                            "$ref": "#/definitions/DeletedAccount"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_credentials (wrong password), invalid_token",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API keys), mfa_step_up_required (no password and an aal 1 session)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "last_owner",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Change my profile: name, image URL, metadata",
+                "parameters": [
+                    {
+                        "description": "fields to set; null or empty clears; absent keeps",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ProfileRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AuthResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_name, invalid_image_url, invalid_metadata, invalid_request",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API keys)",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/export": {
+            "get": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    }
+                ],
+                "description": "A JSON document of the account and, table by table, its rows, without hashes, secrets or tokens.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Export everything stored about me",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/UserExport"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden (API keys)",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -1207,7 +1634,7 @@ const docTemplate = `{
         },
         "/oauth/{provider}/callback": {
             "get": {
-                "description": "The provider sends the browser here. The state must match the flow cookie; the code is exchanged with the PKCE verifier and the ID token verified. Then: a linked provider account signs in its user; else an address the provider verified that equals an account's confirmed address links to that account; else a new account without password is created (address confirmed when the provider verified it, with a personal workspace). Answers 302 to redirect_to with the session cookies; on failure 302 to redirect_to?auth_error=\u003ccode\u003e (invalid_state, access_denied, provider_error, provider_unavailable, invalid_id_token, email_required, account_exists, identity_already_linked, email_not_confirmed, forbidden, server_error) without cookies; an account with a second factor gets no cookies but redirect_to#mfa_token=\u003ctoken\u003e\u0026methods=\u003cm1,m2\u003e (finish with POST /mfa/verify).",
+                "description": "The provider sends the browser here. The state must match the flow cookie; the code is exchanged with the PKCE verifier and the ID token verified. Then: a linked provider account signs in its user; else an address the provider verified that equals an account's confirmed address links to that account; else a new account without password is created (address confirmed when the provider verified it, with a personal workspace). Answers 302 to redirect_to with the session cookies; on failure 302 to redirect_to?auth_error=\u003ccode\u003e (invalid_state, access_denied, provider_error, provider_unavailable, invalid_id_token, email_required, account_exists, identity_already_linked, email_not_confirmed, forbidden, account_disabled, sign_up_refused, sign_in_refused, server_error) without cookies; an account with a second factor gets no cookies but redirect_to#mfa_token=\u003ctoken\u003e\u0026methods=\u003cm1,m2\u003e (finish with POST /mfa/verify).",
                 "tags": [
                     "social"
                 ],
@@ -3547,6 +3974,88 @@ const docTemplate = `{
                 }
             }
         },
+        "AdminUser": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "disabled_at",
+                "disabled_reason",
+                "email",
+                "email_confirmed_at",
+                "has_password",
+                "id",
+                "image_url",
+                "metadata",
+                "name",
+                "updated_at"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "disabled_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "disabled_reason": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "email": {
+                    "type": "string"
+                },
+                "email_confirmed_at": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "has_password": {
+                    "type": "boolean"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "image_url": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "metadata": {
+                    "type": "object"
+                },
+                "name": {
+                    "type": "string",
+                    "x-nullable": true
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "AdminUserList": {
+            "type": "object",
+            "required": [
+                "items",
+                "limit",
+                "offset",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/AdminUser"
+                    }
+                },
+                "limit": {
+                    "type": "integer"
+                },
+                "offset": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
         "AuditActor": {
             "type": "object",
             "required": [
@@ -3939,6 +4448,38 @@ const docTemplate = `{
                 "password": {
                     "type": "string",
                     "example": "correct-horse-42"
+                }
+            }
+        },
+        "DeleteAccountRequest": {
+            "type": "object",
+            "properties": {
+                "password": {
+                    "description": "Password is the account's password; an account without password\nsends none and needs an aal 2 session.",
+                    "type": "string",
+                    "example": "correct horse 1"
+                }
+            }
+        },
+        "DeletedAccount": {
+            "type": "object",
+            "required": [
+                "status"
+            ],
+            "properties": {
+                "status": {
+                    "type": "string",
+                    "example": "deleted"
+                }
+            }
+        },
+        "DisableUserRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "description": "Reason is the administrator's reason, at most 500 characters.",
+                    "type": "string",
+                    "example": "abuse report 4711"
                 }
             }
         },
@@ -4356,6 +4897,28 @@ const docTemplate = `{
                 }
             }
         },
+        "ProfileRequest": {
+            "type": "object",
+            "properties": {
+                "image_url": {
+                    "description": "ImageURL is an https URL of at most 2048 bytes.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "https://example.com/ada.png"
+                },
+                "metadata": {
+                    "description": "Metadata is a JSON object of at most 4 KiB.",
+                    "type": "object",
+                    "x-nullable": true
+                },
+                "name": {
+                    "description": "Name is the display name, at most 100 characters.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "Ada Lovelace"
+                }
+            }
+        },
         "RecoveryCodesResponse": {
             "type": "object",
             "required": [
@@ -4419,6 +4982,17 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "password_reset"
+                }
+            }
+        },
+        "RevokedSessions": {
+            "type": "object",
+            "required": [
+                "revoked"
+            ],
+            "properties": {
+                "revoked": {
+                    "type": "integer"
                 }
             }
         },
@@ -4622,7 +5196,10 @@ const docTemplate = `{
             "required": [
                 "email",
                 "email_confirmed_at",
-                "id"
+                "id",
+                "image_url",
+                "metadata",
+                "name"
             ],
             "properties": {
                 "email": {
@@ -4636,6 +5213,99 @@ const docTemplate = `{
                 "id": {
                     "type": "string",
                     "example": "01937b6e-8c1a-7c3e-9a4f-2b1d3e4f5a6b"
+                },
+                "image_url": {
+                    "description": "ImageURL is an https URL of the user's picture; null when unset.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "https://example.com/ada.png"
+                },
+                "metadata": {
+                    "description": "Metadata is the application's JSON object about the user ({} when unset).",
+                    "type": "object"
+                },
+                "name": {
+                    "description": "Name is the display name; null when unset.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "Ada Lovelace"
+                }
+            }
+        },
+        "UserExport": {
+            "type": "object",
+            "required": [
+                "exported_at",
+                "tables",
+                "user"
+            ],
+            "properties": {
+                "exported_at": {
+                    "description": "ExportedAt is when the document was made.",
+                    "type": "string"
+                },
+                "tables": {
+                    "description": "Tables maps a table name to the user's rows in it, each row a\ncolumn → value object.",
+                    "type": "object"
+                },
+                "user": {
+                    "description": "User is the account.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/UserExportAccount"
+                        }
+                    ]
+                }
+            }
+        },
+        "UserExportAccount": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "disabled_at",
+                "disabled_reason",
+                "email",
+                "email_confirmed_at",
+                "has_password",
+                "id",
+                "image_url",
+                "metadata",
+                "name",
+                "updated_at"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "disabled_at": {
+                    "type": "string"
+                },
+                "disabled_reason": {
+                    "type": "string"
+                },
+                "email": {
+                    "type": "string"
+                },
+                "email_confirmed_at": {
+                    "type": "string"
+                },
+                "has_password": {
+                    "type": "boolean"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "image_url": {
+                    "type": "string"
+                },
+                "metadata": {
+                    "type": "object"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
                 }
             }
         },

@@ -99,6 +99,9 @@ func (a *Auth) signUp(c *gin.Context) error {
 	if err := checkPassword(a.cfg.Password, req.Password); err != nil {
 		return fastauth.NewError(http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
 	}
+	if err := a.beforeSignUp(c.Request.Context(), email, fastauth.MethodPassword); err != nil {
+		return err
+	}
 	hash, err := a.hasher.Hash(c.Request.Context(), req.Password)
 	if err != nil {
 		a.hashFailure(c, err)
@@ -220,6 +223,9 @@ func (a *Auth) signIn(c *gin.Context) error {
 	if rehash {
 		a.upgradeHash(c, u, req.Password)
 	}
+	if err := a.admit(c.Request.Context(), u, fastauth.MethodPassword, true); err != nil {
+		return err
+	}
 	if !a.runSignInGates(c, u) {
 		return nil
 	}
@@ -338,6 +344,10 @@ func (a *Auth) refresh(c *gin.Context) error {
 	}
 	if a.cfg.RequireEmailConfirmation && u.EmailConfirmedAt == nil {
 		return fastauth.NewError(http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address first")
+	}
+	if u.DisabledAt != nil {
+		a.clearAuthCookies(c)
+		return fastauth.NewError(http.StatusForbidden, CodeAccountDisabled, "this account is disabled")
 	}
 	active, err := a.activeMembership(ctx, u)
 	if err != nil {

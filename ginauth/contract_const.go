@@ -70,4 +70,7 @@ const (
 	CodeInternal             = fastauth.CodeInternal
 	CodeStoreUnavailable     = fastauth.CodeStoreUnavailable
 	CodeOverloaded           = fastauth.CodeOverloaded
+	CodeAccountDisabled      = fastauth.CodeAccountDisabled
+	CodeSignUpRefused        = fastauth.CodeSignUpRefused
+	CodeSignInRefused        = fastauth.CodeSignInRefused
 )

@@ -3,6 +3,7 @@ package ginauth
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"runtime/debug"
 
 	"github.com/fastauth/fastauth"
@@ -23,6 +24,57 @@ type Hooks struct {
 	AfterSignIn func(ctx context.Context, u User) error
 	// AfterInviteAccepted runs after u joined inv.OrganizationID.
 	AfterInviteAccepted func(ctx context.Context, u User, inv Invite) error
+	// BeforeSignUp runs before an account is created for the normalized
+	// email by method ("password", or the name of the module that creates
+	// it, such as "social"); an error refuses the sign-up with 403
+	// sign_up_refused and the error's text as the message (a panic
+	// refuses too, with a generic message). Accounts the application
+	// creates through its own code (package users) do not pass it.
+	BeforeSignUp func(ctx context.Context, email, method string) error
+	// BeforeSignIn runs when u's credentials checked out, before a
+	// session starts (password, passkey, social, ...; method is the first
+	// factor, e.g. "password"); an error refuses the sign-in with 403
+	// sign_in_refused and the error's text as the message.
+	BeforeSignIn func(ctx context.Context, u User, method string) error
+}
+
+// maxRefusalMessage bounds the message of a refusal by a before-hook.
+const maxRefusalMessage = 300
+
+// refuse runs a before-hook: its error (or panic) becomes a 403 with code
+// and the hook's message.
+func (a *Auth) refuse(ctx context.Context, name, code string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.log.ErrorContext(ctx, "fastauth: hook panicked", "hook", name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fastauth.NewError(http.StatusForbidden, code, "refused by the application")
+		}
+	}()
+	if e := fn(); e != nil {
+		return fastauth.NewError(http.StatusForbidden, code, truncateUTF8(e.Error(), maxRefusalMessage))
+	}
+	return nil
+}
+
+// beforeSignUp runs the BeforeSignUp hook, if any.
+func (a *Auth) beforeSignUp(ctx context.Context, email, method string) error {
+	if h := a.cfg.Hooks.BeforeSignUp; h != nil {
+		return a.refuse(ctx, "BeforeSignUp", CodeSignUpRefused, func() error { return h(ctx, email, method) })
+	}
+	return nil
+}
+
+// admit refuses the sign-in of a disabled account (403 account_disabled)
+// and one the BeforeSignIn hook refuses (403 sign_in_refused); hook false
+// skips the hook (the first factor already passed it).
+func (a *Auth) admit(ctx context.Context, u User, method string, hook bool) error {
+	if u.DisabledAt != nil {
+		return fastauth.NewError(http.StatusForbidden, CodeAccountDisabled, "this account is disabled")
+	}
+	if h := a.cfg.Hooks.BeforeSignIn; h != nil && hook {
+		return a.refuse(ctx, "BeforeSignIn", CodeSignInRefused, func() error { return h(ctx, hookUser(u), method) })
+	}
+	return nil
 }
 
 // hooksHandler is the event subscriber that runs the configured Hooks.

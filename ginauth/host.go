@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/fastauth/fastauth/internal/passwordhash"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -179,6 +180,14 @@ func (h *host) startSession(c *gin.Context, op string, u fastauth.User, auth fas
 	if a.cfg.RequireEmailConfirmation && u.EmailConfirmedAt == nil {
 		return AuthResponse{}, fastauth.NewError(http.StatusForbidden, CodeEmailNotConfirmed, "confirm your email address before signing in")
 	}
+	first := auth.FirstMethod
+	if first == "" {
+		first = auth.Method
+	}
+	// A second factor finishing a password sign-in: the hook ran at the password.
+	if err := a.admit(c.Request.Context(), u, first, auth.FirstMethod != fastauth.MethodPassword); err != nil {
+		return AuthResponse{}, err
+	}
 	ctx, cancel := a.storeCtx(c)
 	active, err := a.activeMembership(ctx, u)
 	cancel()
@@ -196,6 +205,9 @@ func (h *host) SignUp(c *gin.Context, email string, confirmed bool, also func(ct
 	a := h.a
 	email, err := h.NormalizeEmail(email)
 	if err != nil {
+		return fastauth.User{}, err
+	}
+	if err := a.beforeSignUp(c.Request.Context(), email, h.name); err != nil {
 		return fastauth.User{}, err
 	}
 	userID, err1 := secret.NewID()
@@ -447,3 +459,27 @@ func (h *host) LeaveActiveOrganization(c *gin.Context, organizationID string) er
 	}
 	return fastauth.NewError(http.StatusServiceUnavailable, CodeStoreUnavailable, "answered")
 }
+
+func (h *host) HashPassword(ctx context.Context, password string) (string, error) {
+	if err := checkPassword(h.a.cfg.Password, password); err != nil {
+		return "", fastauth.NewError(http.StatusBadRequest, CodeWeakPassword, errorMessage(err, errWeakPassword))
+	}
+	hash, err := h.a.hasher.Hash(ctx, password)
+	if errors.Is(err, passwordhash.ErrOverloaded) {
+		return "", fastauth.NewError(http.StatusServiceUnavailable, CodeOverloaded, "too many password operations at once, retry shortly")
+	}
+	return hash, err
+}
+
+func (h *host) VerifyPassword(ctx context.Context, u fastauth.User, password string) (bool, error) {
+	if u.PasswordHash == "" {
+		return false, h.a.hasher.VerifyDummy(ctx, password)
+	}
+	ok, _, err := h.a.hasher.Verify(ctx, password, u.PasswordHash)
+	if errors.Is(err, passwordhash.ErrOverloaded) {
+		return false, fastauth.NewError(http.StatusServiceUnavailable, CodeOverloaded, "too many password operations at once, retry shortly")
+	}
+	return ok, err
+}
+
+func (h *host) ClearSessionCookies(c *gin.Context) { h.a.clearAuthCookies(c) }

@@ -20,6 +20,7 @@ import (
 	"github.com/fastauth/fastauth/passkeys"
 	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/store/sqlite"
+	"github.com/fastauth/fastauth/users"
 )
 
 // swaggerDoc is the part of docs/swagger.json these tests read.
@@ -75,6 +76,10 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	usersModule, err := users.New(st.Users(), users.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	second := mfa.NewModule(mfa.Config{Issuer: "openapi", Key: make([]byte, mfa.KeySize)}, st.MFA())
 	rp := passkeys.Config{RPID: "localhost", RPDisplayName: "openapi", Origins: []string{"http://localhost:8080"}}
 	auth, err := ginauth.Register(r, ginauth.Config{
@@ -88,6 +93,7 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 				CallbackBaseURL: "https://api.example/auth/oauth",
 				FlowKey:         make([]byte, 32),
 			}}, st.Identities()),
+			usersModule,
 		},
 	}, st)
 	if err != nil {
@@ -163,26 +169,33 @@ var public = map[string]bool{
 }
 
 var cookieOnly = map[string]bool{
-	"GET /sessions":                      true,
-	"DELETE /sessions/{session_id}":      true,
-	"POST /sessions/revoke-others":       true,
-	"POST /password/change":              true,
-	"POST /organizations/current":        true,
-	"POST /organizations/invites/accept": true,
-	"POST /api-keys":                     true,
-	"GET /mfa":                           true,
-	"POST /mfa/totp/setup":               true,
-	"POST /mfa/totp/enable":              true,
-	"POST /mfa/totp/disable":             true,
-	"POST /mfa/recovery-codes":           true,
-	"POST /mfa/step-up":                  true,
-	"GET /passkeys":                      true,
-	"POST /passkeys/register/options":    true,
-	"POST /passkeys/register":            true,
-	"PATCH /passkeys/{id}":               true,
-	"DELETE /passkeys/{id}":              true,
-	"GET /identities":                    true,
-	"DELETE /identities/{id}":            true,
+	"GET /sessions":                               true,
+	"DELETE /sessions/{session_id}":               true,
+	"POST /sessions/revoke-others":                true,
+	"POST /password/change":                       true,
+	"POST /organizations/current":                 true,
+	"POST /organizations/invites/accept":          true,
+	"POST /api-keys":                              true,
+	"GET /mfa":                                    true,
+	"POST /mfa/totp/setup":                        true,
+	"POST /mfa/totp/enable":                       true,
+	"POST /mfa/totp/disable":                      true,
+	"POST /mfa/recovery-codes":                    true,
+	"POST /mfa/step-up":                           true,
+	"GET /passkeys":                               true,
+	"POST /passkeys/register/options":             true,
+	"POST /passkeys/register":                     true,
+	"PATCH /passkeys/{id}":                        true,
+	"DELETE /passkeys/{id}":                       true,
+	"GET /identities":                             true,
+	"DELETE /identities/{id}":                     true,
+	"PATCH /me":                                   true,
+	"DELETE /me":                                  true,
+	"GET /me/export":                              true,
+	"GET /admin/users":                            true,
+	"POST /admin/users/{user_id}/disable":         true,
+	"POST /admin/users/{user_id}/enable":          true,
+	"POST /admin/users/{user_id}/revoke-sessions": true,
 }
 
 // TestOpenAPIErrorsAndSecurity checks the shape every operation shares:
@@ -269,6 +282,10 @@ var documentedTypes = map[string]any{
 	"PasskeySignInRequest": passkeys.SignInRequest{}, "PasskeyRenameRequest": passkeys.RenameRequest{}, "PasskeyMFAOptionsRequest": passkeys.SecondFactorOptionsRequest{},
 	// The social module's.
 	"IdentityResponse": social.IdentityResponse{},
+	// The users module's.
+	"ProfileRequest": users.ProfileRequest{}, "DeleteAccountRequest": users.DeleteAccountRequest{}, "DisableUserRequest": users.DisableRequest{},
+	"AdminUser": users.AdminUser{}, "AdminUserList": users.AdminUserList{}, "RevokedSessions": users.RevokedSessions{},
+	"DeletedAccount": users.DeletedAccount{}, "UserExport": users.Export{}, "UserExportAccount": users.ExportUser{},
 }
 
 // TestOpenAPIRequiredFields: a property is required in the document

@@ -1,6 +1,9 @@
 package ginauth
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // AuthResponse is the body of sign-up, sign-in, refresh, me, switch and
 // invite accept.
@@ -25,6 +28,12 @@ type UserBody struct {
 	ID               string     `json:"id" example:"01937b6e-8c1a-7c3e-9a4f-2b1d3e4f5a6b"`
 	Email            string     `json:"email" example:"ada@example.com"`
 	EmailConfirmedAt *time.Time `json:"email_confirmed_at" extensions:"x-nullable"`
+	// Name is the display name; null when unset.
+	Name *string `json:"name" extensions:"x-nullable" example:"Ada Lovelace"`
+	// ImageURL is an https URL of the user's picture; null when unset.
+	ImageURL *string `json:"image_url" extensions:"x-nullable" example:"https://example.com/ada.png"`
+	// Metadata is the application's JSON object about the user ({} when unset).
+	Metadata json.RawMessage `json:"metadata" swaggertype:"object"`
 }
 
 // ActiveOrgBody is the active organization and the user's role in it.
@@ -53,7 +62,17 @@ func authResponse(u User, active MembershipDetail, sess Session) AuthResponse {
 }
 
 func userBody(u User) UserBody {
-	return UserBody{ID: u.ID, Email: u.Email, EmailConfirmedAt: utcPtr(u.EmailConfirmedAt)}
+	b := UserBody{ID: u.ID, Email: u.Email, EmailConfirmedAt: utcPtr(u.EmailConfirmedAt), Metadata: u.Metadata}
+	if u.Name != "" {
+		b.Name = &u.Name
+	}
+	if u.ImageURL != "" {
+		b.ImageURL = &u.ImageURL
+	}
+	if len(b.Metadata) == 0 {
+		b.Metadata = json.RawMessage("{}")
+	}
+	return b
 }
 
 // utcPtr returns t in UTC (nil stays nil), so JSON shows RFC 3339 UTC.

@@ -58,7 +58,7 @@ func (m *Module) start(c *gin.Context) error {
 // callback finishes a flow.
 //
 //	@Summary		Finish a sign-in (or a link) with a provider
-//	@Description	The provider sends the browser here. The state must match the flow cookie; the code is exchanged with the PKCE verifier and the ID token verified. Then: a linked provider account signs in its user; else an address the provider verified that equals an account's confirmed address links to that account; else a new account without password is created (address confirmed when the provider verified it, with a personal workspace). Answers 302 to redirect_to with the session cookies; on failure 302 to redirect_to?auth_error=<code> (invalid_state, access_denied, provider_error, provider_unavailable, invalid_id_token, email_required, account_exists, identity_already_linked, email_not_confirmed, forbidden, server_error) without cookies; an account with a second factor gets no cookies but redirect_to#mfa_token=<token>&methods=<m1,m2> (finish with POST /mfa/verify).
+//	@Description	The provider sends the browser here. The state must match the flow cookie; the code is exchanged with the PKCE verifier and the ID token verified. Then: a linked provider account signs in its user; else an address the provider verified that equals an account's confirmed address links to that account; else a new account without password is created (address confirmed when the provider verified it, with a personal workspace). Answers 302 to redirect_to with the session cookies; on failure 302 to redirect_to?auth_error=<code> (invalid_state, access_denied, provider_error, provider_unavailable, invalid_id_token, email_required, account_exists, identity_already_linked, email_not_confirmed, forbidden, account_disabled, sign_up_refused, sign_in_refused, server_error) without cookies; an account with a second factor gets no cookies but redirect_to#mfa_token=<token>&methods=<m1,m2> (finish with POST /mfa/verify).
 //	@Tags			social
 //	@Param			provider	path	string	true	"provider name"
 //	@Param			code		query	string	false	"authorization code"
@@ -138,6 +138,9 @@ func (m *Module) finish(c *gin.Context, f Flow, prof Profile) error {
 // signIn answers the callback of u's sign-in: the mfa_token in the
 // fragment when u has a second factor, else the session cookies.
 func (m *Module) signIn(c *gin.Context, f Flow, u fastauth.User) error {
+	if u.DisabledAt != nil { // before the second factor: StartSession refuses it too
+		return fastauth.NewError(http.StatusForbidden, fastauth.CodeAccountDisabled, "this account is disabled")
+	}
 	second := m.cfg.SecondFactor
 	if second == nil {
 		// The deployment's second factor (the mfa module), even when the

@@ -68,6 +68,7 @@ type apiKeyRow struct {
 	UserCredVersion      *int64
 	UserCreatedAt        *time.Time
 	UserUpdatedAt        *time.Time
+	UserDisabledAt       *time.Time
 	MemberRole           *string
 	MemberCreatedAt      *time.Time
 }
@@ -78,6 +79,7 @@ const apiKeyByHashSelect = "k.id, k.organization_id, k.name, k.created_by_user_i
 	"u.id AS user_id, u.email AS user_email, u.password_hash AS user_password_hash, " +
 	"u.email_confirmed_at AS user_email_confirmed_at, u.active_organization_id AS user_active_org_id, " +
 	"u.credential_version AS user_cred_version, u.created_at AS user_created_at, u.updated_at AS user_updated_at, " +
+	"u.disabled_at AS user_disabled_at, " +
 	"m.role AS member_role, m.created_at AS member_created_at"
 
 // APIKeyByHash implements apikeys.Store with one query through the
@@ -107,6 +109,7 @@ func (s *Store) APIKeyByHash(ctx context.Context, keyHash []byte) (ginauth.Verif
 			PasswordHash:         deref(r.UserPasswordHash),
 			EmailConfirmedAt:     utcPtr(r.UserEmailConfirmedAt),
 			ActiveOrganizationID: deref(r.UserActiveOrgID),
+			DisabledAt:           utcPtr(r.UserDisabledAt),
 		},
 	}
 	if r.UserCredVersion != nil {

@@ -19,6 +19,11 @@ func userFromModel(m models.User) ginauth.User {
 		EmailConfirmedAt:     utcPtr(m.EmailConfirmedAt),
 		ActiveOrganizationID: deref(m.ActiveOrganizationID),
 		CredentialVersion:    m.CredentialVersion,
+		Name:                 deref(m.Name),
+		ImageURL:             deref(m.ImageURL),
+		Metadata:             rawJSON(m.Metadata),
+		DisabledAt:           utcPtr(m.DisabledAt),
+		DisabledReason:       deref(m.DisabledReason),
 		CreatedAt:            m.CreatedAt.UTC(),
 		UpdatedAt:            m.UpdatedAt.UTC(),
 	}
@@ -49,6 +54,9 @@ func (s *Store) CreateUser(ctx context.Context, u ginauth.User, workspace ginaut
 			EmailConfirmedAt:  tsPtr(u.EmailConfirmedAt),
 			CredentialVersion: u.CredentialVersion,
 			SignInCount:       signIns,
+			Name:              strPtr(u.Name),
+			ImageURL:          strPtr(u.ImageURL),
+			Metadata:          strPtr(string(u.Metadata)),
 			CreatedAt:         ts(u.CreatedAt),
 			UpdatedAt:         ts(u.UpdatedAt),
 		}).Error; err != nil {

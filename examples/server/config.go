@@ -96,6 +96,11 @@ type config struct {
 	// (AUTH_OAUTH_PROVIDERS and AUTH_OAUTH_<NAME>_*); the social module is
 	// mounted only when there is one.
 	OAuthProviders []social.ProviderConfig
+	// AdminEmails are the platform administrators' addresses
+	// (AUTH_ADMIN_EMAILS, comma-separated): once confirmed, they may use
+	// the /auth/admin/users routes of the users module, which is always
+	// mounted.
+	AdminEmails []string
 }
 
 // envError is an invalid environment variable; its message names it.
@@ -253,6 +258,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 
+	for _, a := range list(env("AUTH_ADMIN_EMAILS")) {
+		if !strings.Contains(a, "@") {
+			fail("AUTH_ADMIN_EMAILS", a, "each entry must be an email address")
+			continue
+		}
+		c.AdminEmails = append(c.AdminEmails, a)
+	}
 	for _, o := range list(env("AUTH_TRUSTED_ORIGINS")) {
 		u, err := url.Parse(o)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {

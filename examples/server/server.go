@@ -22,6 +22,7 @@ import (
 	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/store"
 	"github.com/fastauth/fastauth/store/dburl"
+	"github.com/fastauth/fastauth/users"
 )
 
 // Server timeouts. ReadHeaderTimeout bounds slow-loris clients and
@@ -128,6 +129,11 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		}
 		authCfg.Modules = append(authCfg.Modules, socialModule(cfg, secret, st, factor))
 	}
+	um, err := users.New(st.Users(), users.Config{Admins: cfg.AdminEmails})
+	if err != nil {
+		return err
+	}
+	authCfg.Modules = append(authCfg.Modules, um)
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {
 		return err

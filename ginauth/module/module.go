@@ -218,6 +218,18 @@ type Host interface {
 	// NormalizeEmail normalizes an address by the kernel's rules (those of
 	// sign-up); a refused one gives a *fastauth.Error 400 invalid_email.
 	NormalizeEmail(email string) (string, error)
+	// ClearSessionCookies clears the kernel's access and refresh cookies
+	// (after the module ended the caller's session, e.g. deleted the
+	// account).
+	ClearSessionCookies(c *gin.Context)
+	// HashPassword checks password against the kernel's password policy
+	// (a *fastauth.Error 400 weak_password) and hashes it as sign-up does,
+	// under the hashing concurrency bound (a *fastauth.Error 503
+	// overloaded when no slot frees up in time).
+	HashPassword(ctx context.Context, password string) (string, error)
+	// VerifyPassword reports whether password is u's, spending the work of
+	// a real verify also for an account without password (false).
+	VerifyPassword(ctx context.Context, u fastauth.User, password string) (bool, error)
 	// AllowMail reports whether one more mail from the route named route
 	// may go to the normalized address email under the per-address limit
 	// of the kernel's mails (Config.RateLimit.PerEmail), and counts it.

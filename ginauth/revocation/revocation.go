@@ -228,7 +228,8 @@ func revocationOf(e fastauth.Event) (Revocation, bool) {
 		r.APIKeysDeleted, _ = e.Data["api_keys_deleted"].(int)
 	case fastauth.EventSessionReplayDetected, fastauth.EventPasswordChanged,
 		fastauth.EventMemberRoleChanged, fastauth.EventMemberRemoved, fastauth.EventMemberAdded,
-		fastauth.EventOrganizationDeleted, fastauth.EventAPIKeyDeleted:
+		fastauth.EventOrganizationDeleted, fastauth.EventAPIKeyDeleted,
+		fastauth.EventUserDisabled, fastauth.EventUserDeleted: // evict the user's API keys everywhere
 	default:
 		return Revocation{}, false
 	}

@@ -60,7 +60,8 @@ func (rv *set) record(r Revocation) {
 		}
 	}
 	switch r.Event {
-	case fastauth.EventSessionRevoked, fastauth.EventSessionReplayDetected:
+	case fastauth.EventSessionRevoked, fastauth.EventSessionReplayDetected,
+		fastauth.EventUserDisabled, fastauth.EventUserDeleted: // these two end every session of the user
 		if r.Target.Type == fastauth.TargetSession {
 			later(rv.sessions, r.Target.ID)
 		} else if r.Target.Type == fastauth.TargetUser {
