@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/fastauth/fastauth/internal/passwordhash"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/internal/input"
+	"github.com/fastauth/fastauth/internal/passwordhash"
 	"github.com/fastauth/fastauth/internal/secret"
 	"github.com/fastauth/fastauth/mail"
 )
