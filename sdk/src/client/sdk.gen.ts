@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteIdentitiesByIdData, DeleteIdentitiesByIdErrors, DeleteIdentitiesByIdResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeletePasskeysByIdData, DeletePasskeysByIdErrors, DeletePasskeysByIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetIdentitiesData, GetIdentitiesErrors, GetIdentitiesResponses, GetMeData, GetMeErrors, GetMeResponses, GetMeSecurityLogData, GetMeSecurityLogErrors, GetMeSecurityLogResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOauthByProviderCallbackData, GetOauthByProviderCallbackErrors, GetOauthByProviderStartData, GetOauthByProviderStartErrors, GetOrganizationsByOrganizationIdAuditLogData, GetOrganizationsByOrganizationIdAuditLogErrors, GetOrganizationsByOrganizationIdAuditLogResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetPasskeysData, GetPasskeysErrors, GetPasskeysResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PatchPasskeysByIdData, PatchPasskeysByIdErrors, PatchPasskeysByIdResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaPasskeyOptionsData, PostMfaPasskeyOptionsErrors, PostMfaPasskeyOptionsResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasskeysRegisterData, PostPasskeysRegisterErrors, PostPasskeysRegisterOptionsData, PostPasskeysRegisterOptionsErrors, PostPasskeysRegisterOptionsResponses, PostPasskeysRegisterResponses, PostPasskeysSignInData, PostPasskeysSignInErrors, PostPasskeysSignInOptionsData, PostPasskeysSignInOptionsErrors, PostPasskeysSignInOptionsResponses, PostPasskeysSignInResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
+import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteIdentitiesByIdData, DeleteIdentitiesByIdErrors, DeleteIdentitiesByIdResponses, DeleteMeData, DeleteMeErrors, DeleteMeResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeletePasskeysByIdData, DeletePasskeysByIdErrors, DeletePasskeysByIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetAdminUsersData, GetAdminUsersErrors, GetAdminUsersResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetIdentitiesData, GetIdentitiesErrors, GetIdentitiesResponses, GetMeData, GetMeErrors, GetMeExportData, GetMeExportErrors, GetMeExportResponses, GetMeResponses, GetMeSecurityLogData, GetMeSecurityLogErrors, GetMeSecurityLogResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOauthByProviderCallbackData, GetOauthByProviderCallbackErrors, GetOauthByProviderStartData, GetOauthByProviderStartErrors, GetOrganizationsByOrganizationIdAuditLogData, GetOrganizationsByOrganizationIdAuditLogErrors, GetOrganizationsByOrganizationIdAuditLogResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetPasskeysData, GetPasskeysErrors, GetPasskeysResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchMeData, PatchMeErrors, PatchMeResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PatchPasskeysByIdData, PatchPasskeysByIdErrors, PatchPasskeysByIdResponses, PostAdminUsersByUserIdDisableData, PostAdminUsersByUserIdDisableErrors, PostAdminUsersByUserIdDisableResponses, PostAdminUsersByUserIdEnableData, PostAdminUsersByUserIdEnableErrors, PostAdminUsersByUserIdEnableResponses, PostAdminUsersByUserIdRevokeSessionsData, PostAdminUsersByUserIdRevokeSessionsErrors, PostAdminUsersByUserIdRevokeSessionsResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaPasskeyOptionsData, PostMfaPasskeyOptionsErrors, PostMfaPasskeyOptionsResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasskeysRegisterData, PostPasskeysRegisterErrors, PostPasskeysRegisterOptionsData, PostPasskeysRegisterOptionsErrors, PostPasskeysRegisterOptionsResponses, PostPasskeysRegisterResponses, PostPasskeysSignInData, PostPasskeysSignInErrors, PostPasskeysSignInOptionsData, PostPasskeysSignInOptionsErrors, PostPasskeysSignInOptionsResponses, PostPasskeysSignInResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -24,6 +24,64 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  * EdDSA and ES256 only (Config.TokenAlgorithm): other services verify access tokens with these keys, chosen by the token's kid. Cacheable for 5 minutes. Under HS256 (a shared secret) there is nothing to publish: 404 route_not_found.
  */
 export const getWellKnownJwksJson = <ThrowOnError extends boolean = false>(options?: Options<GetWellKnownJwksJsonData, ThrowOnError>) => (options?.client ?? client).get<GetWellKnownJwksJsonResponses, GetWellKnownJwksJsonErrors, ThrowOnError>({ url: '/.well-known/jwks.json', ...options });
+
+/**
+ * List users (platform administrators)
+ */
+export const getAdminUsers = <ThrowOnError extends boolean = false>(options?: Options<GetAdminUsersData, ThrowOnError>) => (options?.client ?? client).get<GetAdminUsersResponses, GetAdminUsersErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/admin/users',
+    ...options
+});
+
+/**
+ * Disable an account (platform administrators)
+ *
+ * Revokes every session; sign-in then answers 403 account_disabled, refresh is refused and the account's API keys stop working.
+ */
+export const postAdminUsersByUserIdDisable = <ThrowOnError extends boolean = false>(options: Options<PostAdminUsersByUserIdDisableData, ThrowOnError>) => (options.client ?? client).post<PostAdminUsersByUserIdDisableResponses, PostAdminUsersByUserIdDisableErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/admin/users/{user_id}/disable',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Enable a disabled account (platform administrators)
+ */
+export const postAdminUsersByUserIdEnable = <ThrowOnError extends boolean = false>(options: Options<PostAdminUsersByUserIdEnableData, ThrowOnError>) => (options.client ?? client).post<PostAdminUsersByUserIdEnableResponses, PostAdminUsersByUserIdEnableErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/admin/users/{user_id}/enable',
+    ...options
+});
+
+/**
+ * Revoke every session of a user (platform administrators)
+ */
+export const postAdminUsersByUserIdRevokeSessions = <ThrowOnError extends boolean = false>(options: Options<PostAdminUsersByUserIdRevokeSessionsData, ThrowOnError>) => (options.client ?? client).post<PostAdminUsersByUserIdRevokeSessionsResponses, PostAdminUsersByUserIdRevokeSessionsErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/admin/users/{user_id}/revoke-sessions',
+    ...options
+});
 
 /**
  * List the active organization's API keys
@@ -132,6 +190,25 @@ export const deleteIdentitiesById = <ThrowOnError extends boolean = false>(optio
 });
 
 /**
+ * Delete my account and everything stored about me
+ *
+ * Deletes the account, its personal workspace, memberships, sessions, API keys, second factors, passkeys, linked identities and security log, in one transaction. Needs the password, or an aal 2 session for an account without password. The shared organizations' audit logs keep that the member left.
+ */
+export const deleteMe = <ThrowOnError extends boolean = false>(options: Options<DeleteMeData, ThrowOnError>) => (options.client ?? client).delete<DeleteMeResponses, DeleteMeErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/me',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * The signed-in user and their active organization
  */
 export const getMe = <ThrowOnError extends boolean = false>(options?: Options<GetMeData, ThrowOnError>) => (options?.client ?? client).get<GetMeResponses, GetMeErrors, ThrowOnError>({
@@ -141,6 +218,38 @@ export const getMe = <ThrowOnError extends boolean = false>(options?: Options<Ge
             type: 'apiKey'
         }, { name: 'Authorization', type: 'apiKey' }],
     url: '/me',
+    ...options
+});
+
+/**
+ * Change my profile: name, image URL, metadata
+ */
+export const patchMe = <ThrowOnError extends boolean = false>(options: Options<PatchMeData, ThrowOnError>) => (options.client ?? client).patch<PatchMeResponses, PatchMeErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/me',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Export everything stored about me
+ *
+ * A JSON document of the account and, table by table, its rows, without hashes, secrets or tokens.
+ */
+export const getMeExport = <ThrowOnError extends boolean = false>(options?: Options<GetMeExportData, ThrowOnError>) => (options?.client ?? client).get<GetMeExportResponses, GetMeExportErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }],
+    url: '/me/export',
     ...options
 });
 
@@ -294,7 +403,7 @@ export const postMfaVerify = <ThrowOnError extends boolean = false>(options: Opt
 /**
  * Finish a sign-in (or a link) with a provider
  *
- * The provider sends the browser here. The state must match the flow cookie; the code is exchanged with the PKCE verifier and the ID token verified. Then: a linked provider account signs in its user; else an address the provider verified that equals an account's confirmed address links to that account; else a new account without password is created (address confirmed when the provider verified it, with a personal workspace). Answers 302 to redirect_to with the session cookies; on failure 302 to redirect_to?auth_error=<code> (invalid_state, access_denied, provider_error, provider_unavailable, invalid_id_token, email_required, account_exists, identity_already_linked, email_not_confirmed, forbidden, server_error) without cookies; an account with a second factor gets no cookies but redirect_to#mfa_token=<token>&methods=<m1,m2> (finish with POST /mfa/verify).
+ * The provider sends the browser here. The state must match the flow cookie; the code is exchanged with the PKCE verifier and the ID token verified. Then: a linked provider account signs in its user; else an address the provider verified that equals an account's confirmed address links to that account; else a new account without password is created (address confirmed when the provider verified it, with a personal workspace). Answers 302 to redirect_to with the session cookies; on failure 302 to redirect_to?auth_error=<code> (invalid_state, access_denied, provider_error, provider_unavailable, invalid_id_token, email_required, account_exists, identity_already_linked, email_not_confirmed, forbidden, account_disabled, sign_up_refused, sign_in_refused, server_error) without cookies; an account with a second factor gets no cookies but redirect_to#mfa_token=<token>&methods=<m1,m2> (finish with POST /mfa/verify).
  */
 export const getOauthByProviderCallback = <ThrowOnError extends boolean = false>(options: Options<GetOauthByProviderCallbackData, ThrowOnError>) => (options.client ?? client).get<unknown, GetOauthByProviderCallbackErrors, ThrowOnError>({ url: '/oauth/{provider}/callback', ...options });
 

@@ -33,6 +33,29 @@ export type ActiveOrgBody = {
     role: 'owner' | 'admin' | 'member';
 };
 
+export type AdminUser = {
+    created_at: string;
+    disabled_at: string | null;
+    disabled_reason: string | null;
+    email: string;
+    email_confirmed_at: string | null;
+    has_password: boolean;
+    id: string;
+    image_url: string | null;
+    metadata: {
+        [key: string]: unknown;
+    };
+    name: string | null;
+    updated_at: string;
+};
+
+export type AdminUserList = {
+    items: Array<AdminUser>;
+    limit: number;
+    offset: number;
+    total: number;
+};
+
 export type AuditActor = {
     /**
      * APIKeyID is the API key the user acted with.
@@ -188,6 +211,25 @@ export type CreatedInviteBody = {
 export type CredentialsRequest = {
     email: string;
     password: string;
+};
+
+export type DeleteAccountRequest = {
+    /**
+     * Password is the account's password; an account without password
+     * sends none and needs an aal 2 session.
+     */
+    password?: string;
+};
+
+export type DeletedAccount = {
+    status: string;
+};
+
+export type DisableUserRequest = {
+    /**
+     * Reason is the administrator's reason, at most 500 characters.
+     */
+    reason?: string;
 };
 
 export type EmailRequest = {
@@ -370,6 +412,23 @@ export type PasskeySignInRequest = {
     };
 };
 
+export type ProfileRequest = {
+    /**
+     * ImageURL is an https URL of at most 2048 bytes.
+     */
+    image_url?: string | null;
+    /**
+     * Metadata is a JSON object of at most 4 KiB.
+     */
+    metadata?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Name is the display name, at most 100 characters.
+     */
+    name?: string | null;
+};
+
 export type RecoveryCodesResponse = {
     /**
      * RecoveryCodes are the ten new codes.
@@ -393,6 +452,10 @@ export type ResetPasswordResponse = {
      */
     api_keys_revoked: number;
     status: string;
+};
+
+export type RevokedSessions = {
+    revoked: number;
 };
 
 export type RevokedSessionsResponse = {
@@ -473,6 +536,54 @@ export type UserBody = {
     email: string;
     email_confirmed_at: string | null;
     id: string;
+    /**
+     * ImageURL is an https URL of the user's picture; null when unset.
+     */
+    image_url: string | null;
+    /**
+     * Metadata is the application's JSON object about the user ({} when unset).
+     */
+    metadata: {
+        [key: string]: unknown;
+    };
+    /**
+     * Name is the display name; null when unset.
+     */
+    name: string | null;
+};
+
+export type UserExport = {
+    /**
+     * ExportedAt is when the document was made.
+     */
+    exported_at: string;
+    /**
+     * Tables maps a table name to the user's rows in it, each row a
+     * column → value object.
+     */
+    tables: {
+        [key: string]: unknown;
+    };
+    /**
+     * User is the account.
+     */
+    user: UserExportAccount;
+};
+
+export type UserExportAccount = {
+    created_at: string;
+    disabled_at: string;
+    disabled_reason: string;
+    email: string;
+    email_confirmed_at: string;
+    has_password: boolean;
+    id: string;
+    image_url: string;
+    metadata: {
+        [key: string]: unknown;
+    };
+    name: string;
+    updated_at: string;
 };
 
 export type VerifyRequest = {
@@ -523,6 +634,181 @@ export type GetWellKnownJwksJsonResponses = {
 };
 
 export type GetWellKnownJwksJsonResponse = GetWellKnownJwksJsonResponses[keyof GetWellKnownJwksJsonResponses];
+
+export type GetAdminUsersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * substring of the email or name
+         */
+        query?: string;
+        /**
+         * 1..100, default 20
+         */
+        limit?: number;
+        /**
+         * >= 0
+         */
+        offset?: number;
+    };
+    url: '/admin/users';
+};
+
+export type GetAdminUsersErrors = {
+    /**
+     * invalid_request
+     */
+    400: ErrorBody;
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden
+     */
+    403: ErrorBody;
+};
+
+export type GetAdminUsersError = GetAdminUsersErrors[keyof GetAdminUsersErrors];
+
+export type GetAdminUsersResponses = {
+    /**
+     * OK
+     */
+    200: AdminUserList;
+};
+
+export type GetAdminUsersResponse = GetAdminUsersResponses[keyof GetAdminUsersResponses];
+
+export type PostAdminUsersByUserIdDisableData = {
+    /**
+     * reason
+     */
+    body?: DisableUserRequest;
+    path: {
+        /**
+         * user id
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/admin/users/{user_id}/disable';
+};
+
+export type PostAdminUsersByUserIdDisableErrors = {
+    /**
+     * invalid_request (reason too long, or disabling oneself)
+     */
+    400: ErrorBody;
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden
+     */
+    403: ErrorBody;
+    /**
+     * user_not_found
+     */
+    404: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+};
+
+export type PostAdminUsersByUserIdDisableError = PostAdminUsersByUserIdDisableErrors[keyof PostAdminUsersByUserIdDisableErrors];
+
+export type PostAdminUsersByUserIdDisableResponses = {
+    /**
+     * OK
+     */
+    200: AdminUser;
+};
+
+export type PostAdminUsersByUserIdDisableResponse = PostAdminUsersByUserIdDisableResponses[keyof PostAdminUsersByUserIdDisableResponses];
+
+export type PostAdminUsersByUserIdEnableData = {
+    body?: never;
+    path: {
+        /**
+         * user id
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/admin/users/{user_id}/enable';
+};
+
+export type PostAdminUsersByUserIdEnableErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden
+     */
+    403: ErrorBody;
+    /**
+     * user_not_found
+     */
+    404: ErrorBody;
+};
+
+export type PostAdminUsersByUserIdEnableError = PostAdminUsersByUserIdEnableErrors[keyof PostAdminUsersByUserIdEnableErrors];
+
+export type PostAdminUsersByUserIdEnableResponses = {
+    /**
+     * OK
+     */
+    200: AdminUser;
+};
+
+export type PostAdminUsersByUserIdEnableResponse = PostAdminUsersByUserIdEnableResponses[keyof PostAdminUsersByUserIdEnableResponses];
+
+export type PostAdminUsersByUserIdRevokeSessionsData = {
+    body?: never;
+    path: {
+        /**
+         * user id
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/admin/users/{user_id}/revoke-sessions';
+};
+
+export type PostAdminUsersByUserIdRevokeSessionsErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden
+     */
+    403: ErrorBody;
+    /**
+     * user_not_found
+     */
+    404: ErrorBody;
+};
+
+export type PostAdminUsersByUserIdRevokeSessionsError = PostAdminUsersByUserIdRevokeSessionsErrors[keyof PostAdminUsersByUserIdRevokeSessionsErrors];
+
+export type PostAdminUsersByUserIdRevokeSessionsResponses = {
+    /**
+     * OK
+     */
+    200: RevokedSessions;
+};
+
+export type PostAdminUsersByUserIdRevokeSessionsResponse = PostAdminUsersByUserIdRevokeSessionsResponses[keyof PostAdminUsersByUserIdRevokeSessionsResponses];
 
 export type GetApiKeysData = {
     body?: never;
@@ -865,6 +1151,58 @@ export type DeleteIdentitiesByIdResponses = {
 
 export type DeleteIdentitiesByIdResponse = DeleteIdentitiesByIdResponses[keyof DeleteIdentitiesByIdResponses];
 
+export type DeleteMeData = {
+    /**
+     * the password
+     */
+    body: DeleteAccountRequest;
+    path?: never;
+    query?: never;
+    url: '/me';
+};
+
+export type DeleteMeErrors = {
+    /**
+     * invalid_request
+     */
+    400: ErrorBody;
+    /**
+     * invalid_credentials (wrong password), invalid_token
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API keys), mfa_step_up_required (no password and an aal 1 session)
+     */
+    403: ErrorBody;
+    /**
+     * last_owner
+     */
+    409: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * rate_limited
+     */
+    429: ErrorBody;
+};
+
+export type DeleteMeError = DeleteMeErrors[keyof DeleteMeErrors];
+
+export type DeleteMeResponses = {
+    /**
+     * cookies cleared
+     */
+    200: DeletedAccount;
+};
+
+export type DeleteMeResponse = DeleteMeResponses[keyof DeleteMeResponses];
+
 export type GetMeData = {
     body?: never;
     path?: never;
@@ -893,6 +1231,79 @@ export type GetMeResponses = {
 };
 
 export type GetMeResponse = GetMeResponses[keyof GetMeResponses];
+
+export type PatchMeData = {
+    /**
+     * fields to set; null or empty clears; absent keeps
+     */
+    body: ProfileRequest;
+    path?: never;
+    query?: never;
+    url: '/me';
+};
+
+export type PatchMeErrors = {
+    /**
+     * invalid_name, invalid_image_url, invalid_metadata, invalid_request
+     */
+    400: ErrorBody;
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API keys)
+     */
+    403: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+};
+
+export type PatchMeError = PatchMeErrors[keyof PatchMeErrors];
+
+export type PatchMeResponses = {
+    /**
+     * OK
+     */
+    200: AuthResponse;
+};
+
+export type PatchMeResponse = PatchMeResponses[keyof PatchMeResponses];
+
+export type GetMeExportData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/me/export';
+};
+
+export type GetMeExportErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden (API keys)
+     */
+    403: ErrorBody;
+};
+
+export type GetMeExportError = GetMeExportErrors[keyof GetMeExportErrors];
+
+export type GetMeExportResponses = {
+    /**
+     * OK
+     */
+    200: UserExport;
+};
+
+export type GetMeExportResponse = GetMeExportResponses[keyof GetMeExportResponses];
 
 export type GetMeSecurityLogData = {
     body?: never;
