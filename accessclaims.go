@@ -34,7 +34,7 @@ type AccessClaims struct {
 // The rules Check applies; its errors wrap one of them.
 var (
 	// ErrMalformedClaims: sub, sid or org missing, a role other than
-	// AccessTokenRole, or an org_role that is not a valid Role.
+	// AccessTokenRole, or an org_role that is not a well-formed Role.
 	ErrMalformedClaims = errors.New("fastauth: missing or malformed fastauth claims")
 	// ErrMalformedAssurance: aal, amr and auth_time neither all absent nor
 	// aal 1 or 2 with at least one method, none empty, and an auth time.
@@ -43,14 +43,14 @@ var (
 
 // Check applies the rules every verifier holds an access token's fastauth
 // claims to: sub, sid and org present, role AccessTokenRole, org_role a
-// valid Role; and aal, amr and auth_time either all absent or aal 1 or 2
+// well-formed Role (built-in or custom); and aal, amr and auth_time either all absent or aal 1 or 2
 // with at least one method, none empty, and an auth time. A token signed
 // before assurance levels existed carries none of the three: Check fills
 // in what its session reads as, aal 1 and amr [password] (with no auth
 // time). It returns ErrMalformedClaims or ErrMalformedAssurance.
 func (c *AccessClaims) Check() error {
 	if c.Subject == "" || c.SessionID == "" || c.Role != AccessTokenRole ||
-		c.OrganizationID == "" || !c.OrganizationRole.Valid() {
+		c.OrganizationID == "" || !c.OrganizationRole.WellFormed() {
 		return ErrMalformedClaims
 	}
 	if c.AAL == 0 && c.AMR == nil && !c.HasAuthTime {

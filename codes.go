@@ -35,6 +35,10 @@ const (
 	CodeAccountDisabled      = "account_disabled"
 	CodeSignUpRefused        = "sign_up_refused"
 	CodeSignInRefused        = "sign_in_refused"
+	CodeRoleExists           = "role_exists"
+	CodeRoleNotFound         = "role_not_found"
+	CodeRoleInUse            = "role_in_use"
+	CodeUnknownPermission    = "unknown_permission"
 )
 
 // Error is a failure a handler reports with its HTTP status and the stable

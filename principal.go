@@ -38,6 +38,11 @@ type Principal struct {
 	// MethodTOTP, ...), in the order they were completed (the `amr`
 	// claim); nil for an API key.
 	AMR []string
+	// Permissions, for an API key created with a list of permissions,
+	// limits the key to those (it acts with the ones its creator's role
+	// also holds); nil for sessions and for keys that act with everything
+	// their creator has.
+	Permissions []string
 	// AuthTime is the session's latest authentication, its sign-in or a
 	// later step-up (the `auth_time` claim); zero for an API key.
 	AuthTime time.Time

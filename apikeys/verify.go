@@ -161,7 +161,7 @@ func (v *verifier) lookup(ctx context.Context, hash []byte, now time.Time) (keyL
 	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
 		return keyLookup{}, module.ErrInvalidCredential
 	}
-	if vk.Membership == nil || vk.Membership.OrganizationID != k.OrganizationID || !vk.Membership.Role.Valid() {
+	if vk.Membership == nil || vk.Membership.OrganizationID != k.OrganizationID || !vk.Membership.Role.WellFormed() {
 		return keyLookup{}, module.ErrInvalidCredential
 	}
 	if vk.User.DisabledAt != nil { // its creator's account is disabled

@@ -155,7 +155,7 @@ func (a *Auth) signUp(c *gin.Context) error {
 	if first != nil {
 		sess = first.Session
 	}
-	c.JSON(http.StatusOK, authResponse(u, active, sess))
+	c.JSON(http.StatusOK, a.authResponse(u, active, sess))
 	return nil
 }
 
@@ -243,7 +243,7 @@ func (a *Auth) signIn(c *gin.Context) error {
 		}
 		return storeErr{err}
 	}
-	c.JSON(http.StatusOK, authResponse(u, active, sess))
+	c.JSON(http.StatusOK, a.authResponse(u, active, sess))
 	return nil
 }
 
@@ -357,7 +357,7 @@ func (a *Auth) refresh(c *gin.Context) error {
 		a.internalError(c, err)
 		return nil
 	}
-	c.JSON(http.StatusOK, authResponse(u, active, s))
+	c.JSON(http.StatusOK, a.authResponse(u, active, s))
 	return nil
 }
 
@@ -554,7 +554,7 @@ func (a *Auth) principalResponse(c *gin.Context, p *Principal) (AuthResponse, er
 	if p.Kind == PrincipalSession {
 		sess = Session{ID: p.SessionID, AAL: p.AAL, AMR: p.AMR, AuthTime: p.AuthTime}
 	}
-	return authResponse(u, active, sess), nil
+	return a.authResponse(u, active, sess), nil
 }
 
 // changePassword sets a new password after checking the current one and

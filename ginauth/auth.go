@@ -18,6 +18,7 @@ import (
 	"github.com/fastauth/fastauth/internal/passwordhash"
 	"github.com/fastauth/fastauth/mail"
 	"github.com/fastauth/fastauth/organizations"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // Auth is a mounted fastauth instance. It is safe for concurrent use.
@@ -34,6 +35,7 @@ type Auth struct {
 	bus      eventBus                    // events.go
 	obs      *observer                   // observer.go: nil without Config.Observer
 	rev      *revocation.Checker         // revocation.go: nil in RevocationExpiry mode
+	perms    *permissions.Resolver       // guard.go: roles' permissions (Config.Permissions)
 	// signInGates are the modules' checks after a correct password
 	// (host.go); added while Register mounts the modules, read-only after.
 	signInGates []func(c *gin.Context, u User) error
@@ -131,6 +133,11 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	if a.tokens, err = newTokenSigner(cfg); err != nil {
 		return nil, err
 	}
+	cat, err := permissions.NewCatalog(cfg.Permissions)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	a.perms = permissions.NewResolver(cat, 0, a.now)
 	a.obs = newObserver(cfg.Observer)
 	a.hasher = newPasswordHasher(cfg, a.obs)
 	a.tokens.lookups = a.obs.cacheLookups(cacheAccessToken)

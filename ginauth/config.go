@@ -2,6 +2,7 @@ package ginauth
 
 import (
 	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/permissions"
 
 	"fmt"
 	"log/slog"
@@ -112,6 +113,9 @@ type Config struct {
 	// misses): *metrics.Metrics exports them to Prometheus. Nil (the
 	// default) measures nothing and costs nothing.
 	Observer Observer
+	// Permissions is the application's permission catalog and what the
+	// member role holds (package permissions; RequirePermission).
+	Permissions permissions.Config
 
 	// APIKeyCacheTTL is how long a verified API key is trusted without a
 	// store read. Deleting a key through this process evicts it at once;

@@ -6,6 +6,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // sessionKey is the gin context key of the current Session, set by
@@ -32,12 +34,9 @@ func RequireUser() gin.HandlerFunc {
 // RequireRole("admin")) admits admins and owners. Unauthenticated requests
 // get 401 like RequireUser, weaker roles 403 forbidden.
 //
-// RequireRole panics if role is not RoleMember, RoleAdmin or RoleOwner.
-// Routes are declared when the program starts, so a misspelt role stops it
-// there, before it serves a request, as a bad pattern does in
-// regexp.MustCompile or a conflicting route in gin; a guard for an unknown
-// role could only refuse everyone. Convert a role read from configuration
-// with Role(s) and check it with Role.Valid first.
+// RequireRole panics if role is not RoleMember, RoleAdmin or RoleOwner: a
+// misspelt role stops the program where routes are declared, as a bad
+// pattern in regexp.MustCompile does (check configured roles with Valid).
 func RequireRole(role Role) gin.HandlerFunc {
 	if !role.Valid() {
 		panic(fmt.Sprintf("ginauth: RequireRole(%q): unknown role; want %q, %q or %q", string(role), RoleMember, RoleAdmin, RoleOwner))
@@ -54,6 +53,34 @@ func RequireRole(role Role) gin.HandlerFunc {
 			return
 		}
 		c.Next()
+	}
+}
+
+// RequirePermission admits principals whose role in their active
+// organization holds perm (Config.Permissions; custom roles of module
+// roles; an API key within its permissions): 401 like RequireUser, else
+// 403 forbidden, 503 when a custom role cannot be read. It panics on a
+// perm that is not resource:action, as RequireRole on a bad role.
+func RequirePermission(perm string) gin.HandlerFunc {
+	if !permissions.WellFormed(perm) {
+		panic(fmt.Sprintf("ginauth: RequirePermission(%q): want resource:action", perm))
+	}
+	msg := "requires the " + perm + " permission in the active organization"
+	return func(c *gin.Context) {
+		p, ok := PrincipalFrom(c)
+		if !ok {
+			abortUnauthenticated(c)
+			return
+		}
+		r, _ := c.Value(permissionsKey).(*permissions.Resolver)
+		switch ok, err := r.Check(c.Request.Context(), p, perm); {
+		case err != nil:
+			abort(c, http.StatusServiceUnavailable, CodeStoreUnavailable, "the role's permissions cannot be read now; retry")
+		case !ok:
+			abort(c, http.StatusForbidden, CodeForbidden, msg)
+		default:
+			c.Next()
+		}
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/fastauth/fastauth/internal/passwordhash"
 	"github.com/fastauth/fastauth/internal/secret"
 	"github.com/fastauth/fastauth/mail"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // host is the Host of one module.
@@ -198,7 +199,7 @@ func (h *host) startSession(c *gin.Context, op string, u fastauth.User, auth fas
 	if err != nil {
 		return AuthResponse{}, err
 	}
-	return authResponse(u, active, sess), nil
+	return h.a.authResponse(u, active, sess), nil
 }
 
 func (h *host) SignUp(c *gin.Context, email string, confirmed bool, also func(ctx context.Context, u fastauth.User) error) (fastauth.User, error) {
@@ -316,7 +317,7 @@ func (a *Auth) raiseSession(c *gin.Context, p *Principal, auth fastauth.Authenti
 	if err := a.setAccessCookie(c, u, active, sess); err != nil {
 		return AuthResponse{}, err
 	}
-	return authResponse(u, active, sess), nil
+	return a.authResponse(u, active, sess), nil
 }
 
 func (h *host) ReserveFactorAttempt(ctx context.Context, u fastauth.User) (time.Duration, bool) {
@@ -354,6 +355,8 @@ func (h *host) SubscribeRevocations(fn fastauth.EventHandler) {
 		h.a.rev.Subscribe(fn)
 	}
 }
+
+func (h *host) Permissions() *permissions.Resolver { return h.a.perms }
 
 func (h *host) AddMailKind(kind mail.Kind, t mail.Template) error { return h.a.mails.Add(kind, t) }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/fastauth/fastauth/ginauth/module"
+	"github.com/fastauth/fastauth/internal/proxyprobe"
 	"github.com/gin-gonic/gin"
 )
 
@@ -52,50 +53,14 @@ var (
 //
 // On the first request it serves, it checks the Gin engine's proxy
 // settings and logs a warning when the engine believes X-Forwarded-For
-// from any client (see checkTrustedProxies).
+// from any client (see internal/proxyprobe).
 func (a *Auth) Middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if !a.proxiesChecked.Load() {
-			a.checkTrustedProxies(c)
+			proxyprobe.Once(c, &a.proxiesChecked, a.log)
 		}
 		a.authenticate(c)
 		c.Next()
-	}
-}
-
-// Addresses of the proxy probe: documentation ranges (RFC 5737), which no
-// real proxy list names.
-const (
-	probePeer      = "203.0.113.7:443"
-	probeForwarded = "198.51.100.9"
-)
-
-// checkTrustedProxies logs a warning, once per Auth, when the engine that
-// serves c takes the client IP from X-Forwarded-For or X-Real-IP sent by
-// any peer: gin's default until Engine.SetTrustedProxies is called. The
-// per-IP rate limits and the IP recorded for each session come from
-// Context.ClientIP, so on such an engine every client picks its own.
-//
-// It runs at the first request rather than in Register because the
-// engine is only known for sure then: Register may be given a RouterGroup,
-// which does not expose its engine, and an application may configure its
-// proxies after calling Register. The check asks the engine itself, with a
-// copy of the context carrying a request from a public address that
-// claims another one in both headers.
-func (a *Auth) checkTrustedProxies(c *gin.Context) {
-	if !a.proxiesChecked.CompareAndSwap(false, true) {
-		return
-	}
-	probe := c.Copy()
-	probe.Request = &http.Request{RemoteAddr: probePeer, Header: http.Header{
-		"X-Forwarded-For": {probeForwarded},
-		"X-Real-Ip":       {probeForwarded},
-	}}
-	if probe.ClientIP() == probeForwarded {
-		a.log.WarnContext(c.Request.Context(), "fastauth: the Gin engine takes client IPs from X-Forwarded-For and X-Real-IP "+
-			"sent by any client (Engine.SetTrustedProxies was never called, or trusts everyone): every client can choose "+
-			"the IP of its per-IP rate limits and of its sessions. Call engine.SetTrustedProxies(nil) when clients connect "+
-			"directly, or with the addresses of your proxies")
 	}
 }
 
@@ -150,6 +115,7 @@ func (a *Auth) authenticate(c *gin.Context) {
 	// The verified token's principal, shared with the token cache: a
 	// warm token allocates no principal (see PrincipalFrom).
 	c.Set(principalKey, &v.session)
+	c.Set(permissionsKey, a.perms)
 }
 
 // bearerKey returns the credential of an `Authorization: Bearer <key>`
@@ -179,6 +145,7 @@ func (a *Auth) authenticateBearer(c *gin.Context, header string) {
 	switch {
 	case err == nil && p != nil:
 		c.Set(principalKey, p)
+		c.Set(permissionsKey, a.perms)
 	case err == nil, errors.Is(err, module.ErrInvalidCredential):
 		c.Set(failureKey, failInvalidBearer)
 	default:

@@ -154,6 +154,6 @@ func (a *Auth) answerActive(ctx context.Context, c *gin.Context, userID string, 
 	if err := a.setAccessCookie(c, u, active, s); err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, authResponse(u, active, s))
+	c.JSON(http.StatusOK, a.authResponse(u, active, s))
 	return nil
 }

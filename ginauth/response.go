@@ -1,6 +1,7 @@
 package ginauth
 
 import (
+	"context"
 	"encoding/json"
 	"time"
 )
@@ -41,16 +42,19 @@ type ActiveOrgBody struct {
 	ID   string           `json:"id"`
 	Kind OrganizationKind `json:"kind" enums:"personal,shared"`
 	Name string           `json:"name"`
-	Role Role             `json:"role" enums:"owner,admin,member"`
+	Role Role             `json:"role" example:"member"`
+	// Permissions are the effective permissions of the role there.
+	Permissions []string `json:"permissions" example:"project:read"`
 }
 
 // authResponse builds the AuthResponse of a user in their active
 // organization within the session sess (none when its ID is empty).
-func authResponse(u User, active MembershipDetail, sess Session) AuthResponse {
+func (a *Auth) authResponse(u User, active MembershipDetail, sess Session) AuthResponse {
 	r := AuthResponse{
-		User:         userBody(u),
-		Organization: ActiveOrgBody{ID: active.Organization.ID, Kind: active.Organization.Kind, Name: active.Organization.Name, Role: active.Role},
-		AuthRole:     "authenticated",
+		User: userBody(u),
+		Organization: ActiveOrgBody{ID: active.Organization.ID, Kind: active.Organization.Kind, Name: active.Organization.Name, Role: active.Role,
+			Permissions: a.perms.Names(context.Background(), active.Organization.ID, active.Role)},
+		AuthRole: "authenticated",
 	}
 	if sess.ID != "" {
 		if sess.AAL == 0 || len(sess.AMR) == 0 {

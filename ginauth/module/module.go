@@ -17,6 +17,7 @@ import (
 
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/mail"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // Module is a capability mounted on the kernel: a sign-in method, a second
@@ -168,6 +169,10 @@ type Host interface {
 	// organization and target only; h is called from the broadcast's
 	// goroutine and must not block. Nothing is delivered in mode expiry.
 	SubscribeRevocations(h fastauth.EventHandler)
+	// Permissions is the kernel's resolver of roles' permissions
+	// (Config.Permissions): what RequirePermission and AuthResponse use.
+	// The roles module installs its custom roles there.
+	Permissions() *permissions.Resolver
 	// AddMailKind registers a kind of mail with its templates.
 	AddMailKind(kind mail.Kind, t mail.Template) error
 	// SendMail renders and delivers a mail of a registered kind; failures
