@@ -15,7 +15,7 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSIO
 # the contract package fastauth (Role, OrganizationKind).
 SWAG_VERSION := v1.16.6
 SWAG := $(GO) run github.com/swaggo/swag/cmd/swag@$(SWAG_VERSION)
-SWAG_FLAGS := init --dir ./ginauth,./apikeys,./organizations,./mfa,./audit,./passkeys,./social,./users --generalInfo openapi.go --useStructName --requiredByDefault --parseDependencyLevel 1 --quiet
+SWAG_FLAGS := init --dir ./ginauth,./apikeys,./organizations,./mfa,./audit,./passkeys,./social,./users,./roles --generalInfo openapi.go --useStructName --requiredByDefault --parseDependencyLevel 1 --quiet
 
 # Test services. The tests create a fresh database per backend on these
 # servers and drop it afterwards, and use a unique key prefix on Redis.

@@ -27,6 +27,10 @@ const (
 	EventInviteAccepted        = "invite.accepted"
 	EventAPIKeyCreated         = "api_key.created"
 	EventAPIKeyDeleted         = "api_key.deleted"
+	// The custom-role events of the roles module (package roles).
+	EventRoleCreated = "role.created"
+	EventRoleUpdated = "role.updated"
+	EventRoleDeleted = "role.deleted"
 	// The account events of the users module (package users): a profile
 	// change, a deletion, an export, an administrator's disable and
 	// enable. Disabling also revokes the sessions (session.revoked).
@@ -44,6 +48,7 @@ const (
 	TargetOrganization = "organization"
 	TargetInvite       = "invite"
 	TargetAPIKey       = "api_key"
+	TargetRole         = "role"
 )
 
 // Event is one change, as subscribers, the audit log and webhooks see it.

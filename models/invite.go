@@ -7,7 +7,7 @@ type Invite struct {
 	ID               string     `gorm:"primaryKey;size:36"`
 	OrganizationID   string     `gorm:"size:36;not null;index:idx_auth_invites_org"`
 	Email            string     `gorm:"size:320;not null" fastauth:"exact"`
-	Role             string     `gorm:"size:16;not null" fastauth:"exact"`
+	Role             string     `gorm:"size:32;not null" fastauth:"exact"`
 	TokenHash        string     `gorm:"size:64;not null;uniqueIndex:idx_auth_invites_token_hash" fastauth:"exact"`
 	InvitedByUserID  string     `gorm:"size:36;not null;index:idx_auth_invites_invited_by"`
 	CreatedAt        time.Time  `gorm:"precision:6;not null;autoCreateTime:false"`

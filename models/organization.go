@@ -23,7 +23,7 @@ func (Organization) TableName() string { return "auth_organizations" }
 type Membership struct {
 	OrganizationID string    `gorm:"primaryKey;size:36"`
 	UserID         string    `gorm:"primaryKey;size:36;index:idx_auth_memberships_user"`
-	Role           string    `gorm:"size:16;not null" fastauth:"exact"`
+	Role           string    `gorm:"size:32;not null" fastauth:"exact"`
 	CreatedAt      time.Time `gorm:"precision:6;not null;autoCreateTime:false"`
 
 	Organization *Organization `gorm:"foreignKey:OrganizationID;constraint:OnDelete:CASCADE"`

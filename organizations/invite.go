@@ -96,8 +96,8 @@ func (m *Module) createInvite(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if !req.Role.Valid() {
-		return invalidRequest("role must be member, admin or owner")
+	if err := m.assignable(c.Request.Context(), s, req.Role, invalidRequest("role must be member, admin or owner")); err != nil {
+		return err
 	}
 	if req.Role == fastauth.RoleOwner && s.me.Role != fastauth.RoleOwner {
 		return forbidden("only an owner can invite an owner")
@@ -128,6 +128,8 @@ func (m *Module) createInvite(c *gin.Context) error {
 			map[string]any{"email": inv.Email, "role": string(inv.Role)})
 	})
 	switch {
+	case errors.Is(err, ErrRoleNotDefined):
+		return errRoleNotFound
 	case errors.Is(err, fastauth.ErrForbidden):
 		return forbidden("only admins and owners can invite, and only an owner can invite an owner")
 	case err != nil: // ErrNotFound: deleted concurrently

@@ -94,8 +94,8 @@ func (m *Module) changeMemberRole(c *gin.Context) error {
 	if !m.host.BindJSON(c, &req) {
 		return nil
 	}
-	if !req.Role.Valid() {
-		return invalidRequest("role must be owner, admin or member")
+	if err := m.assignable(c.Request.Context(), s, req.Role, invalidRequest("role must be owner, admin or member")); err != nil {
+		return err
 	}
 	userID := c.Param("member_user_id")
 	if !input.ID(userID) {
@@ -112,6 +112,8 @@ func (m *Module) changeMemberRole(c *gin.Context) error {
 		return m.emit(ctx, c, fastauth.EventMemberRoleChanged, s.org.ID, target(fastauth.TargetUser, userID), map[string]any{"role": string(mb.Role)})
 	})
 	switch {
+	case errors.Is(err, ErrRoleNotDefined):
+		return errRoleNotFound
 	case errors.Is(err, fastauth.ErrNotFound):
 		return errMemberNotFound
 	case errors.Is(err, fastauth.ErrForbidden):

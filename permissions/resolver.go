@@ -61,8 +61,13 @@ func NewResolver(cat *Catalog, ttl time.Duration, now func() time.Time) *Resolve
 func (r *Resolver) Catalog() *Catalog { return r.cat }
 
 // SetSource installs the loader of custom roles (the roles module does,
-// when it mounts). Without one, custom roles hold nothing.
-func (r *Resolver) SetSource(src Source) {
+// when it mounts) and how long a load is trusted (ttl <= 0 keeps the
+// current bound, DefaultCacheTTL at first). Without a source, custom roles
+// hold nothing. Call it before serving requests.
+func (r *Resolver) SetSource(src Source, ttl time.Duration) {
+	if ttl > 0 {
+		r.ttl = ttl
+	}
 	r.src.Store(&src)
 	r.InvalidateAll()
 }

@@ -49,7 +49,7 @@ func newResolver(t testing.TB) (*permissions.Resolver, *countingSource, *fakeClo
 	src := &countingSource{}
 	roles := map[string][]string{"billing": {"billing:manage", "project:read", "gone:away"}}
 	src.roles.Store(&roles)
-	r.SetSource(src.load)
+	r.SetSource(src.load, 0)
 	return r, src, clock
 }
 

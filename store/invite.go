@@ -72,6 +72,9 @@ func (s *Store) CreateInvite(ctx context.Context, inv ginauth.Invite, now time.T
 		if !inviter.AtLeast(ginauth.RoleAdmin) || (inv.Role == ginauth.RoleOwner && inviter != ginauth.RoleOwner) {
 			return fmt.Errorf("%s (%s) inviting a %s into %s: %w", inv.InvitedByUserID, inviter, inv.Role, inv.OrganizationID, ginauth.ErrForbidden)
 		}
+		if err := roleDefined(tx, inv.OrganizationID, inv.Role); err != nil {
+			return err
+		}
 		// Replace the pending invite: revoked if still valid, merely
 		// deactivated if it had expired.
 		if err := tx.Model(&models.Invite{}).Where("active_key = ? AND expires_at > ?", key, now).

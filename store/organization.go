@@ -247,6 +247,9 @@ func (s *Store) ChangeMemberRole(ctx context.Context, organizationID, actorID, u
 		if actor != ginauth.RoleOwner {
 			return fmt.Errorf("%s (%s) changing roles in %s: %w", actorID, actor, organizationID, ginauth.ErrForbidden)
 		}
+		if err := roleDefined(tx, organizationID, role); err != nil {
+			return err
+		}
 		if m, err = s.lockedMembership(tx, organizationID, userID); err != nil {
 			return err
 		}

@@ -229,7 +229,8 @@ func revocationOf(e fastauth.Event) (Revocation, bool) {
 	case fastauth.EventSessionReplayDetected, fastauth.EventPasswordChanged,
 		fastauth.EventMemberRoleChanged, fastauth.EventMemberRemoved, fastauth.EventMemberAdded,
 		fastauth.EventOrganizationDeleted, fastauth.EventAPIKeyDeleted,
-		fastauth.EventUserDisabled, fastauth.EventUserDeleted: // evict the user's API keys everywhere
+		fastauth.EventUserDisabled, fastauth.EventUserDeleted, // evict the user's API keys everywhere
+		fastauth.EventRoleUpdated, fastauth.EventRoleDeleted: // drop the organization's cached roles everywhere
 	default:
 		return Revocation{}, false
 	}

@@ -1,0 +1,51 @@
+package organizations
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/fastauth/fastauth"
+	"github.com/fastauth/fastauth/permissions"
+)
+
+// ErrRoleNotDefined is returned (wrapped) by ChangeMemberRole and
+// CreateInvite for a custom role the organization does not define (never
+// created, or deleted meanwhile): checked under the organization lock that
+// the roles module's deletion also takes.
+var ErrRoleNotDefined = errors.New("organizations: custom role not defined in the organization")
+
+// errRoleNotFound answers a custom role the organization does not define.
+var errRoleNotFound = fastauth.NewError(http.StatusNotFound, fastauth.CodeRoleNotFound, "the organization has no role of that name")
+
+// assignable checks that the caller in scope s may give role to someone:
+// a built-in role (the route's own rules apply), or, with the roles module
+// mounted, a custom role of the organization that holds nothing the
+// caller's role does not hold (403 otherwise: nobody grants what they do
+// not hold). invalid is the answer to anything else.
+func (m *Module) assignable(ctx context.Context, s scope, role fastauth.Role, invalid error) error {
+	if role.Valid() {
+		return nil
+	}
+	r := m.host.Permissions()
+	if !role.Custom() || !r.HasSource() {
+		return invalid
+	}
+	ctx, cancel := m.host.StoreContext(ctx)
+	defer cancel()
+	want, err := r.RoleSet(ctx, s.org.ID, role)
+	if errors.Is(err, permissions.ErrUnknownRole) {
+		return errRoleNotFound
+	}
+	if err != nil {
+		return storeError("role permissions", err)
+	}
+	have, err := r.RoleSet(ctx, s.org.ID, s.me.Role)
+	if err != nil && !errors.Is(err, permissions.ErrUnknownRole) {
+		return storeError("role permissions", err)
+	}
+	if !have.Contains(want) {
+		return forbidden("the role holds permissions you do not hold")
+	}
+	return nil
+}
