@@ -68,6 +68,7 @@ func groups() []group {
 		{"Passkeys", passkeyScenarios()},
 		{"Social", socialScenarios()},
 		{"Users", usersScenarios()},
+		{"Roles", rolesScenarios()},
 	}
 }
 

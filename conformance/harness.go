@@ -86,8 +86,9 @@ func NewHarness(t *testing.T, backend ginauth.Backend, adjust func(*ginauth.Conf
 }
 
 // mountApp adds the demo application routes of the example server
-// (README.md, Example server configuration), and /api/aal2 behind
-// RequireAAL(2).
+// (README.md, Example server configuration), /api/aal2 behind
+// RequireAAL(2), and the permission routes of section 16 behind
+// RequirePermission.
 func mountApp(r *gin.Engine) {
 	who := func(c *gin.Context) {
 		p, ok := ginauth.PrincipalFrom(c)
@@ -104,6 +105,15 @@ func mountApp(r *gin.Engine) {
 	api.GET("/admin", ginauth.RequireRole("admin"), who)
 	api.GET("/owner", ginauth.RequireRole("owner"), who)
 	api.GET("/aal2", ginauth.RequireAAL(2), who)
+	permitted := func(perm string) gin.HandlerFunc {
+		return func(c *gin.Context) {
+			p, _ := ginauth.PrincipalFrom(c)
+			c.JSON(http.StatusOK, PermissionAnswer{UserID: p.UserID, OrganizationID: p.OrganizationID, OrganizationRole: string(p.OrganizationRole), Permission: perm})
+		}
+	}
+	api.GET("/projects", ginauth.RequirePermission("project:read"), permitted("project:read"))
+	api.POST("/projects", ginauth.RequirePermission("project:write"), permitted("project:write"))
+	api.GET("/billing", ginauth.RequirePermission("billing:manage"), permitted("billing:manage"))
 	r.GET("/public", func(c *gin.Context) {
 		_, ok := ginauth.PrincipalFrom(c)
 		c.JSON(http.StatusOK, gin.H{"authenticated": ok})
