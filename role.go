@@ -38,10 +38,22 @@ func (r Role) Valid() bool {
 	return r == RoleOwner || r == RoleAdmin || r == RoleMember
 }
 
+// Reserved reports whether r is a name no custom role may take besides
+// the built-in ones: names that read as unlimited power or that token
+// verifiers know as database roles (root, superuser, system, anon,
+// authenticated, service_role), so that a token naming them is refused.
+func (r Role) Reserved() bool {
+	switch r {
+	case "root", "superuser", "system", "anon", "authenticated", "service_role":
+		return true
+	}
+	return false
+}
+
 // Custom reports whether r is a well-formed custom role name
-// (^[a-z][a-z0-9_-]{0,31}$) that is not a built-in role.
+// (^[a-z][a-z0-9_-]{0,31}$) that is neither a built-in role nor Reserved.
 func (r Role) Custom() bool {
-	if len(r) == 0 || len(r) > MaxRoleNameLength || r.Valid() || r[0] < 'a' || r[0] > 'z' {
+	if len(r) == 0 || len(r) > MaxRoleNameLength || r.Valid() || r.Reserved() || r[0] < 'a' || r[0] > 'z' {
 		return false
 	}
 	for i := 1; i < len(r); i++ {

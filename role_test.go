@@ -27,6 +27,8 @@ func TestRoleKinds(t *testing.T) {
 		{"_x", false, false, false, false},
 		{"bill ing", false, false, false, false},
 		{"billing\x00", false, false, false, false},
+		{"root", false, false, false, false},
+		{"service_role", false, false, false, false},
 	} {
 		if got := tc.role.Valid(); got != tc.valid {
 			t.Errorf("%q.Valid() = %v", tc.role, got)

@@ -156,6 +156,9 @@ type APIKey struct {
 	CreatedAt       time.Time
 	LastUsedAt      *time.Time
 	ExpiresAt       *time.Time
+	// Permissions limits the key to these permissions (intersected with
+	// its creator's current ones); nil means everything its creator has.
+	Permissions []string
 }
 
 // VerifiedAPIKey is what an API-key lookup returns: the key and its creator's

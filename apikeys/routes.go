@@ -14,6 +14,7 @@ import (
 	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/internal/input"
 	"github.com/fastauth/fastauth/internal/secret"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // List paging bounds.
@@ -33,6 +34,9 @@ type APIKeyBody struct {
 	CreatedAt       time.Time  `json:"created_at"`
 	LastUsedAt      *time.Time `json:"last_used_at" extensions:"x-nullable"`
 	ExpiresAt       *time.Time `json:"expires_at" extensions:"x-nullable"`
+	// Permissions the key is limited to (intersected with its creator's
+	// current ones); null: everything its creator has.
+	Permissions []string `json:"permissions" extensions:"x-nullable" example:"project:read"`
 }
 
 // CreatedAPIKeyBody is the answer of POST /api-keys: the key's metadata and
@@ -55,12 +59,18 @@ type CreateAPIKeyRequest struct {
 	Name string `json:"name" example:"ci"`
 	// ExpiresAt is optional; it must be in the future.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// Permissions, optional, limits the key to these permissions: a subset
+	// of the creator's (403 otherwise), from the catalog (400
+	// unknown_permission). The key then acts with those its creator's
+	// current role also holds. Absent: everything its creator has.
+	Permissions []string `json:"permissions,omitempty" example:"project:read"`
 }
 
 func apiKeyBody(k fastauth.APIKey) APIKeyBody {
 	return APIKeyBody{
 		ID: k.ID, OrganizationID: k.OrganizationID, Name: k.Name, CreatedByUserID: k.CreatedByUserID,
 		KeyPrefix: k.KeyPrefix, CreatedAt: k.CreatedAt.UTC(), LastUsedAt: utcPtr(k.LastUsedAt), ExpiresAt: utcPtr(k.ExpiresAt),
+		Permissions: k.Permissions,
 	}
 }
 
@@ -150,6 +160,10 @@ func (m *Module) createAPIKey(c *gin.Context) error {
 		}
 		expires = &t
 	}
+	perms, err := m.scope(c, mb, req.Permissions)
+	if err != nil {
+		return err
+	}
 	id, err := secret.NewID()
 	if err != nil {
 		return err
@@ -160,7 +174,7 @@ func (m *Module) createAPIKey(c *gin.Context) error {
 	}
 	k := fastauth.APIKey{
 		ID: id, OrganizationID: mb.OrganizationID, Name: name, CreatedByUserID: p.UserID,
-		KeyPrefix: shown, KeyHash: hash, CreatedAt: now, ExpiresAt: expires,
+		KeyPrefix: shown, KeyHash: hash, CreatedAt: now, ExpiresAt: expires, Permissions: perms,
 	}
 	err = m.host.Change(c.Request.Context(), func(ctx context.Context) error {
 		if err := m.store.CreateAPIKey(ctx, k); err != nil {
@@ -285,8 +299,8 @@ func (m *Module) deleteAPIKey(c *gin.Context) error {
 	}
 	ctx, cancel := m.host.StoreContext(c.Request.Context())
 	defer cancel()
-	if !mb.Role.AtLeast(fastauth.RoleAdmin) {
-		// A member may delete only the keys they created.
+	if !mb.Role.AtLeast(fastauth.RoleAdmin) || permissions.Scoped(p) {
+		// A member (or a scoped key) may delete only the keys they created.
 		k, err := m.store.APIKey(ctx, mb.OrganizationID, id)
 		switch {
 		case errors.Is(err, fastauth.ErrNotFound):

@@ -174,6 +174,7 @@ func (v *verifier) lookup(ctx context.Context, hash []byte, now time.Time) (keyL
 		OrganizationID:   k.OrganizationID,
 		OrganizationRole: vk.Membership.Role,
 		APIKeyID:         k.ID,
+		Permissions:      k.Permissions,
 	}
 	v.remember(string(hash), p, k.ExpiresAt, now, gen)
 	return keyLookup{principal: p, lastUsed: k.LastUsedAt}, nil

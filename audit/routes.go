@@ -11,6 +11,7 @@ import (
 
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // mountRoutes adds the log routes to h's route group.
@@ -67,7 +68,7 @@ func (m *Module) organizationLog(c *gin.Context) error {
 		return errOrganizationNotFound
 	case err != nil:
 		return err
-	case !member.Role.AtLeast(fastauth.RoleAdmin):
+	case !member.Role.AtLeast(fastauth.RoleAdmin) || permissions.Scoped(p):
 		return errNotAdmin
 	}
 	q, err := ParseQuery(c.Request.URL.Query())

@@ -68,6 +68,7 @@ func rolesScenarios() []scenario {
 		{name: "Authorization", config: catalog, setup: withRoles, run: rolesAuthorization},
 		{name: "NoEscalation", config: catalog, setup: withRoles, run: rolesNoEscalation},
 		{name: "WithoutModule", config: catalog, run: rolesWithoutModule},
+		{name: "ScopedAPIKeys", config: catalog, run: rolesScopedKeys},
 	}
 }
 
@@ -241,6 +242,7 @@ func rolesBadInput(t *testing.T, h *Harness) {
 		{"33 characters", map[string]any{"name": "a" + strings.Repeat("b", 32), "permissions": []string{}}, 400, "invalid_request"},
 		{"built-in", map[string]any{"name": "admin", "permissions": []string{}}, 409, "role_exists"},
 		{"built-in in another case", map[string]any{"name": "Owner", "permissions": []string{}}, 409, "role_exists"},
+		{"reserved", map[string]any{"name": "root", "permissions": []string{}}, 409, "role_exists"},
 		{"taken", map[string]any{"name": "billing", "permissions": []string{}}, 409, "role_exists"},
 		{"taken in another case", map[string]any{"name": "BILLING", "permissions": []string{}}, 409, "role_exists"},
 		{"unknown permission", map[string]any{"name": "ops", "permissions": []string{"project:delete"}}, 400, "unknown_permission"},
@@ -339,4 +341,64 @@ func rolesWithoutModule(t *testing.T, h *Harness) {
 		Expect(t, http.StatusBadRequest, "invalid_request")
 	owner.Get(h.rolesPath(org)).Expect(t, http.StatusNotFound)
 	owner.Get(h.Path("/permissions")).Expect(t, http.StatusNotFound)
+}
+
+// ScopedKeyBody is the part of an API key's body section 16 adds.
+type ScopedKeyBody struct {
+	ID          string   `json:"id"`
+	Key         string   `json:"key"`
+	Permissions []string `json:"permissions"`
+}
+
+// rolesScopedKeys: a key created with permissions acts with those its
+// creator's current role also holds, and manages nothing.
+func rolesScopedKeys(t *testing.T, h *Harness) {
+	owner, _ := h.SignUp(t)
+	org := owner.createOrganization(t, "Acme")
+	owner.switchOrganization(t, org)
+	admin, _ := h.join(t, owner, org, "admin")
+	member, _ := h.join(t, owner, org, "member")
+	create := func(c *Client, perms any) *Response {
+		return c.Post(h.Path("/api-keys"), map[string]any{"name": "scoped", "permissions": perms})
+	}
+	bearer := func(k ScopedKeyBody) *Client {
+		kc := h.NewClient()
+		kc.Bearer(k.Key)
+		return kc
+	}
+	member.Post(h.Path("/api-keys"), map[string]any{"name": "x", "permissions": []string{"project:write"}}).Expect(t, http.StatusForbidden, "forbidden")
+	create(owner, []string{"project:nope"}).Expect(t, http.StatusBadRequest, "unknown_permission")
+	create(owner, "project:read").Expect(t, http.StatusBadRequest, "invalid_request")
+	var k ScopedKeyBody
+	create(owner, []string{"project:read", "project:read"}).Expect(t, http.StatusCreated).Decode(t, &k)
+	if !slices.Equal(k.Permissions, []string{"project:read"}) {
+		t.Fatalf("scoped key permissions %v", k.Permissions)
+	}
+	var plain ScopedKeyBody
+	owner.Post(h.Path("/api-keys"), map[string]any{"name": "plain"}).Expect(t, http.StatusCreated).Decode(t, &plain)
+	if plain.Permissions != nil {
+		t.Fatalf("an unscoped key shows permissions %v, want null", plain.Permissions)
+	}
+	kc := bearer(k)
+	expectPermission(t, kc, http.MethodGet, "/api/projects", 200)
+	expectPermission(t, kc, http.MethodPost, "/api/projects", 403)
+	expectPermission(t, kc, http.MethodGet, "/api/billing", 403)
+	expectPermission(t, bearer(plain), http.MethodGet, "/api/billing", 200)
+	// A scoped key manages nothing, whatever its creator's role.
+	kc.Get(h.Path("/organizations/"+org+"/members")).Expect(t, http.StatusForbidden, "forbidden")
+	kc.Delete(h.Path("/organizations/"+org)).Expect(t, http.StatusForbidden, "forbidden")
+	kc.Post(h.rolesPath(org), map[string]any{"name": "x", "permissions": []string{}}).Expect(t, http.StatusNotFound) // no roles module here
+	// An empty list holds nothing.
+	var none ScopedKeyBody
+	create(owner, []string{}).Expect(t, http.StatusCreated).Decode(t, &none)
+	expectPermission(t, bearer(none), http.MethodGet, "/api/projects", 403)
+	// The intersection follows the creator's current role.
+	admin.switchOrganization(t, org)
+	var ak ScopedKeyBody
+	create(admin, []string{"project:write"}).Expect(t, http.StatusCreated).Decode(t, &ak)
+	expectPermission(t, bearer(ak), http.MethodPost, "/api/projects", 200)
+	kc.Delete(h.Path("/api-keys/"+ak.ID)).Expect(t, http.StatusForbidden, "forbidden") // another member's key: as a member would
+	owner.Patch(h.Path("/organizations/"+org+"/members/"+admin.whoami(t).UserID), map[string]string{"role": "member"}).Expect(t, http.StatusOK)
+	expectPermission(t, bearer(ak), http.MethodPost, "/api/projects", 403)
+	_ = member
 }

@@ -14,6 +14,9 @@ type APIKey struct {
 	CreatedAt       time.Time  `gorm:"precision:6;not null;autoCreateTime:false;index:idx_auth_api_keys_org_created,priority:2"`
 	LastUsedAt      *time.Time `gorm:"precision:6"`
 	ExpiresAt       *time.Time `gorm:"precision:6"`
+	// Permissions are the key's permissions, space-separated; NULL for a
+	// key that acts with everything its creator has.
+	Permissions *string `gorm:"type:text"`
 
 	Organization *Organization `gorm:"foreignKey:OrganizationID;constraint:OnDelete:CASCADE"`
 	CreatedBy    *User         `gorm:"foreignKey:CreatedByUserID;constraint:OnDelete:CASCADE"`

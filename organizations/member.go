@@ -9,6 +9,7 @@ import (
 
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/internal/input"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // listMembers lists an organization's roster.
@@ -87,7 +88,7 @@ func (m *Module) changeMemberRole(c *gin.Context) error {
 	if err := refusePersonal(s.org, "change roles"); err != nil {
 		return err
 	}
-	if s.me.Role != fastauth.RoleOwner {
+	if s.me.Role != fastauth.RoleOwner || permissions.Scoped(s.p) {
 		return forbidden("only an owner can change roles")
 	}
 	var req ChangeRoleRequest
@@ -157,7 +158,7 @@ func (m *Module) removeMember(c *gin.Context) error {
 	}
 	userID := c.Param("member_user_id")
 	self := userID == s.p.UserID
-	if !self && !s.me.Role.AtLeast(fastauth.RoleAdmin) {
+	if !self && (!s.me.Role.AtLeast(fastauth.RoleAdmin) || permissions.Scoped(s.p)) {
 		return forbidden("only admins and owners can remove other members")
 	}
 	if !input.ID(userID) {

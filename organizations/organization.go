@@ -8,6 +8,7 @@ import (
 
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/internal/secret"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // listOrganizations lists the caller's memberships.
@@ -187,7 +188,7 @@ func (m *Module) deleteOrganization(c *gin.Context) error {
 	if err := refusePersonal(s.org, "be deleted"); err != nil {
 		return err
 	}
-	if s.me.Role != fastauth.RoleOwner {
+	if s.me.Role != fastauth.RoleOwner || permissions.Scoped(s.p) {
 		return forbidden("only an owner can delete the organization")
 	}
 	err = m.host.Change(c.Request.Context(), func(ctx context.Context) error {

@@ -25,6 +25,7 @@ import (
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/internal/input"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // Config holds the module's settings.
@@ -136,7 +137,7 @@ func (m *Module) access(c *gin.Context, min fastauth.Role) (scope, error) {
 	if err != nil {
 		return scope{}, notFoundAs(errOrganizationNotFound, "organization", err)
 	}
-	if !me.Role.AtLeast(min) {
+	if !me.Role.AtLeast(min) || (min != fastauth.RoleMember && permissions.Scoped(p)) {
 		return scope{}, forbidden("this requires the " + string(min) + " role in the organization")
 	}
 	return scope{p: p, org: org, me: me}, nil

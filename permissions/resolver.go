@@ -175,6 +175,15 @@ func (r *Resolver) Names(ctx context.Context, organizationID string, role fastau
 	return []string{}
 }
 
+// Scoped reports whether p is an API key limited to a permission list:
+// besides RequirePermission, such a key is refused the auth routes that
+// need more than a member's role (managing the organization, its members,
+// invites, other members' keys, the audit log), whatever its creator's
+// role; the roles routes intersect its list with its creator's role.
+func Scoped(p *fastauth.Principal) bool {
+	return p != nil && p.Kind == fastauth.PrincipalAPIKey && p.Permissions != nil
+}
+
 // Check reports whether p holds perm in its active organization: its
 // role's permissions, and for an API key with a permission list only
 // those in it. A nil resolver holds nothing.

@@ -280,7 +280,7 @@ func (m *Module) createRole(c *gin.Context) error {
 // name 400.
 func (m *Module) checkNewName(ctx context.Context, s scope, name string) error {
 	lower := fastauth.Role(strings.ToLower(name))
-	if lower.Valid() {
+	if lower.Valid() || lower.Reserved() {
 		return errRoleExists
 	}
 	if fastauth.Role(name).Custom() {

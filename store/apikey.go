@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -29,7 +30,26 @@ func apiKeyFromModel(m models.APIKey) ginauth.APIKey {
 		CreatedAt:       m.CreatedAt.UTC(),
 		LastUsedAt:      utcPtr(m.LastUsedAt),
 		ExpiresAt:       utcPtr(m.ExpiresAt),
+		Permissions:     permissionList(m.Permissions),
 	}
+}
+
+// permissionList reads a stored permission list: nil for NULL, else the
+// space-separated names (an empty, non-nil list for "").
+func permissionList(s *string) []string {
+	if s == nil {
+		return nil
+	}
+	return append([]string{}, strings.Fields(*s)...)
+}
+
+// permissionColumn is the stored form of a permission list.
+func permissionColumn(perms []string) *string {
+	if perms == nil {
+		return nil
+	}
+	s := strings.Join(perms, " ")
+	return &s
 }
 
 // CreateAPIKey implements apikeys.Store.
@@ -44,6 +64,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, k ginauth.APIKey) error {
 		CreatedAt:       ts(k.CreatedAt),
 		LastUsedAt:      tsPtr(k.LastUsedAt),
 		ExpiresAt:       tsPtr(k.ExpiresAt),
+		Permissions:     permissionColumn(k.Permissions),
 	}).Error
 	return s.wrap("create api key", err)
 }
@@ -60,6 +81,7 @@ type apiKeyRow struct {
 	CreatedAt            time.Time
 	LastUsedAt           *time.Time
 	ExpiresAt            *time.Time
+	Permissions          *string
 	UserID               *string
 	UserEmail            *string
 	UserPasswordHash     *string
@@ -75,7 +97,7 @@ type apiKeyRow struct {
 
 // apiKeyByHashSelect is the column list of APIKeyByHash's single query.
 const apiKeyByHashSelect = "k.id, k.organization_id, k.name, k.created_by_user_id, k.key_prefix, k.key_hash, " +
-	"k.created_at, k.last_used_at, k.expires_at, " +
+	"k.created_at, k.last_used_at, k.expires_at, k.permissions, " +
 	"u.id AS user_id, u.email AS user_email, u.password_hash AS user_password_hash, " +
 	"u.email_confirmed_at AS user_email_confirmed_at, u.active_organization_id AS user_active_org_id, " +
 	"u.credential_version AS user_cred_version, u.created_at AS user_created_at, u.updated_at AS user_updated_at, " +
@@ -102,6 +124,7 @@ func (s *Store) APIKeyByHash(ctx context.Context, keyHash []byte) (ginauth.Verif
 		Key: apiKeyFromModel(models.APIKey{
 			ID: r.ID, OrganizationID: r.OrganizationID, Name: r.Name, CreatedByUserID: r.CreatedByUserID,
 			KeyPrefix: r.KeyPrefix, KeyHash: r.KeyHash, CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt, ExpiresAt: r.ExpiresAt,
+			Permissions: r.Permissions,
 		}),
 		User: ginauth.User{
 			ID:                   *r.UserID,
