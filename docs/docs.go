@@ -2805,6 +2805,326 @@ const docTemplate = `{
                 }
             }
         },
+        "/organizations/{organization_id}/roles": {
+            "get": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    },
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The built-in roles (owner, admin, member) with their permissions, then the organization's custom roles by name. A personal workspace lists the built-in roles only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "roles"
+                ],
+                "summary": "List an organization's roles (members)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "organization id",
+                        "name": "organization_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/RoleBody"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "organization_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    },
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Name ^[a-z][a-z0-9_-]{0,31}$ (400 invalid_request); a built-in name or one the organization has, in any case, 409 role_exists. Permissions from the catalog (400 unknown_permission), deduplicated and sorted, none of the auth routes' own, all held by the caller (403). Personal workspaces refuse (403). At most 50 roles per organization by default (409 conflict).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "roles"
+                ],
+                "summary": "Define a custom role (roles:manage)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "organization id",
+                        "name": "organization_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the role",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateRoleRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/RoleBody"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request, unknown_permission",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "organization_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "role_exists, conflict",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
+        "/organizations/{organization_id}/roles/{role_name}": {
+            "delete": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    },
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "409 role_in_use while a member or a pending invite has the role; a concurrent assignment and deletion have one winner. Built-in roles cannot be deleted (403).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "roles"
+                ],
+                "summary": "Delete a custom role (roles:manage)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "organization id",
+                        "name": "organization_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "role name",
+                        "name": "role_name",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "organization_not_found, role_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "409": {
+                        "description": "role_in_use",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    },
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Replaces the permission list, by the rules of creation: catalog permissions only (400 unknown_permission), all held by the caller (403). Members with the role hold the new set at once in this instance and, in other instances, within the revocation bound. Built-in roles cannot be changed (403).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "roles"
+                ],
+                "summary": "Change a custom role's permissions (roles:manage)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "organization id",
+                        "name": "organization_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "role name",
+                        "name": "role_name",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the permissions",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateRoleRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/RoleBody"
+                        }
+                    },
+                    "400": {
+                        "description": "invalid_request, unknown_permission",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "404": {
+                        "description": "organization_not_found, role_not_found",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "413": {
+                        "description": "body_too_large",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "415": {
+                        "description": "unsupported_media_type",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    },
+                    "503": {
+                        "description": "store_unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/passkeys": {
             "get": {
                 "security": [
@@ -3468,6 +3788,43 @@ const docTemplate = `{
                 }
             }
         },
+        "/permissions": {
+            "get": {
+                "security": [
+                    {
+                        "CookieAuth": []
+                    },
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The application's permissions and the auth routes' own (organization:update, organization:delete, members:manage, invites:manage, api_keys:manage, roles:manage, audit_log:read), in catalog order. Mounted by the roles module.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "roles"
+                ],
+                "summary": "The permission catalog",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/PermissionBody"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_token, token_expired",
+                        "schema": {
+                            "$ref": "#/definitions/ErrorBody"
+                        }
+                    }
+                }
+            }
+        },
         "/refresh": {
             "post": {
                 "produces": [
@@ -3864,7 +4221,8 @@ const docTemplate = `{
                 "key_prefix",
                 "last_used_at",
                 "name",
-                "organization_id"
+                "organization_id",
+                "permissions"
             ],
             "properties": {
                 "created_at": {
@@ -3894,6 +4252,17 @@ const docTemplate = `{
                 },
                 "organization_id": {
                     "type": "string"
+                },
+                "permissions": {
+                    "description": "Permissions the key is limited to (intersected with its creator's\ncurrent ones); null: everything its creator has.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true,
+                    "example": [
+                        "project:read"
+                    ]
                 }
             }
         },
@@ -3940,6 +4309,7 @@ const docTemplate = `{
                 "id",
                 "kind",
                 "name",
+                "permissions",
                 "role"
             ],
             "properties": {
@@ -3960,17 +4330,23 @@ const docTemplate = `{
                 "name": {
                     "type": "string"
                 },
+                "permissions": {
+                    "description": "Permissions are the effective permissions of the role there.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "project:read"
+                    ]
+                },
                 "role": {
-                    "enum": [
-                        "owner",
-                        "admin",
-                        "member"
-                    ],
                     "allOf": [
                         {
                             "$ref": "#/definitions/Role"
                         }
-                    ]
+                    ],
+                    "example": "member"
                 }
             }
         },
@@ -4227,16 +4603,12 @@ const docTemplate = `{
             ],
             "properties": {
                 "role": {
-                    "enum": [
-                        "owner",
-                        "admin",
-                        "member"
-                    ],
                     "allOf": [
                         {
                             "$ref": "#/definitions/Role"
                         }
-                    ]
+                    ],
+                    "example": "member"
                 }
             }
         },
@@ -4282,6 +4654,16 @@ const docTemplate = `{
                 "name": {
                     "type": "string",
                     "example": "ci"
+                },
+                "permissions": {
+                    "description": "Permissions, optional, limits the key to these permissions: a subset\nof the creator's (403 otherwise), from the catalog (400\nunknown_permission). The key then acts with those its creator's\ncurrent role also holds. Absent: everything its creator has.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "project:read"
+                    ]
                 }
             }
         },
@@ -4297,16 +4679,12 @@ const docTemplate = `{
                     "example": "grace@example.com"
                 },
                 "role": {
-                    "enum": [
-                        "owner",
-                        "admin",
-                        "member"
-                    ],
                     "allOf": [
                         {
                             "$ref": "#/definitions/Role"
                         }
-                    ]
+                    ],
+                    "example": "member"
                 }
             }
         },
@@ -4322,6 +4700,29 @@ const docTemplate = `{
                 }
             }
         },
+        "CreateRoleRequest": {
+            "type": "object",
+            "required": [
+                "name",
+                "permissions"
+            ],
+            "properties": {
+                "name": {
+                    "description": "Name matches ^[a-z][a-z0-9_-]{0,31}$ and is not a built-in role.",
+                    "type": "string",
+                    "example": "billing"
+                },
+                "permissions": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "billing:manage"
+                    ]
+                }
+            }
+        },
         "CreatedAPIKeyBody": {
             "type": "object",
             "required": [
@@ -4333,7 +4734,8 @@ const docTemplate = `{
                 "key_prefix",
                 "last_used_at",
                 "name",
-                "organization_id"
+                "organization_id",
+                "permissions"
             ],
             "properties": {
                 "created_at": {
@@ -4367,6 +4769,17 @@ const docTemplate = `{
                 },
                 "organization_id": {
                     "type": "string"
+                },
+                "permissions": {
+                    "description": "Permissions the key is limited to (intersected with its creator's\ncurrent ones); null: everything its creator has.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-nullable": true,
+                    "example": [
+                        "project:read"
+                    ]
                 }
             }
         },
@@ -4417,16 +4830,12 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "role": {
-                    "enum": [
-                        "owner",
-                        "admin",
-                        "member"
-                    ],
                     "allOf": [
                         {
                             "$ref": "#/definitions/Role"
                         }
-                    ]
+                    ],
+                    "example": "member"
                 },
                 "token": {
                     "type": "string",
@@ -4594,16 +5003,12 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "role": {
-                    "enum": [
-                        "owner",
-                        "admin",
-                        "member"
-                    ],
                     "allOf": [
                         {
                             "$ref": "#/definitions/Role"
                         }
-                    ]
+                    ],
+                    "example": "member"
                 }
             }
         },
@@ -4764,16 +5169,12 @@ const docTemplate = `{
                     "$ref": "#/definitions/OrganizationBody"
                 },
                 "role": {
-                    "enum": [
-                        "owner",
-                        "admin",
-                        "member"
-                    ],
                     "allOf": [
                         {
                             "$ref": "#/definitions/Role"
                         }
-                    ]
+                    ],
+                    "example": "member"
                 },
                 "user_id": {
                     "type": "string"
@@ -4894,6 +5295,23 @@ const docTemplate = `{
                 "credential": {
                     "description": "Credential is the AuthenticationResponseJSON of\nnavigator.credentials.get().",
                     "type": "object"
+                }
+            }
+        },
+        "PermissionBody": {
+            "type": "object",
+            "required": [
+                "description",
+                "name"
+            ],
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "example": "Read projects."
+                },
+                "name": {
+                    "type": "string",
+                    "example": "project:read"
                 }
             }
         },
@@ -5020,6 +5438,33 @@ const docTemplate = `{
                 "RoleAdmin",
                 "RoleOwner"
             ]
+        },
+        "RoleBody": {
+            "type": "object",
+            "required": [
+                "builtin",
+                "name",
+                "permissions"
+            ],
+            "properties": {
+                "builtin": {
+                    "type": "boolean"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "billing"
+                },
+                "permissions": {
+                    "description": "Permissions the role holds, sorted.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "billing:manage"
+                    ]
+                }
+            }
         },
         "SessionAssuranceBody": {
             "type": "object",
@@ -5188,6 +5633,23 @@ const docTemplate = `{
                 "token": {
                     "type": "string",
                     "example": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                }
+            }
+        },
+        "UpdateRoleRequest": {
+            "type": "object",
+            "required": [
+                "permissions"
+            ],
+            "properties": {
+                "permissions": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "billing:manage"
+                    ]
                 }
             }
         },

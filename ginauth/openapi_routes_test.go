@@ -18,6 +18,7 @@ import (
 	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/mfa"
 	"github.com/fastauth/fastauth/passkeys"
+	"github.com/fastauth/fastauth/roles"
 	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/store/sqlite"
 	"github.com/fastauth/fastauth/users"
@@ -76,6 +77,9 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := st.Roles().Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
 	usersModule, err := users.New(st.Users(), users.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +98,7 @@ func mountedRoutes(t *testing.T) (basePath string, routes []string) {
 				FlowKey:         make([]byte, 32),
 			}}, st.Identities()),
 			usersModule,
+			roles.New(st.Roles(), st, roles.Config{}),
 		},
 	}, st)
 	if err != nil {
@@ -283,7 +288,9 @@ var documentedTypes = map[string]any{
 	// The social module's.
 	"IdentityResponse": social.IdentityResponse{},
 	// The users module's.
-	"ProfileRequest": users.ProfileRequest{}, "DeleteAccountRequest": users.DeleteAccountRequest{}, "DisableUserRequest": users.DisableRequest{},
+	"RoleBody": roles.RoleBody{}, "PermissionBody": roles.PermissionBody{}, "CreateRoleRequest": roles.CreateRoleRequest{},
+	"UpdateRoleRequest": roles.UpdateRoleRequest{},
+	"ProfileRequest":    users.ProfileRequest{}, "DeleteAccountRequest": users.DeleteAccountRequest{}, "DisableUserRequest": users.DisableRequest{},
 	"AdminUser": users.AdminUser{}, "AdminUserList": users.AdminUserList{}, "RevokedSessions": users.RevokedSessions{},
 	"DeletedAccount": users.DeletedAccount{}, "UserExport": users.Export{}, "UserExportAccount": users.ExportUser{},
 }

@@ -234,6 +234,8 @@ func roleBody(r Role) RoleBody {
 //	@Failure	404				{object}	ginauth.ErrorBody	"organization_not_found"
 //	@Failure	409				{object}	ginauth.ErrorBody	"role_exists, conflict"
 //	@Failure	401				{object}	ginauth.ErrorBody	"invalid_token, token_expired"
+//	@Failure	413				{object}	ginauth.ErrorBody	"body_too_large"
+//	@Failure	415				{object}	ginauth.ErrorBody	"unsupported_media_type"
 //	@Failure	503				{object}	ginauth.ErrorBody	"store_unavailable"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
@@ -315,6 +317,8 @@ func (m *Module) checkNewName(ctx context.Context, s scope, name string) error {
 //	@Failure	403				{object}	ginauth.ErrorBody	"forbidden"
 //	@Failure	404				{object}	ginauth.ErrorBody	"organization_not_found, role_not_found"
 //	@Failure	401				{object}	ginauth.ErrorBody	"invalid_token, token_expired"
+//	@Failure	413				{object}	ginauth.ErrorBody	"body_too_large"
+//	@Failure	415				{object}	ginauth.ErrorBody	"unsupported_media_type"
 //	@Failure	503				{object}	ginauth.ErrorBody	"store_unavailable"
 //	@Security	CookieAuth
 //	@Security	BearerAuth
