@@ -19,6 +19,7 @@ import (
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/mfa"
 	"github.com/fastauth/fastauth/passkeys"
+	"github.com/fastauth/fastauth/roles"
 	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/store"
 	"github.com/fastauth/fastauth/store/dburl"
@@ -133,7 +134,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 	if err != nil {
 		return err
 	}
-	authCfg.Modules = append(authCfg.Modules, um)
+	authCfg.Modules = append(authCfg.Modules, um, roles.New(st.Roles(), st, roles.Config{}))
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {
 		return err
@@ -253,6 +254,9 @@ func openStore(ctx context.Context, databaseURL string, withMFA, withPasskeys, w
 	if err == nil {
 		err = st.AutoMigrate(ctx)
 	}
+	if err == nil {
+		err = st.Roles().Migrate(ctx)
+	}
 	if err == nil && withMFA {
 		err = st.MFA().Migrate(ctx)
 	}
@@ -285,6 +289,7 @@ func authConfig(cfg config, secret []byte, baseURL string, mailer ginauth.Mailer
 		AppBaseURL:               baseURL,
 		Mailer:                   mailer,
 		Logger:                   log,
+		Permissions:              exampleCatalog,
 	}
 	if cfg.RefreshReuseGrace == 0 {
 		c.RefreshReuseGrace = ginauth.Off
@@ -349,6 +354,7 @@ func newRouter(cfg config, authCfg ginauth.Config, backend ginauth.Backend, db *
 	api.GET("/admin", ginauth.RequireRole("admin"), whoami)
 	api.GET("/owner", ginauth.RequireRole("owner"), whoami)
 	api.GET("/secure", ginauth.RequireAAL(2), secure)
+	mountPermissionRoutes(api)
 	return r, auth, nil
 }
 
