@@ -4341,11 +4341,7 @@ const docTemplate = `{
                     ]
                 },
                 "role": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/Role"
-                        }
-                    ],
+                    "type": "string",
                     "example": "member"
                 }
             }
@@ -4603,11 +4599,7 @@ const docTemplate = `{
             ],
             "properties": {
                 "role": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/Role"
-                        }
-                    ],
+                    "type": "string",
                     "example": "member"
                 }
             }
@@ -4679,11 +4671,7 @@ const docTemplate = `{
                     "example": "grace@example.com"
                 },
                 "role": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/Role"
-                        }
-                    ],
+                    "type": "string",
                     "example": "member"
                 }
             }
@@ -4830,11 +4818,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "role": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/Role"
-                        }
-                    ],
+                    "type": "string",
                     "example": "member"
                 },
                 "token": {
@@ -5003,11 +4987,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "role": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/Role"
-                        }
-                    ],
+                    "type": "string",
                     "example": "member"
                 }
             }
@@ -5169,11 +5149,7 @@ const docTemplate = `{
                     "$ref": "#/definitions/OrganizationBody"
                 },
                 "role": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/Role"
-                        }
-                    ],
+                    "type": "string",
                     "example": "member"
                 },
                 "user_id": {
@@ -5425,19 +5401,6 @@ const docTemplate = `{
                     "example": 2
                 }
             }
-        },
-        "Role": {
-            "type": "string",
-            "enum": [
-                "member",
-                "admin",
-                "owner"
-            ],
-            "x-enum-varnames": [
-                "RoleMember",
-                "RoleAdmin",
-                "RoleOwner"
-            ]
         },
         "RoleBody": {
             "type": "object",

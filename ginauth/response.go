@@ -42,7 +42,7 @@ type ActiveOrgBody struct {
 	ID   string           `json:"id"`
 	Kind OrganizationKind `json:"kind" enums:"personal,shared"`
 	Name string           `json:"name"`
-	Role Role             `json:"role" example:"member"`
+	Role Role             `json:"role" swaggertype:"string" example:"member"`
 	// Permissions are the effective permissions of the role there.
 	Permissions []string `json:"permissions" example:"project:read"`
 }

@@ -22,7 +22,7 @@ type OrganizationMemberBody struct {
 	Organization OrganizationBody `json:"organization"`
 	UserID       string           `json:"user_id"`
 	Email        string           `json:"email" example:"ada@example.com"`
-	Role         fastauth.Role    `json:"role" example:"member"`
+	Role         fastauth.Role    `json:"role" swaggertype:"string" example:"member"`
 	CreatedAt    time.Time        `json:"created_at"`
 }
 
@@ -46,7 +46,7 @@ func organizationMemberBody(o fastauth.Organization, m fastauth.Membership, emai
 
 // ChangeRoleRequest is the body of PATCH /organizations/{id}/members/{user_id}.
 type ChangeRoleRequest struct {
-	Role fastauth.Role `json:"role" example:"member"`
+	Role fastauth.Role `json:"role" swaggertype:"string" example:"member"`
 }
 
 // inviteTokenPrefix starts every invite token, so that it is recognizable
@@ -61,7 +61,7 @@ type InviteBody struct {
 	OrganizationID   string        `json:"organization_id"`
 	OrganizationName string        `json:"organization_name"`
 	Email            string        `json:"email" example:"grace@example.com"`
-	Role             fastauth.Role `json:"role" example:"member"`
+	Role             fastauth.Role `json:"role" swaggertype:"string" example:"member"`
 	InvitedByUserID  string        `json:"invited_by_user_id"`
 	CreatedAt        time.Time     `json:"created_at"`
 	ExpiresAt        time.Time     `json:"expires_at"`
@@ -79,7 +79,7 @@ type CreatedInviteBody struct {
 // CreateInviteRequest is the body of POST /organizations/{id}/invites.
 type CreateInviteRequest struct {
 	Email string        `json:"email" example:"grace@example.com"`
-	Role  fastauth.Role `json:"role" example:"member"`
+	Role  fastauth.Role `json:"role" swaggertype:"string" example:"member"`
 }
 
 // AcceptInviteRequest is the body of POST /organizations/invites/accept.

@@ -24,11 +24,10 @@ import type {
   TotpSetupResponse,
   ResetPasswordResponse,
   RevokedSessionsResponse,
-  Role,
   SessionBody,
   StatusResponse,
 } from './client/types.gen.js';
-import { FastauthError, SessionFetch, type SessionOptions, type SignedOutEvent } from './session.js';
+import { FastauthError, SessionFetch, can, type SessionOptions, type SignedOutEvent } from './session.js';
 import {
   ceremonyError,
   conditionalMediationAvailable,
@@ -38,11 +37,17 @@ import {
   type ServerOptions,
 } from './webauthn.js';
 
-export { FastauthError, SessionFetch };
+export { FastauthError, SessionFetch, can };
 export type { FastauthErrorCode, SessionEvent, SessionOptions, SignedOutEvent } from './session.js';
 export { createSessionStore, type SessionSnapshot, type SessionStatus, type SessionStore } from './store.js';
 export { conditionalMediationAvailable, fromBase64url, toBase64url } from './webauthn.js';
 export type * from './client/types.gen.js';
+
+/**
+ * A member's role: a built-in one or the name of a custom role the
+ * organization defined (GET /organizations/{id}/roles).
+ */
+export type Role = 'owner' | 'admin' | 'member' | (string & {});
 
 /**
  * What a call taught the client about who is signed in (see

@@ -82,6 +82,14 @@ export type FastauthErrorCode =
   | 'passkey_exists'
   /** Browser side: the passkey ceremony failed otherwise. */
   | 'passkey_failed'
+  /** POST /organizations/{id}/roles: a built-in, reserved or taken name (in any case). */
+  | 'role_exists'
+  /** DELETE of a role a member or a pending invite has. */
+  | 'role_in_use'
+  /** The organization has no custom role of that name. */
+  | 'role_not_found'
+  /** A permission that is not in the server's catalog (GET /permissions). */
+  | 'unknown_permission'
   /** The request never got an HTTP answer (network failure, abort). */
   | 'network_error'
   /** The server answered an error without a {code, message} body. */
@@ -395,4 +403,17 @@ function setSharedRefreshedAt(t: number): void {
   } catch {
     // Storage may be disabled; the lock alone still serializes refreshes.
   }
+}
+
+/**
+ * Whether the signed-in user's role in their active organization holds
+ * `permission` ("resource:action"), read from the session's
+ * `organization.permissions` (the server's answer at sign-in, refresh and
+ * /me): `can(auth.current, 'project:write')`. For showing and hiding
+ * controls only; the server decides (RequirePermission answers 403). No
+ * session, or a server without permissions, holds nothing.
+ */
+export function can(session: AuthResponse | null | undefined, permission: string): boolean {
+  const held = (session?.organization as { permissions?: unknown } | undefined)?.permissions;
+  return Array.isArray(held) && held.includes(permission);
 }

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteIdentitiesByIdData, DeleteIdentitiesByIdErrors, DeleteIdentitiesByIdResponses, DeleteMeData, DeleteMeErrors, DeleteMeResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeletePasskeysByIdData, DeletePasskeysByIdErrors, DeletePasskeysByIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetAdminUsersData, GetAdminUsersErrors, GetAdminUsersResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetIdentitiesData, GetIdentitiesErrors, GetIdentitiesResponses, GetMeData, GetMeErrors, GetMeExportData, GetMeExportErrors, GetMeExportResponses, GetMeResponses, GetMeSecurityLogData, GetMeSecurityLogErrors, GetMeSecurityLogResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOauthByProviderCallbackData, GetOauthByProviderCallbackErrors, GetOauthByProviderStartData, GetOauthByProviderStartErrors, GetOrganizationsByOrganizationIdAuditLogData, GetOrganizationsByOrganizationIdAuditLogErrors, GetOrganizationsByOrganizationIdAuditLogResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetPasskeysData, GetPasskeysErrors, GetPasskeysResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchMeData, PatchMeErrors, PatchMeResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PatchPasskeysByIdData, PatchPasskeysByIdErrors, PatchPasskeysByIdResponses, PostAdminUsersByUserIdDisableData, PostAdminUsersByUserIdDisableErrors, PostAdminUsersByUserIdDisableResponses, PostAdminUsersByUserIdEnableData, PostAdminUsersByUserIdEnableErrors, PostAdminUsersByUserIdEnableResponses, PostAdminUsersByUserIdRevokeSessionsData, PostAdminUsersByUserIdRevokeSessionsErrors, PostAdminUsersByUserIdRevokeSessionsResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaPasskeyOptionsData, PostMfaPasskeyOptionsErrors, PostMfaPasskeyOptionsResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasskeysRegisterData, PostPasskeysRegisterErrors, PostPasskeysRegisterOptionsData, PostPasskeysRegisterOptionsErrors, PostPasskeysRegisterOptionsResponses, PostPasskeysRegisterResponses, PostPasskeysSignInData, PostPasskeysSignInErrors, PostPasskeysSignInOptionsData, PostPasskeysSignInOptionsErrors, PostPasskeysSignInOptionsResponses, PostPasskeysSignInResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
+import type { DeleteApiKeysByIdData, DeleteApiKeysByIdErrors, DeleteApiKeysByIdResponses, DeleteIdentitiesByIdData, DeleteIdentitiesByIdErrors, DeleteIdentitiesByIdResponses, DeleteMeData, DeleteMeErrors, DeleteMeResponses, DeleteOrganizationsByOrganizationIdData, DeleteOrganizationsByOrganizationIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdData, DeleteOrganizationsByOrganizationIdInvitesByInviteIdErrors, DeleteOrganizationsByOrganizationIdInvitesByInviteIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdResponses, DeleteOrganizationsByOrganizationIdRolesByRoleNameData, DeleteOrganizationsByOrganizationIdRolesByRoleNameErrors, DeleteOrganizationsByOrganizationIdRolesByRoleNameResponses, DeletePasskeysByIdData, DeletePasskeysByIdErrors, DeletePasskeysByIdResponses, DeleteSessionsBySessionIdData, DeleteSessionsBySessionIdErrors, DeleteSessionsBySessionIdResponses, GetAdminUsersData, GetAdminUsersErrors, GetAdminUsersResponses, GetApiKeysData, GetApiKeysErrors, GetApiKeysResponses, GetEmailConfirmData, GetEmailConfirmErrors, GetEmailConfirmResponses, GetIdentitiesData, GetIdentitiesErrors, GetIdentitiesResponses, GetMeData, GetMeErrors, GetMeExportData, GetMeExportErrors, GetMeExportResponses, GetMeResponses, GetMeSecurityLogData, GetMeSecurityLogErrors, GetMeSecurityLogResponses, GetMfaData, GetMfaErrors, GetMfaResponses, GetOauthByProviderCallbackData, GetOauthByProviderCallbackErrors, GetOauthByProviderStartData, GetOauthByProviderStartErrors, GetOrganizationsByOrganizationIdAuditLogData, GetOrganizationsByOrganizationIdAuditLogErrors, GetOrganizationsByOrganizationIdAuditLogResponses, GetOrganizationsByOrganizationIdData, GetOrganizationsByOrganizationIdErrors, GetOrganizationsByOrganizationIdInvitesData, GetOrganizationsByOrganizationIdInvitesErrors, GetOrganizationsByOrganizationIdInvitesResponses, GetOrganizationsByOrganizationIdMembersData, GetOrganizationsByOrganizationIdMembersErrors, GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdResponses, GetOrganizationsByOrganizationIdRolesData, GetOrganizationsByOrganizationIdRolesErrors, GetOrganizationsByOrganizationIdRolesResponses, GetOrganizationsData, GetOrganizationsErrors, GetOrganizationsResponses, GetPasskeysData, GetPasskeysErrors, GetPasskeysResponses, GetPermissionsData, GetPermissionsErrors, GetPermissionsResponses, GetSessionData, GetSessionErrors, GetSessionResponses, GetSessionsData, GetSessionsErrors, GetSessionsResponses, GetWellKnownJwksJsonData, GetWellKnownJwksJsonErrors, GetWellKnownJwksJsonResponses, PatchMeData, PatchMeErrors, PatchMeResponses, PatchOrganizationsByOrganizationIdData, PatchOrganizationsByOrganizationIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdData, PatchOrganizationsByOrganizationIdMembersByMemberUserIdErrors, PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses, PatchOrganizationsByOrganizationIdResponses, PatchOrganizationsByOrganizationIdRolesByRoleNameData, PatchOrganizationsByOrganizationIdRolesByRoleNameErrors, PatchOrganizationsByOrganizationIdRolesByRoleNameResponses, PatchPasskeysByIdData, PatchPasskeysByIdErrors, PatchPasskeysByIdResponses, PostAdminUsersByUserIdDisableData, PostAdminUsersByUserIdDisableErrors, PostAdminUsersByUserIdDisableResponses, PostAdminUsersByUserIdEnableData, PostAdminUsersByUserIdEnableErrors, PostAdminUsersByUserIdEnableResponses, PostAdminUsersByUserIdRevokeSessionsData, PostAdminUsersByUserIdRevokeSessionsErrors, PostAdminUsersByUserIdRevokeSessionsResponses, PostApiKeysData, PostApiKeysErrors, PostApiKeysResponses, PostEmailConfirmData, PostEmailConfirmErrors, PostEmailConfirmResponses, PostEmailConfirmSendData, PostEmailConfirmSendErrors, PostEmailConfirmSendResponses, PostMfaPasskeyOptionsData, PostMfaPasskeyOptionsErrors, PostMfaPasskeyOptionsResponses, PostMfaRecoveryCodesData, PostMfaRecoveryCodesErrors, PostMfaRecoveryCodesResponses, PostMfaStepUpData, PostMfaStepUpErrors, PostMfaStepUpResponses, PostMfaTotpDisableData, PostMfaTotpDisableErrors, PostMfaTotpDisableResponses, PostMfaTotpEnableData, PostMfaTotpEnableErrors, PostMfaTotpEnableResponses, PostMfaTotpSetupData, PostMfaTotpSetupErrors, PostMfaTotpSetupResponses, PostMfaVerifyData, PostMfaVerifyErrors, PostMfaVerifyResponses, PostOrganizationsByOrganizationIdInvitesData, PostOrganizationsByOrganizationIdInvitesErrors, PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsByOrganizationIdRolesData, PostOrganizationsByOrganizationIdRolesErrors, PostOrganizationsByOrganizationIdRolesResponses, PostOrganizationsCurrentData, PostOrganizationsCurrentErrors, PostOrganizationsCurrentResponses, PostOrganizationsData, PostOrganizationsErrors, PostOrganizationsInvitesAcceptData, PostOrganizationsInvitesAcceptErrors, PostOrganizationsInvitesAcceptResponses, PostOrganizationsResponses, PostPasskeysRegisterData, PostPasskeysRegisterErrors, PostPasskeysRegisterOptionsData, PostPasskeysRegisterOptionsErrors, PostPasskeysRegisterOptionsResponses, PostPasskeysRegisterResponses, PostPasskeysSignInData, PostPasskeysSignInErrors, PostPasskeysSignInOptionsData, PostPasskeysSignInOptionsErrors, PostPasskeysSignInOptionsResponses, PostPasskeysSignInResponses, PostPasswordChangeData, PostPasswordChangeErrors, PostPasswordChangeResponses, PostPasswordForgotData, PostPasswordForgotErrors, PostPasswordForgotResponses, PostPasswordResetData, PostPasswordResetErrors, PostPasswordResetResponses, PostRefreshData, PostRefreshErrors, PostRefreshResponses, PostSessionsRevokeOthersData, PostSessionsRevokeOthersErrors, PostSessionsRevokeOthersResponses, PostSignInData, PostSignInErrors, PostSignInResponses, PostSignOutData, PostSignOutResponses, PostSignUpData, PostSignUpErrors, PostSignUpResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -643,6 +643,74 @@ export const patchOrganizationsByOrganizationIdMembersByMemberUserId = <ThrowOnE
 });
 
 /**
+ * List an organization's roles (members)
+ *
+ * The built-in roles (owner, admin, member) with their permissions, then the organization's custom roles by name. A personal workspace lists the built-in roles only.
+ */
+export const getOrganizationsByOrganizationIdRoles = <ThrowOnError extends boolean = false>(options: Options<GetOrganizationsByOrganizationIdRolesData, ThrowOnError>) => (options.client ?? client).get<GetOrganizationsByOrganizationIdRolesResponses, GetOrganizationsByOrganizationIdRolesErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }, { name: 'Authorization', type: 'apiKey' }],
+    url: '/organizations/{organization_id}/roles',
+    ...options
+});
+
+/**
+ * Define a custom role (roles:manage)
+ *
+ * Name ^[a-z][a-z0-9_-]{0,31}$ (400 invalid_request); a built-in name or one the organization has, in any case, 409 role_exists. Permissions from the catalog (400 unknown_permission), deduplicated and sorted, none of the auth routes' own, all held by the caller (403). Personal workspaces refuse (403). At most 50 roles per organization by default (409 conflict).
+ */
+export const postOrganizationsByOrganizationIdRoles = <ThrowOnError extends boolean = false>(options: Options<PostOrganizationsByOrganizationIdRolesData, ThrowOnError>) => (options.client ?? client).post<PostOrganizationsByOrganizationIdRolesResponses, PostOrganizationsByOrganizationIdRolesErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }, { name: 'Authorization', type: 'apiKey' }],
+    url: '/organizations/{organization_id}/roles',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete a custom role (roles:manage)
+ *
+ * 409 role_in_use while a member or a pending invite has the role; a concurrent assignment and deletion have one winner. Built-in roles cannot be deleted (403).
+ */
+export const deleteOrganizationsByOrganizationIdRolesByRoleName = <ThrowOnError extends boolean = false>(options: Options<DeleteOrganizationsByOrganizationIdRolesByRoleNameData, ThrowOnError>) => (options.client ?? client).delete<DeleteOrganizationsByOrganizationIdRolesByRoleNameResponses, DeleteOrganizationsByOrganizationIdRolesByRoleNameErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }, { name: 'Authorization', type: 'apiKey' }],
+    url: '/organizations/{organization_id}/roles/{role_name}',
+    ...options
+});
+
+/**
+ * Change a custom role's permissions (roles:manage)
+ *
+ * Replaces the permission list, by the rules of creation: catalog permissions only (400 unknown_permission), all held by the caller (403). Members with the role hold the new set at once in this instance and, in other instances, within the revocation bound. Built-in roles cannot be changed (403).
+ */
+export const patchOrganizationsByOrganizationIdRolesByRoleName = <ThrowOnError extends boolean = false>(options: Options<PatchOrganizationsByOrganizationIdRolesByRoleNameData, ThrowOnError>) => (options.client ?? client).patch<PatchOrganizationsByOrganizationIdRolesByRoleNameResponses, PatchOrganizationsByOrganizationIdRolesByRoleNameErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }, { name: 'Authorization', type: 'apiKey' }],
+    url: '/organizations/{organization_id}/roles/{role_name}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * The signed-in account's passkeys, oldest first
  */
 export const getPasskeys = <ThrowOnError extends boolean = false>(options?: Options<GetPasskeysData, ThrowOnError>) => (options?.client ?? client).get<GetPasskeysResponses, GetPasskeysErrors, ThrowOnError>({
@@ -783,6 +851,21 @@ export const postPasswordReset = <ThrowOnError extends boolean = false>(options:
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * The permission catalog
+ *
+ * The application's permissions and the auth routes' own (organization:update, organization:delete, members:manage, invites:manage, api_keys:manage, roles:manage, audit_log:read), in catalog order. Mounted by the roles module.
+ */
+export const getPermissions = <ThrowOnError extends boolean = false>(options?: Options<GetPermissionsData, ThrowOnError>) => (options?.client ?? client).get<GetPermissionsResponses, GetPermissionsErrors, ThrowOnError>({
+    security: [{
+            in: 'cookie',
+            name: 'access_token',
+            type: 'apiKey'
+        }, { name: 'Authorization', type: 'apiKey' }],
+    url: '/permissions',
+    ...options
 });
 
 /**

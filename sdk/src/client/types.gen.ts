@@ -13,6 +13,11 @@ export type ApiKeyBody = {
     last_used_at: string | null;
     name: string;
     organization_id: string;
+    /**
+     * Permissions the key is limited to (intersected with its creator's
+     * current ones); null: everything its creator has.
+     */
+    permissions: Array<string> | null;
 };
 
 export type ApiKeyPage = {
@@ -30,7 +35,11 @@ export type ActiveOrgBody = {
     id: string;
     kind: 'personal' | 'shared';
     name: string;
-    role: 'owner' | 'admin' | 'member';
+    /**
+     * Permissions are the effective permissions of the role there.
+     */
+    permissions: Array<string>;
+    role: string;
 };
 
 export type AdminUser = {
@@ -149,7 +158,7 @@ export type ChangePasswordRequest = {
 };
 
 export type ChangeRoleRequest = {
-    role: 'owner' | 'admin' | 'member';
+    role: string;
 };
 
 export type CodeRequest = {
@@ -171,15 +180,30 @@ export type CreateApiKeyRequest = {
      */
     expires_at?: string;
     name: string;
+    /**
+     * Permissions, optional, limits the key to these permissions: a subset
+     * of the creator's (403 otherwise), from the catalog (400
+     * unknown_permission). The key then acts with those its creator's
+     * current role also holds. Absent: everything its creator has.
+     */
+    permissions?: Array<string>;
 };
 
 export type CreateInviteRequest = {
     email: string;
-    role: 'owner' | 'admin' | 'member';
+    role: string;
 };
 
 export type CreateOrganizationRequest = {
     name: string;
+};
+
+export type CreateRoleRequest = {
+    /**
+     * Name matches ^[a-z][a-z0-9_-]{0,31}$ and is not a built-in role.
+     */
+    name: string;
+    permissions: Array<string>;
 };
 
 export type CreatedApiKeyBody = {
@@ -192,6 +216,11 @@ export type CreatedApiKeyBody = {
     last_used_at: string | null;
     name: string;
     organization_id: string;
+    /**
+     * Permissions the key is limited to (intersected with its creator's
+     * current ones); null: everything its creator has.
+     */
+    permissions: Array<string> | null;
 };
 
 export type CreatedInviteBody = {
@@ -204,7 +233,7 @@ export type CreatedInviteBody = {
     organization_id: string;
     organization_name: string;
     revoked_at: string | null;
-    role: 'owner' | 'admin' | 'member';
+    role: string;
     token: string;
 };
 
@@ -275,7 +304,7 @@ export type InviteBody = {
     organization_id: string;
     organization_name: string;
     revoked_at: string | null;
-    role: 'owner' | 'admin' | 'member';
+    role: string;
 };
 
 export type JwkBody = {
@@ -322,7 +351,7 @@ export type OrganizationMemberBody = {
     created_at: string;
     email: string;
     organization: OrganizationBody;
-    role: 'owner' | 'admin' | 'member';
+    role: string;
     user_id: string;
 };
 
@@ -412,6 +441,11 @@ export type PasskeySignInRequest = {
     };
 };
 
+export type PermissionBody = {
+    description: string;
+    name: string;
+};
+
 export type ProfileRequest = {
     /**
      * ImageURL is an https URL of at most 2048 bytes.
@@ -462,7 +496,14 @@ export type RevokedSessionsResponse = {
     revoked: number;
 };
 
-export type Role = 'member' | 'admin' | 'owner';
+export type RoleBody = {
+    builtin: boolean;
+    name: string;
+    /**
+     * Permissions the role holds, sorted.
+     */
+    permissions: Array<string>;
+};
 
 export type SessionAssuranceBody = {
     aal: 1 | 2;
@@ -530,6 +571,10 @@ export type TotpSetupResponse = {
 
 export type TokenRequest = {
     token: string;
+};
+
+export type UpdateRoleRequest = {
+    permissions: Array<string>;
 };
 
 export type UserBody = {
@@ -2512,6 +2557,214 @@ export type PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses = {
 
 export type PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponse = PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses[keyof PatchOrganizationsByOrganizationIdMembersByMemberUserIdResponses];
 
+export type GetOrganizationsByOrganizationIdRolesData = {
+    body?: never;
+    path: {
+        /**
+         * organization id
+         */
+        organization_id: string;
+    };
+    query?: never;
+    url: '/organizations/{organization_id}/roles';
+};
+
+export type GetOrganizationsByOrganizationIdRolesErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * organization_not_found
+     */
+    404: ErrorBody;
+    /**
+     * store_unavailable
+     */
+    503: ErrorBody;
+};
+
+export type GetOrganizationsByOrganizationIdRolesError = GetOrganizationsByOrganizationIdRolesErrors[keyof GetOrganizationsByOrganizationIdRolesErrors];
+
+export type GetOrganizationsByOrganizationIdRolesResponses = {
+    /**
+     * OK
+     */
+    200: Array<RoleBody>;
+};
+
+export type GetOrganizationsByOrganizationIdRolesResponse = GetOrganizationsByOrganizationIdRolesResponses[keyof GetOrganizationsByOrganizationIdRolesResponses];
+
+export type PostOrganizationsByOrganizationIdRolesData = {
+    /**
+     * the role
+     */
+    body: CreateRoleRequest;
+    path: {
+        /**
+         * organization id
+         */
+        organization_id: string;
+    };
+    query?: never;
+    url: '/organizations/{organization_id}/roles';
+};
+
+export type PostOrganizationsByOrganizationIdRolesErrors = {
+    /**
+     * invalid_request, unknown_permission
+     */
+    400: ErrorBody;
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden
+     */
+    403: ErrorBody;
+    /**
+     * organization_not_found
+     */
+    404: ErrorBody;
+    /**
+     * role_exists, conflict
+     */
+    409: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * store_unavailable
+     */
+    503: ErrorBody;
+};
+
+export type PostOrganizationsByOrganizationIdRolesError = PostOrganizationsByOrganizationIdRolesErrors[keyof PostOrganizationsByOrganizationIdRolesErrors];
+
+export type PostOrganizationsByOrganizationIdRolesResponses = {
+    /**
+     * Created
+     */
+    201: RoleBody;
+};
+
+export type PostOrganizationsByOrganizationIdRolesResponse = PostOrganizationsByOrganizationIdRolesResponses[keyof PostOrganizationsByOrganizationIdRolesResponses];
+
+export type DeleteOrganizationsByOrganizationIdRolesByRoleNameData = {
+    body?: never;
+    path: {
+        /**
+         * organization id
+         */
+        organization_id: string;
+        /**
+         * role name
+         */
+        role_name: string;
+    };
+    query?: never;
+    url: '/organizations/{organization_id}/roles/{role_name}';
+};
+
+export type DeleteOrganizationsByOrganizationIdRolesByRoleNameErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden
+     */
+    403: ErrorBody;
+    /**
+     * organization_not_found, role_not_found
+     */
+    404: ErrorBody;
+    /**
+     * role_in_use
+     */
+    409: ErrorBody;
+    /**
+     * store_unavailable
+     */
+    503: ErrorBody;
+};
+
+export type DeleteOrganizationsByOrganizationIdRolesByRoleNameError = DeleteOrganizationsByOrganizationIdRolesByRoleNameErrors[keyof DeleteOrganizationsByOrganizationIdRolesByRoleNameErrors];
+
+export type DeleteOrganizationsByOrganizationIdRolesByRoleNameResponses = {
+    /**
+     * No Content
+     */
+    204: unknown;
+};
+
+export type PatchOrganizationsByOrganizationIdRolesByRoleNameData = {
+    /**
+     * the permissions
+     */
+    body: UpdateRoleRequest;
+    path: {
+        /**
+         * organization id
+         */
+        organization_id: string;
+        /**
+         * role name
+         */
+        role_name: string;
+    };
+    query?: never;
+    url: '/organizations/{organization_id}/roles/{role_name}';
+};
+
+export type PatchOrganizationsByOrganizationIdRolesByRoleNameErrors = {
+    /**
+     * invalid_request, unknown_permission
+     */
+    400: ErrorBody;
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+    /**
+     * forbidden
+     */
+    403: ErrorBody;
+    /**
+     * organization_not_found, role_not_found
+     */
+    404: ErrorBody;
+    /**
+     * body_too_large
+     */
+    413: ErrorBody;
+    /**
+     * unsupported_media_type
+     */
+    415: ErrorBody;
+    /**
+     * store_unavailable
+     */
+    503: ErrorBody;
+};
+
+export type PatchOrganizationsByOrganizationIdRolesByRoleNameError = PatchOrganizationsByOrganizationIdRolesByRoleNameErrors[keyof PatchOrganizationsByOrganizationIdRolesByRoleNameErrors];
+
+export type PatchOrganizationsByOrganizationIdRolesByRoleNameResponses = {
+    /**
+     * OK
+     */
+    200: RoleBody;
+};
+
+export type PatchOrganizationsByOrganizationIdRolesByRoleNameResponse = PatchOrganizationsByOrganizationIdRolesByRoleNameResponses[keyof PatchOrganizationsByOrganizationIdRolesByRoleNameResponses];
+
 export type GetPasskeysData = {
     body?: never;
     path?: never;
@@ -2973,6 +3226,31 @@ export type PostPasswordResetResponses = {
 };
 
 export type PostPasswordResetResponse = PostPasswordResetResponses[keyof PostPasswordResetResponses];
+
+export type GetPermissionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/permissions';
+};
+
+export type GetPermissionsErrors = {
+    /**
+     * invalid_token, token_expired
+     */
+    401: ErrorBody;
+};
+
+export type GetPermissionsError = GetPermissionsErrors[keyof GetPermissionsErrors];
+
+export type GetPermissionsResponses = {
+    /**
+     * OK
+     */
+    200: Array<PermissionBody>;
+};
+
+export type GetPermissionsResponse = GetPermissionsResponses[keyof GetPermissionsResponses];
 
 export type PostRefreshData = {
     body?: never;

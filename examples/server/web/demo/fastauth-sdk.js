@@ -1469,6 +1469,10 @@ function setSharedRefreshedAt(t) {
   } catch {
   }
 }
+function can(session, permission) {
+  const held = session?.organization?.permissions;
+  return Array.isArray(held) && held.includes(permission);
+}
 
 // src/webauthn.ts
 function toBase64url(data) {
@@ -2044,6 +2048,7 @@ function createFastauth(options) {
 export {
   FastauthError,
   SessionFetch,
+  can,
   conditionalMediationAvailable,
   createFastauth,
   createSessionStore,
