@@ -6,6 +6,7 @@
 #   scripts/loadtest.sh                 # SQLite + PostgreSQL, ~8 minutes
 #   PG= scripts/loadtest.sh             # SQLite only
 #   DURATION=10s ROUNDS=5 scripts/loadtest.sh
+#   MODE=permission scripts/loadtest.sh # only bare gin, RequireUser and RequirePermission, SQLite
 #
 # Needs wrk (Debian: apt-get install -y wrk), taskset, and for the
 # PostgreSQL part psql and a server at $PG. Everything listens on and
@@ -28,6 +29,7 @@ SIGNIN_RATE_CONC=${SIGNIN_RATE_CONC:-8}   # the throughput run: enough to keep t
 SIGNIN_DURATION=${SIGNIN_DURATION:-20s}
 REFRESH_CONC=${REFRESH_CONC:-32}
 REFRESH_DURATION=${REFRESH_DURATION:-15s}
+MODE=${MODE:-all}                # all, or permission: the cookie hot path behind RequirePermission only
 # PG is the server's admin URL (psql creates PG_DB there); empty skips
 # the PostgreSQL part.
 PG=${PG-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
@@ -209,12 +211,28 @@ DURATION=2s run warmup-bare "http://$BARE/api/whoami" -H "$COOKIE" -H "$UA" >/de
 DURATION=2s run warmup-app "http://$APP/api/whoami" -H "$COOKIE" -H "$UA" >/dev/null
 : >"$WORK/results"
 
+if [ "$MODE" = permission ]; then
+	# GET /api/projects is behind RequirePermission("project:read"), which
+	# the seeded users hold as owners of their personal workspace.
+	echo "== SQLite, RequirePermission: $ROUNDS interleaved rounds of $DURATION, $CONNS connections"
+	for ROUND in $(seq 1 "$ROUNDS"); do
+		echo " round $ROUND"
+		rotated "$ROUND" \
+			'run bare "http://$BARE/api/whoami" -H "$COOKIE" -H "$UA"' \
+			'run cookie "http://$APP/api/whoami" -H "$COOKIE" -H "$UA"' \
+			'run cookie-permission "http://$APP/api/projects" -H "$COOKIE" -H "$UA"'
+	done
+	report
+	exit 0
+fi
+
 echo "== SQLite: $ROUNDS interleaved rounds of $DURATION, $CONNS connections, order rotated each round"
 for ROUND in $(seq 1 "$ROUNDS"); do
 	echo " round $ROUND"
 	rotated "$ROUND" \
 		'run bare "http://$BARE/api/whoami" -H "$COOKIE" -H "$UA"' \
 		'run cookie "http://$APP/api/whoami" -H "$COOKIE" -H "$UA"' \
+		'run cookie-permission "http://$APP/api/projects" -H "$COOKIE" -H "$UA"' \
 		'run bare-bearer "http://$BARE/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"' \
 		'run apikey-warm "http://$APP/api/whoami" -H "Authorization: Bearer $KEY" -H "$UA"' \
 		'run no-credentials-401 "http://$APP/api/whoami" -H "$UA"'
