@@ -23,7 +23,9 @@ import type {
   TotpDisableResponse,
   TotpSetupResponse,
   ResetPasswordResponse,
+  PermissionBody,
   RevokedSessionsResponse,
+  RoleBody,
   SessionBody,
   StatusResponse,
 } from './client/types.gen.js';
@@ -633,6 +635,42 @@ export function createFastauth(options: FastauthOptions) {
         /** POST /organizations/invites/accept: joins and switches to the organization. */
         accept: (token: string): Promise<AuthResponse> =>
           tell(unwrap(api.postOrganizationsInvitesAccept({ ...c, body: { token } })), signedIn),
+      },
+
+      /** Custom roles (the server's `roles` module; 404 without it). */
+      roles: {
+        /** GET /permissions: the permission catalog. */
+        permissions: (): Promise<PermissionBody[]> => unwrap(api.getPermissions({ ...c })),
+        /** GET /organizations/{organization_id}/roles: built-in roles first, then the custom ones. */
+        list: (organizationId: string): Promise<RoleBody[]> =>
+          unwrap(api.getOrganizationsByOrganizationIdRoles({ ...c, path: { organization_id: organizationId } })),
+        /** POST /organizations/{organization_id}/roles: roles:manage. */
+        create: (organizationId: string, name: string, permissions: string[]): Promise<RoleBody> =>
+          unwrap(
+            api.postOrganizationsByOrganizationIdRoles({
+              ...c,
+              path: { organization_id: organizationId },
+              body: { name, permissions },
+            }),
+          ),
+        /** PATCH /organizations/{organization_id}/roles/{role_name}: replaces the permissions. */
+        update: (organizationId: string, name: string, permissions: string[]): Promise<RoleBody> =>
+          unwrap(
+            api.patchOrganizationsByOrganizationIdRolesByRoleName({
+              ...c,
+              path: { organization_id: organizationId, role_name: name },
+              body: { permissions },
+            }),
+          ),
+        /** DELETE /organizations/{organization_id}/roles/{role_name}: 409 role_in_use while someone has it. */
+        delete: async (organizationId: string, name: string): Promise<void> => {
+          await unwrap(
+            api.deleteOrganizationsByOrganizationIdRolesByRoleName({
+              ...c,
+              path: { organization_id: organizationId, role_name: name },
+            }),
+          );
+        },
       },
     },
   };
