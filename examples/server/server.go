@@ -87,6 +87,14 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 	})
 	defer func() { err = errors.Join(err, closeDB()) }()
 
+	// Redis, when REDIS_URL is set, is closed after fastauth (run's
+	// shutdown closes auth first) and before the database.
+	sh, err := newShared(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, sh.Close()) }()
+
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", cfg.Addr)
 	if err != nil {
@@ -103,6 +111,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 
 	authCfg := authConfig(cfg, secret, baseURL, mailer, log)
 	authCfg.TokenAlgorithm, authCfg.SigningKeys = cfg.TokenAlg, signingKeys
+	sh.configure(&authCfg, cfg, log)
 	obs, err := newObservability(ctx, cfg, st)
 	if err != nil {
 		return err
@@ -155,6 +164,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		"require_email_confirmation", cfg.RequireEmailConfirmation,
 		"mfa", cfg.MFA,
 	}
+	attrs = append(attrs, sh.logAttrs(cfg)...)
 	log.Info("listening", append(attrs, obs.logAttrs(cfg)...)...)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
