@@ -35,6 +35,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		TokenAlg:          "HS256",
 		Metrics:           true,
 		MFA:               true,
+		UI:                true,
 		Passkeys:          true,
 		WebAuthnRPID:      "localhost",
 		WebAuthnRPName:    "fastauth",
