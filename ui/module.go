@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/mail"
 )
 
@@ -41,11 +41,11 @@ type Module struct {
 	pages    *template.Template
 
 	mu   sync.Mutex
-	host ginauth.Host
+	host module.Host
 	base string // the kernel's base path, e.g. /auth
 }
 
-var _ ginauth.Module = (*Module)(nil)
+var _ module.Module = (*Module)(nil)
 
 // New returns the pages module.
 func New(cfg Config) *Module {
@@ -62,12 +62,12 @@ func New(cfg Config) *Module {
 	return &Module{cfg: cfg, messages: msgs}
 }
 
-// Name implements ginauth.Module.
+// Name implements module.Module (ginauth.Module).
 func (m *Module) Name() string { return "ui" }
 
-// Mount implements ginauth.Module: it mounts the pages under
+// Mount implements module.Module (ginauth.Module): it mounts the pages under
 // {BasePath}/ui and points the mailed links at them.
-func (m *Module) Mount(h ginauth.Host) error {
+func (m *Module) Mount(h module.Host) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.host != nil {

@@ -6,13 +6,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/ginauth/module"
 )
 
 // maxFormBytes caps a plain form post.
 const maxFormBytes = 64 << 10
 
-func (m *Module) mountRoutes(h ginauth.Host) {
+func (m *Module) mountRoutes(h module.Host) {
 	g := h.Routes().Group("/ui")
 	g.GET("", m.home)
 	g.GET("/", m.home)
