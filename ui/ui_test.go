@@ -304,6 +304,15 @@ func TestPlainFormPostsFollowTheCSRFRules(t *testing.T) {
 			}
 		})
 	}
+	// Forms without a session are guarded alike (no login CSRF, no mail
+	// sent on another site's behalf).
+	anon := a.browser(t)
+	for _, path := range []string{"/auth/ui/sign-in", "/auth/ui/sign-up", "/auth/ui/forgot-password"} {
+		form := url.Values{"email": {"csrf@example.com"}, "password": {password}}
+		if res, body := a.post(t, anon, path, form, "cross-site"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-site %s: %d %s", path, res.StatusCode, body)
+		}
+	}
 	// A cross-site sign-out does not end the session.
 	if res, _ := a.post(t, c, "/auth/ui/sign-out", nil, "cross-site"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-site sign-out: %d", res.StatusCode)
