@@ -493,7 +493,8 @@ func TestSecureCookies(t *testing.T) {
 
 // TestMailsInTheLog: without MAIL_OUTBOX the server says at startup that
 // mails go to its log with their live links, and a password-reset mail
-// then appears there with a link that works (the zero-setup flow).
+// then appears there with a link to the reset page (AUTH_UI) whose token
+// works (the zero-setup flow).
 func TestMailsInTheLog(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, nil)
@@ -507,7 +508,7 @@ func TestMailsInTheLog(t *testing.T) {
 	if got := call(t, c, "POST", srv.base+"/auth/password/forgot", map[string]string{"email": "ada@example.com"}, nil); got != http.StatusOK {
 		t.Fatalf("forgot = %d", got)
 	}
-	linkRE := regexp.MustCompile(`level=INFO msg="fastauth: mail \(log mailer, not delivered\)".*link="?` + regexp.QuoteMeta(srv.base) + `/reset-password\?token=([0-9a-f]{64})`)
+	linkRE := regexp.MustCompile(`level=INFO msg="fastauth: mail \(log mailer, not delivered\)".*link="?` + regexp.QuoteMeta(srv.base) + `/auth/ui/reset-password\?token=([0-9a-f]{64})`)
 	deadline := time.Now().Add(10 * time.Second)
 	var m []string
 	for m == nil {
