@@ -180,7 +180,7 @@ fuzz: ## run every fuzz target for FUZZTIME executions each (default 2000x)
 	done
 
 .PHONY: sdk
-sdk: ## regenerate sdk/src/client from docs/ and the demo page's SDK bundle (Node >= 20.19)
+sdk: ## regenerate sdk/src/client from docs/ and the SDK bundles of the demo page and ui/assets (Node >= 20.19)
 	cd sdk && npm ci --no-audit --no-fund && npm run generate && npm run build:demo
 
 .PHONY: sdk-test

@@ -81,6 +81,9 @@ type config struct {
 	// recovery-code hashes (AUTH_MFA_KEY, base64); nil when unset, in
 	// which case run derives one from the JWT secret.
 	MFAKey []byte
+	// UI mounts the account pages under /auth/ui/ (AUTH_UI, default true);
+	// mailed links then open them.
+	UI bool
 	// Passkeys mounts the passkeys module (AUTH_PASSKEYS, default true),
 	// joined to the second factor's module when MFA is on.
 	Passkeys bool
@@ -141,6 +144,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LogRequests:       true,
 		Metrics:           true,
 		MFA:               true,
+		UI:                true,
 		Passkeys:          true,
 		WebAuthnRPID:      "localhost",
 		WebAuthnRPName:    "fastauth",
@@ -253,6 +257,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	boolean("AUTH_WEBHOOK_ALLOW_PRIVATE", &c.WebhookAllowPrivate)
 	boolean("AUTH_MFA", &c.MFA)
 	boolean("AUTH_PASSKEYS", &c.Passkeys)
+	boolean("AUTH_UI", &c.UI)
 	if v := env("AUTH_WEBAUTHN_RP_ID"); v != "" {
 		if strings.ContainsAny(v, ":/") {
 			fail("AUTH_WEBAUTHN_RP_ID", v, "want a domain such as example.com or localhost (no scheme, port or path)")

@@ -36,6 +36,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		Revocation:        "expiry",
 		Metrics:           true,
 		MFA:               true,
+		UI:                true,
 		Passkeys:          true,
 		WebAuthnRPID:      "localhost",
 		WebAuthnRPName:    "fastauth",

@@ -22,6 +22,7 @@ import (
 	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/store"
 	"github.com/fastauth/fastauth/store/dburl"
+	"github.com/fastauth/fastauth/ui"
 	"github.com/fastauth/fastauth/users"
 )
 
@@ -143,6 +144,9 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		return err
 	}
 	authCfg.Modules = append(authCfg.Modules, um)
+	if cfg.UI {
+		authCfg.Modules = append(authCfg.Modules, ui.New(ui.Config{ProductName: "fastauth example"}))
+	}
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {
 		return err
