@@ -134,11 +134,9 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	if a.tokens, err = newTokenSigner(cfg); err != nil {
 		return nil, err
 	}
-	cat, err := permissions.NewCatalog(cfg.Permissions)
-	if err != nil {
+	if a.perms, err = permissions.New(cfg.Permissions, a.now); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
-	a.perms = permissions.NewResolver(cat, 0, a.now)
 	a.obs = newObserver(cfg.Observer)
 	a.hasher = newPasswordHasher(cfg, a.obs)
 	a.tokens.lookups = a.obs.cacheLookups(cacheAccessToken)

@@ -117,8 +117,7 @@ type Config struct {
 	// misses): *metrics.Metrics exports them to Prometheus. Nil (the
 	// default) measures nothing and costs nothing.
 	Observer Observer
-	// Permissions is the application's permission catalog and what the
-	// member role holds (package permissions; RequirePermission).
+	// Permissions is the permission catalog (package permissions).
 	Permissions permissions.Config
 
 	// APIKeyCacheTTL is how long a verified API key is trusted without a

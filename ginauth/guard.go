@@ -66,7 +66,7 @@ func RequirePermission(perm string) gin.HandlerFunc {
 		panic(fmt.Sprintf("ginauth: RequirePermission(%q): want resource:action", perm))
 	}
 	msg := "requires the " + perm + " permission in the active organization"
-	return func(c *gin.Context) {
+	return func(c *gin.Context) { // the resolver is set beside the principal
 		p, ok := PrincipalFrom(c)
 		if !ok {
 			abortUnauthenticated(c)

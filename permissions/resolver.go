@@ -196,3 +196,13 @@ func (r *Resolver) Check(ctx context.Context, p *fastauth.Principal, perm string
 	}
 	return r.Allows(ctx, p.OrganizationID, p.OrganizationRole, perm)
 }
+
+// New validates cfg (NewCatalog) and returns a resolver on its catalog
+// with the default cache bound and the clock now.
+func New(cfg Config, now func() time.Time) (*Resolver, error) {
+	cat, err := NewCatalog(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return NewResolver(cat, 0, now), nil
+}
