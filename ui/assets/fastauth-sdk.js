@@ -1116,6 +1116,50 @@ var patchOrganizationsByOrganizationIdMembersByMemberUserId = (options) => (opti
     ...options.headers
   }
 });
+var getOrganizationsByOrganizationIdRoles = (options) => (options.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations/{organization_id}/roles",
+  ...options
+});
+var postOrganizationsByOrganizationIdRoles = (options) => (options.client ?? client).post({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations/{organization_id}/roles",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
+var deleteOrganizationsByOrganizationIdRolesByRoleName = (options) => (options.client ?? client).delete({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations/{organization_id}/roles/{role_name}",
+  ...options
+});
+var patchOrganizationsByOrganizationIdRolesByRoleName = (options) => (options.client ?? client).patch({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/organizations/{organization_id}/roles/{role_name}",
+  ...options,
+  headers: {
+    "Content-Type": "application/json",
+    ...options.headers
+  }
+});
 var getPasskeys = (options) => (options?.client ?? client).get({
   security: [{
     in: "cookie",
@@ -1206,6 +1250,15 @@ var postPasswordReset = (options) => (options.client ?? client).post({
     "Content-Type": "application/json",
     ...options.headers
   }
+});
+var getPermissions = (options) => (options?.client ?? client).get({
+  security: [{
+    in: "cookie",
+    name: "access_token",
+    type: "apiKey"
+  }, { name: "Authorization", type: "apiKey" }],
+  url: "/permissions",
+  ...options
 });
 var postRefresh = (options) => (options?.client ?? client).post({ url: "/refresh", ...options });
 var getSession = (options) => (options?.client ?? client).get({
@@ -1468,6 +1521,10 @@ function setSharedRefreshedAt(t) {
     globalThis.localStorage?.setItem(REFRESHED_AT_KEY, String(t));
   } catch {
   }
+}
+function can(session, permission) {
+  const held = session?.organization?.permissions;
+  return Array.isArray(held) && held.includes(permission);
 }
 
 // src/webauthn.ts
@@ -2037,6 +2094,38 @@ function createFastauth(options) {
         ),
         /** POST /organizations/invites/accept: joins and switches to the organization. */
         accept: (token) => tell(unwrap(postOrganizationsInvitesAccept({ ...c, body: { token } })), signedIn)
+      },
+      /** Custom roles (the server's `roles` module; 404 without it). */
+      roles: {
+        /** GET /permissions: the permission catalog. */
+        permissions: () => unwrap(getPermissions({ ...c })),
+        /** GET /organizations/{organization_id}/roles: built-in roles first, then the custom ones. */
+        list: (organizationId) => unwrap(getOrganizationsByOrganizationIdRoles({ ...c, path: { organization_id: organizationId } })),
+        /** POST /organizations/{organization_id}/roles: roles:manage. */
+        create: (organizationId, name, permissions) => unwrap(
+          postOrganizationsByOrganizationIdRoles({
+            ...c,
+            path: { organization_id: organizationId },
+            body: { name, permissions }
+          })
+        ),
+        /** PATCH /organizations/{organization_id}/roles/{role_name}: replaces the permissions. */
+        update: (organizationId, name, permissions) => unwrap(
+          patchOrganizationsByOrganizationIdRolesByRoleName({
+            ...c,
+            path: { organization_id: organizationId, role_name: name },
+            body: { permissions }
+          })
+        ),
+        /** DELETE /organizations/{organization_id}/roles/{role_name}: 409 role_in_use while someone has it. */
+        delete: async (organizationId, name) => {
+          await unwrap(
+            deleteOrganizationsByOrganizationIdRolesByRoleName({
+              ...c,
+              path: { organization_id: organizationId, role_name: name }
+            })
+          );
+        }
       }
     }
   };
@@ -2044,6 +2133,7 @@ function createFastauth(options) {
 export {
   FastauthError,
   SessionFetch,
+  can,
   conditionalMediationAvailable,
   createFastauth,
   createSessionStore,
