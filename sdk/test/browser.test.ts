@@ -343,3 +343,45 @@ describe('useSession (@fastauth/sdk/react) in headless Chromium', () => {
     for (const p of [page, second.page, third.page]) await p.close();
   });
 });
+
+describe('roles editor on the demo page in headless Chromium', () => {
+  it('lists, creates, changes and deletes a custom role of the active organization', async () => {
+    await context.clearCookies();
+    const address = email('roles');
+    const page = await openDemo();
+    await page.fill('#email', address);
+    await page.fill('#password', PASSWORD);
+    await click(page, 'sign-up');
+    // A personal workspace lists the built-in roles only.
+    await click(page, 'roles-load');
+    expect(await page.locator('#roles tbody tr').count()).toBe(3);
+    expect(await page.locator('#catalog').textContent()).toContain('billing:manage');
+    // A shared organization, made active (the demo page has no button for it).
+    await page.evaluate(async () => {
+      const created = await fetch('/auth/organizations', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Acme' }),
+      }).then((r) => r.json());
+      await fetch('/auth/organizations/current', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ organization_id: created.organization.id }),
+      });
+    });
+    await click(page, 'me');
+    await page.fill('#role-name', 'billing');
+    await page.fill('#role-permissions', 'billing:manage, project:read, project:read');
+    await click(page, 'role-save');
+    expect((await view(page)).error).toBe('–');
+    const row = page.locator('#roles tbody tr[data-role="billing"]');
+    expect(await row.locator('td').nth(1).textContent()).toBe('billing:manage, project:read');
+    await page.fill('#role-permissions', 'project:write');
+    await click(page, 'role-save');
+    expect(await row.locator('td').nth(1).textContent()).toBe('project:write');
+    const before = Number(await page.locator('#last').getAttribute('data-seq'));
+    await row.locator('button').click();
+    await page.waitForFunction((n) => Number(document.getElementById('last')?.dataset.seq) > n, before, { timeout: 20_000 });
+    expect(await page.locator('#roles tbody tr').count()).toBe(3);
+  });
+});
