@@ -32,6 +32,8 @@ type Harness struct {
 	Mail   *Mailbox
 	// URL is the server's base URL, e.g. http://127.0.0.1:34567.
 	URL string
+	// Routes are the routes the engine mounts.
+	Routes gin.RoutesInfo
 
 	seq atomic.Int64
 	tag string
@@ -74,6 +76,7 @@ func NewHarness(t *testing.T, backend ginauth.Backend, adjust func(*ginauth.Conf
 	h.Auth = auth
 	h.Config = auth.Config()
 	mountApp(r)
+	h.Routes = r.Routes()
 	srv := httptest.NewServer(r)
 	h.URL = srv.URL
 	t.Cleanup(func() {

@@ -69,6 +69,7 @@ func rolesScenarios() []scenario {
 		{name: "NoEscalation", config: catalog, setup: withRoles, run: rolesNoEscalation},
 		{name: "WithoutModule", config: catalog, run: rolesWithoutModule},
 		{name: "ScopedAPIKeys", config: catalog, run: rolesScopedKeys},
+		{name: "BuiltinRolesAnswerAsBefore", run: rolesMatrix},
 	}
 }
 
