@@ -111,6 +111,21 @@ const maxCookiesFastPath = 1000
 // other cookie and without allocating. The base middleware runs it on
 // every request that carries cookies.
 func requestCookie(req *http.Request, name string) (string, bool) {
+	return knownCookie(req, name, nil)
+}
+
+// knownCookie is requestCookie for a cookie whose usual values the caller
+// recognises: when the first cookie called name has a value (one pair of
+// surrounding double quotes removed) for which known returns true, that
+// value is the answer without a look at its bytes; otherwise, or with a
+// nil known, the cookies called name are scanned as requestCookie does.
+// The answer is requestCookie's as long as known accepts only values made
+// of bytes net/http accepts in a cookie value (the token cache admits
+// only such tokens, see cacheableToken): such a first value is the one
+// net/http returns too. The access-token cookie, a ~700-byte JWT, is read
+// this way by the base middleware, with known a lookup in the cache of
+// verified tokens, so that a warm token is not checked byte by byte.
+func knownCookie(req *http.Request, name string, known func(value string) bool) (string, bool) {
 	lines := req.Header["Cookie"]
 	n := 0
 	for _, line := range lines {
@@ -122,6 +137,11 @@ func requestCookie(req *http.Request, name string) (string, bool) {
 			return "", false
 		}
 		return ck.Value, true
+	}
+	if known != nil {
+		if v, ok := firstCookie(lines, name); ok && known(v) {
+			return v, true
+		}
 	}
 	for _, line := range lines {
 		line = textproto.TrimString(line)
@@ -137,6 +157,31 @@ func requestCookie(req *http.Request, name string) (string, bool) {
 			if v, ok := cookieValue(v); ok {
 				return v, true
 			}
+		}
+	}
+	return "", false
+}
+
+// firstCookie returns the raw value of the first cookie called name in
+// lines, one pair of surrounding double quotes removed, without checking
+// its bytes: the candidate knownCookie offers to its known function.
+func firstCookie(lines []string, name string) (string, bool) {
+	if name == "" {
+		return "", false
+	}
+	for _, line := range lines {
+		line = textproto.TrimString(line)
+		var part string
+		for len(line) > 0 {
+			part, line, _ = strings.Cut(line, ";")
+			k, v, _ := strings.Cut(textproto.TrimString(part), "=")
+			if textproto.TrimString(k) != name {
+				continue
+			}
+			if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			return v, true
 		}
 	}
 	return "", false

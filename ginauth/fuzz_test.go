@@ -272,6 +272,47 @@ func FuzzRequestCookie(f *testing.F) {
 	})
 }
 
+// FuzzAccessTokenCookie checks the base middleware's reading of the
+// access-token cookie (knownCookie, the byte check skipped for a value the
+// token cache knows) against net/http's http.Request.Cookie: for any
+// header lines and cookie name, and a cache that knows the token tok (or,
+// with all, every value it would admit), the two find the same value, or
+// both find none.
+func FuzzAccessTokenCookie(f *testing.F) {
+	const tok = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+	for _, s := range [][2]string{
+		{"access_token=" + tok, ""},
+		{"theme=dark; access_token=" + tok + "; _ga=GA1.1", ""},
+		{`access_token="` + tok + `"`, ""},
+		{"access_token=bad\\value; access_token=" + tok, ""},
+		{"access_token=" + tok + "\x7f", "access_token=" + tok},
+		{"access_token=first", "access_token=" + tok},
+		{" access_token = " + tok + " ;x=y", ""},
+		{"access_token", "access_token=" + tok},
+		{"Access_Token=" + tok, ""},
+	} {
+		f.Add(s[0], s[1], "access_token", tok, false)
+		f.Add(s[0], s[1], "access_token", tok, true)
+	}
+	f.Add(strings.Repeat("a=1;", 1200)+"access_token="+tok, "", "access_token", tok, true)
+	f.Fuzz(func(t *testing.T, line1, line2, name, tok string, all bool) {
+		req := &http.Request{Header: http.Header{"Cookie": {line1}}}
+		if line2 != "" {
+			req.Header["Cookie"] = append(req.Header["Cookie"], line2)
+		}
+		known := func(v string) bool { return cacheableToken(v) && (all || v == tok) }
+		got, gotOK := knownCookie(req, name, known)
+		want, err := req.Cookie(name)
+		if (&http.Cookie{Name: name}).Valid() != nil {
+			return // a name Config.Validate refuses
+		}
+		if gotOK != (err == nil) || (err == nil && got != want.Value) {
+			t.Fatalf("knownCookie(%q, %q, known %q/%v) = %q, %v; net/http: %+v, %v",
+				req.Header["Cookie"], name, tok, all, got, gotOK, want, err)
+		}
+	})
+}
+
 // fuzzContext is a gin context for one request with a recorder.
 func fuzzContext(method, target string, body []byte) (*gin.Context, *httptest.ResponseRecorder, bool) {
 	req, err := http.NewRequest(method, "http://fastauth.test/", bytes.NewReader(body))
