@@ -7,6 +7,7 @@
 #
 #   scripts/idle-rss.sh                  # or: make idle-rss
 #   CONC=400 QUIET=60 scripts/idle-rss.sh
+#   SERVER_BIN=/tmp/server-main scripts/idle-rss.sh   # another build of examples/server
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -21,7 +22,8 @@ SECRET=idle-rss-secret-0123456789abcdef0123456789abcdef
 
 mkdir -p "$WORK/bin"
 echo "== build"
-go build -o "$WORK/bin/server" ./examples/server
+SERVER=${SERVER_BIN:-$WORK/bin/server}
+[ -n "${SERVER_BIN:-}" ] || go build -o "$SERVER" ./examples/server
 go build -o "$WORK/bin/loadtest" ./internal/loadtest
 LT="$WORK/bin/loadtest"
 
@@ -35,7 +37,7 @@ echo "== seed $CONC users"
 "$LT" seed -db "sqlite://$WORK/idle.db" -users "$CONC" -keys 1 -password "$PASSWORD" >/dev/null
 
 ADDR=$APP DATABASE_URL="sqlite://$WORK/idle.db" AUTH_JWT_SECRET=$SECRET LOG_REQUESTS=false \
-	AUTH_RATE_LIMIT_PER_IP=0 "$WORK/bin/server" >"$WORK/server.log" 2>&1 &
+	AUTH_RATE_LIMIT_PER_IP=0 "$SERVER" >"$WORK/server.log" 2>&1 &
 PID=$!
 trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

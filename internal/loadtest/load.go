@@ -215,18 +215,21 @@ func cmdSignIn(ctx context.Context, args []string) error {
 				_, _ = io.Copy(io.Discard, resp.Body)
 				_ = resp.Body.Close()
 				rec.add(resp.StatusCode, time.Since(t), nil)
-				if *once {
-					return
-				}
 				if resp.StatusCode == http.StatusServiceUnavailable {
 					if resp.Header.Get("Retry-After") != "" {
 						retryAfter.Add(1)
+					}
+					if *once {
+						return
 					}
 					// A well-behaved client backs off as told.
 					select {
 					case <-ctx.Done():
 					case <-time.After(time.Second):
 					}
+				}
+				if *once {
+					return
 				}
 			}
 		})
