@@ -185,7 +185,7 @@ sdk-test: ## SDK tests against the example server, then the headless-Chromium en
 
 .PHONY: bench
 bench: ## in-process benchmarks of the hot path: token verify, middleware, API keys, argon2id (docs/performance.md)
-	$(GO) test ./ginauth ./apikeys ./internal/passwordhash -run '^$$' -bench 'AccessTokenVerify|Middleware|Authenticate|APIKeyRequest|APIKeyVerify|Chain|Argon2idHash' -benchmem
+	$(GO) test ./ginauth ./apikeys ./internal/requestcookie ./internal/passwordhash -run '^$$' -bench 'AccessTokenVerify|Middleware|Authenticate|APIKeyRequest|APIKeyVerify|Chain|Known|Argon2idHash' -benchmem
 
 .PHONY: loadtest
 loadtest: ## load test: example server vs bare gin under wrk (scripts/loadtest.sh, docs/performance.md)

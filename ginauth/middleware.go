@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/fastauth/fastauth/ginauth/module"
+	"github.com/fastauth/fastauth/internal/requestcookie"
 	"github.com/gin-gonic/gin"
 )
 
@@ -118,13 +119,13 @@ func (a *Auth) authenticate(c *gin.Context) {
 		return
 	}
 	// A token the cache knows is taken without its bytes checked
-	// (knownCookie), and answered by that one lookup.
+	// (requestcookie.Known), and answered by that one lookup.
 	var (
 		v   *verifiedToken
 		err error
 		hit bool
 	)
-	token, ok := knownCookie(c.Request, a.cfg.Cookie.AccessName, func(t string) bool {
+	token, ok := requestcookie.Known(c.Request, a.cfg.Cookie.AccessName, func(t string) bool {
 		v, hit, err = a.tokens.cached(t)
 		return hit
 	})

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/fastauth/fastauth/internal/requestcookie"
 )
 
 // Bounds of the verified-access-token cache.
@@ -118,11 +120,14 @@ func (tc *tokenCache) lookup(token string) (v *verifiedToken, ok bool, err error
 // add caches claims, the result of a successful full verification of
 // token, with the principal they describe, and returns the verified token
 // (the cached one, which later hits share). Claims without an expiry
-// (verify refuses them) and tokens cacheableToken refuses are not cached:
+// (verify refuses them) and tokens of other bytes than the compact-JWS
+// alphabet (requestcookie.TokenSafe) are not cached, so that a cached
+// token is always a valid cookie value, as the base middleware's
+// requestcookie.Known needs; such a token is verified in full every time:
 // add then returns a verified token of its own, as it does for a nil
 // cache.
 func (tc *tokenCache) add(token string, claims accessClaims) *verifiedToken {
-	if tc == nil || claims.ExpiresAt == nil || !cacheableToken(token) {
+	if tc == nil || claims.ExpiresAt == nil || !requestcookie.TokenSafe(token) {
 		return newVerifiedToken(claims)
 	}
 	e := &cachedToken{verifiedToken: verifiedToken{accessClaims: claims, session: claims.principal()}, expires: claims.ExpiresAt.Time}
@@ -177,28 +182,3 @@ func (tc *tokenCache) size() int {
 	}
 	return n
 }
-
-// cacheableToken reports whether token is made of the compact JWS
-// alphabet only (base64url and '.'), as every token we sign is. Only such
-// tokens are cached, so that a cached token is always a valid cookie value
-// as net/http reads one: the base middleware relies on it to skip the
-// byte check of a cookie the cache knows (knownCookie). A token with other
-// bytes (a verifier's base64 decoder skips '\r' and '\n', for one) is
-// still verified, in full every time.
-func cacheableToken(token string) bool {
-	for i := 0; i < len(token); i++ {
-		if !jwsByte[token[i]] {
-			return false
-		}
-	}
-	return true
-}
-
-// jwsByte[b] reports whether b belongs to the compact JWS alphabet.
-var jwsByte = func() (ok [256]bool) {
-	for b := range ok {
-		c := byte(b)
-		ok[b] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.'
-	}
-	return ok
-}()
