@@ -12,12 +12,17 @@ import (
 // argon2id memory is let go and returned to the operating system.
 const idleRelease = 5 * time.Second
 
+// freeOSMinKiB is the least memory a release must let go of for it to
+// call debug.FreeOSMemory (a full collection): the default 19 MiB does,
+// the few KiB of test parameters do not.
+const freeOSMinKiB = 4096
+
 // memoryPool keeps argon2id working memory between hashes: at most max
 // buffers of the configured size (one per hashing slot), so that a server
 // that hashes steadily allocates each slot's m KiB once instead of once per
 // sign-in and the garbage collector is not driven by sign-ins. When no
 // hash has started or ended for idle, a timer drops the buffers and calls
-// freeOS (debug.FreeOSMemory), so that an idle server gives the memory of
+// freeOS (debug.FreeOSMemory) when they held at least minFreeKiB, so that an idle server gives the memory of
 // a sign-in burst back at once instead of keeping it until the runtime's
 // next forced collection and its scavenger. It is safe for concurrent use.
 type memoryPool struct {
@@ -26,6 +31,8 @@ type memoryPool struct {
 	idle   time.Duration
 	now    func() time.Time // real time; tests inject theirs
 	freeOS func()           // debug.FreeOSMemory; tests count calls
+	// minFreeKiB is the least a release lets go of to call freeOS.
+	minFreeKiB uint64
 
 	mu      sync.Mutex
 	free    []*argon2id.Memory
@@ -37,7 +44,7 @@ type memoryPool struct {
 // newMemoryPool returns a pool of at most max buffers of kib KiB, released
 // after idleRelease without hashing.
 func newMemoryPool(kib uint32, max int) *memoryPool {
-	return &memoryPool{kib: kib, max: max, idle: idleRelease, now: time.Now, freeOS: debug.FreeOSMemory}
+	return &memoryPool{kib: kib, max: max, idle: idleRelease, now: time.Now, freeOS: debug.FreeOSMemory, minFreeKiB: freeOSMinKiB}
 }
 
 // get returns a pooled buffer, or a new empty one.
@@ -83,7 +90,8 @@ func (p *memoryPool) armLocked(d time.Duration) {
 // the memory to the operating system. Otherwise it leaves them: a hash
 // still running re-arms the timer when it puts its buffer back, and a
 // recent one re-arms it for the rest of the idle time. It reports whether
-// it released anything.
+// it released anything. The memory goes back to the operating system
+// only when there is enough of it to be worth a full collection.
 func (p *memoryPool) releaseIdle() bool {
 	p.mu.Lock()
 	if p.out > 0 {
@@ -95,14 +103,19 @@ func (p *memoryPool) releaseIdle() bool {
 		p.mu.Unlock()
 		return false
 	}
-	n := len(p.free)
+	n, kib := len(p.free), uint64(0)
+	for _, m := range p.free {
+		kib += uint64(m.KiB())
+	}
 	clear(p.free)
 	p.free = p.free[:0]
 	p.mu.Unlock()
 	if n == 0 {
 		return false
 	}
-	p.freeOS()
+	if kib >= p.minFreeKiB {
+		p.freeOS()
+	}
 	return true
 }
 

@@ -38,6 +38,7 @@ func testPool(max int) (*memoryPool, *poolClock, *atomic.Int32) {
 	p.idle = time.Hour
 	p.now = clock.Now
 	p.freeOS = func() { freed.Add(1) }
+	p.minFreeKiB = 64 // one test buffer is worth returning
 	return p, clock, &freed
 }
 
@@ -54,18 +55,23 @@ func TestMemoryPoolReleaseIdle(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		advance   time.Duration
-		running   bool // a hash still holds a buffer
+		running   bool   // a hash still holds a buffer
+		minFree   uint64 // memoryPool.minFreeKiB; 0 for one test buffer's 64
 		released  bool
 		wantFreed int32
 	}{
-		{"recent use", time.Hour - time.Nanosecond, false, false, 0},
-		{"idle", time.Hour, false, true, 1},
-		{"long idle", 3 * time.Hour, false, true, 1},
-		{"hash running", 3 * time.Hour, true, false, 0},
+		{"recent use", time.Hour - time.Nanosecond, false, 0, false, 0},
+		{"idle", time.Hour, false, 0, true, 1},
+		{"long idle", 3 * time.Hour, false, 0, true, 1},
+		{"too little to return", time.Hour, false, 1 << 20, true, 0},
+		{"hash running", 3 * time.Hour, true, 0, false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			p, clock, freed := testPool(2)
+			if tc.minFree > 0 {
+				p.minFreeKiB = tc.minFree
+			}
 			a, b := p.get(), p.get()
 			hashWith(a)
 			hashWith(b)
@@ -129,6 +135,7 @@ func TestHasherReleasesMemoryWhenIdle(t *testing.T) {
 	h.memory.mu.Lock()
 	h.memory.idle = 20 * time.Millisecond
 	h.memory.freeOS = func() { freed.Add(1) }
+	h.memory.minFreeKiB = 0
 	h.memory.mu.Unlock()
 	ctx := context.Background()
 	enc, err := h.Hash(ctx, "pw-idle-1")
