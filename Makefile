@@ -69,6 +69,10 @@ run: ## run the example server (SQLite, zero setup) on ADDR, default 127.0.0.1:8
 	@$(GO) build -o bin/fastauth-example-server ./examples/server
 	exec ./bin/fastauth-example-server
 
+.PHONY: run-cluster
+run-cluster: ## two example servers (127.0.0.1:8081 and :8082) on one PostgreSQL database and one Redis, revocation immediate (docs/instances.md)
+	bash scripts/run-cluster.sh
+
 .PHONY: readme-walk
 readme-walk: ## run the README's curl walk against a fresh example server and check every response's shape
 	node scripts/readme-walk.mjs
@@ -176,7 +180,7 @@ fuzz: ## run every fuzz target for FUZZTIME executions each (default 2000x)
 	done
 
 .PHONY: sdk
-sdk: ## regenerate sdk/src/client from docs/ and the demo page's SDK bundle (Node >= 20.19)
+sdk: ## regenerate sdk/src/client from docs/ and the SDK bundles of the demo page and ui/assets (Node >= 20.19)
 	cd sdk && npm ci --no-audit --no-fund && npm run generate && npm run build:demo
 
 .PHONY: sdk-test

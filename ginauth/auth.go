@@ -29,6 +29,7 @@ type Auth struct {
 	hasher   *passwordhash.Hasher        // internal/passwordhash
 	mailer   Mailer                      // mail.go
 	mails    *mail.Renderer              // mail.go: the templates of every mail kind
+	links    *mail.Links                 // mail.go: the pages of mailed links
 	cop      *http.CrossOriginProtection // middleware.go
 	mailJobs mailJobs                    // mail_jobs.go: background mail work, awaited by Close
 	bus      eventBus                    // events.go
@@ -137,6 +138,9 @@ func newAuth(cfg Config, backend Backend) (*Auth, error) {
 	a.cop = newCrossOriginProtection(cfg)
 	a.mailer = cfg.Mailer
 	a.mails = mail.NewRenderer(a.now, cfg.MailTemplates)
+	if a.links, err = mail.NewLinks(cfg.MailLinks); err != nil {
+		return nil, fmt.Errorf("ginauth: Config.MailLinks: %w", err)
+	}
 	a.Subscribe(a.hooksHandler) // hooks.go
 	a.newRevocations()          // revocation.go
 	if a.mailer == nil {

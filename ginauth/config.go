@@ -93,6 +93,10 @@ type Config struct {
 	// redirect (303) there after a successful confirmation instead of
 	// answering JSON; EmailConfirmFailedRedirect likewise after a failure.
 	EmailConfirmedRedirect, EmailConfirmFailedRedirect string
+	// MailLinks maps a mail kind to the absolute URL of the application's
+	// page for its links (the token goes in its `token` query parameter);
+	// the ui module's pages take precedence. See mail.Links.
+	MailLinks map[MailKind]string
 	// Mailer sends mails. Default: a LogMailer writing to Logger, which
 	// delivers nothing and logs at Debug with tokens redacted; Register
 	// logs a warning when Mailer is not set.

@@ -21,11 +21,14 @@ import (
 // that started before the hash.
 func TestStoreDeadlineExcludesHashQueue(t *testing.T) {
 	t.Parallel()
-	const queued = 400 * time.Millisecond
+	// The store calls themselves must fit in StoreTimeout on a loaded CI
+	// machine under -race, so the margin is wide: the hash wait is three
+	// times the store deadline, and the deadline is generous on its own.
+	const queued = 2400 * time.Millisecond
 	st, cleanup := newExampleStore(context.Background())
 	t.Cleanup(cleanup)
 	cfg := exampleConfig()
-	cfg.StoreTimeout = queued / 4
+	cfg.StoreTimeout = queued / 3
 	cfg.HashQueueTimeout = 10 * time.Second
 	cfg.MaxConcurrentHashes = 1
 	gin.SetMode(gin.ReleaseMode)

@@ -372,6 +372,8 @@ func (h *host) Logger() *slog.Logger { return h.log }
 
 func (h *host) AppBaseURL() string { return h.a.cfg.AppBaseURL }
 
+func (h *host) MailLinks() *mail.Links { return h.a.links }
+
 // runSignInGates runs the gates modules added, after a correct password;
 // it reports whether the sign-in may go on (otherwise it has answered).
 func (a *Auth) runSignInGates(c *gin.Context, u User) bool {

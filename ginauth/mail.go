@@ -13,21 +13,15 @@ import (
 // as SMTPConfig.Timeout, may be shorter).
 const mailSendTimeout = 30 * time.Second
 
-// resetPasswordPagePath is the path of the password-reset link in mails.
-// The email-confirmation link points at this package's own GET route; the
-// password-reset link (and the invite link of the organizations module)
-// point at pages of the application (AppBaseURL), which read the token
-// from the query string and call POST {BasePath}/password/reset.
-const resetPasswordPagePath = "/reset-password"
-
-// confirmEmailLink is AppBaseURL + BasePath + "/email/confirm?token=...".
+// confirmEmailLink is the page of Config.MailLinks or the ui module, else
+// AppBaseURL + BasePath + "/email/confirm?token=...".
 func (a *Auth) confirmEmailLink(token string) string {
-	return a.cfg.AppBaseURL + a.cfg.BasePath + "/email/confirm?token=" + url.QueryEscape(token)
+	return a.links.URL(MailEmailConfirm, token, a.cfg.AppBaseURL+a.cfg.BasePath+"/email/confirm?token="+url.QueryEscape(token))
 }
 
-// resetPasswordLink is AppBaseURL + "/reset-password?token=...".
+// resetPasswordLink is that page, else AppBaseURL + "/reset-password?token=...".
 func (a *Auth) resetPasswordLink(token string) string {
-	return a.cfg.AppBaseURL + resetPasswordPagePath + "?token=" + url.QueryEscape(token)
+	return a.links.URL(MailPasswordReset, token, a.cfg.AppBaseURL+"/reset-password?token="+url.QueryEscape(token))
 }
 
 // renderMail renders the mail of kind for data with the kernel's renderer.

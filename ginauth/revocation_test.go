@@ -27,10 +27,17 @@ func (*listenBroadcaster) Close() error { return nil }
 
 // immediateAuth is a storeless Auth in RevocationImmediate mode with the
 // broadcast up and revocations of other users and sessions in its set.
-func immediateAuth(b testing.TB) *Auth {
+func immediateAuth(b testing.TB) *Auth { return immediateAuthWith(b, nil) }
+
+// immediateAuthWith is immediateAuth with adjust applied to its Config
+// first (another token algorithm, say).
+func immediateAuthWith(b testing.TB, adjust func(*Config)) *Auth {
 	bc := &listenBroadcaster{}
 	clock := newTestClock()
 	a := storelessAuth(b, clock, func(c *Config) {
+		if adjust != nil {
+			adjust(c)
+		}
 		c.Revocation = RevocationConfig{Mode: RevocationImmediate, Broadcaster: bc}
 	})
 	if err := a.listenRevocations(); err != nil {

@@ -167,7 +167,7 @@ func (m *Module) refuseMember(c *gin.Context, organizationID, email string) erro
 
 // sendInviteMail mails the invite's token to its address.
 func (m *Module) sendInviteMail(ctx context.Context, inv fastauth.Invite, organizationName, token string) {
-	link := m.host.AppBaseURL() + acceptInvitePagePath + "?token=" + url.QueryEscape(token)
+	link := m.host.MailLinks().URL(mail.KindOrganizationInvite, token, m.host.AppBaseURL()+acceptInvitePagePath+"?token="+url.QueryEscape(token))
 	m.host.SendMail(ctx, mail.KindOrganizationInvite, mail.Message{To: inv.Email, Link: link, Token: token, Data: mail.Data{
 		Email:            inv.Email,
 		Link:             link,

@@ -97,10 +97,10 @@ func (b *Broadcaster) run(deliver func(revocation.Revocation), health func(up bo
 	}
 	for ctx.Err() == nil {
 		err := b.receive(ctx, deliver, report)
-		report(false)
 		if err == nil || ctx.Err() != nil {
-			return
+			return // Close: the end of listening, not an outage to report
 		}
+		report(false)
 		select {
 		case <-ctx.Done():
 			return

@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/fastauth/fastauth/ginauth"
+	"github.com/fastauth/fastauth/ginauth/revocation"
 	"github.com/fastauth/fastauth/internal/testdb"
 	"github.com/fastauth/fastauth/redisrevoke"
 )
@@ -200,5 +201,34 @@ func TestRevocationBound(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCloseIsNotAnOutage: closing a listening broadcaster ends it without
+// reporting the broadcast down, so a clean shutdown logs no outage warning.
+func TestCloseIsNotAnOutage(t *testing.T) {
+	t.Parallel()
+	addr, _ := redisServer(t)
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	t.Cleanup(func() { _ = c.Close() })
+	b := redisrevoke.New(c, "")
+	reports := make(chan bool, 4)
+	if err := b.Listen(func(revocation.Revocation) {}, func(up bool) { reports <- up }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case up := <-reports:
+		if !up {
+			t.Fatal("first health report: down, want up")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the broadcaster never reported up")
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	close(reports)
+	for up := range reports {
+		t.Errorf("health reported %v after Close", up)
 	}
 }

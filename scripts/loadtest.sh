@@ -6,6 +6,7 @@
 #   scripts/loadtest.sh                 # SQLite + PostgreSQL, ~8 minutes
 #   PG= scripts/loadtest.sh             # SQLite only
 #   DURATION=10s ROUNDS=5 scripts/loadtest.sh
+#   TOKEN_ALG=EdDSA scripts/loadtest.sh # access tokens signed with Ed25519 (or ES256)
 #
 # Needs wrk (Debian: apt-get install -y wrk), taskset, and for the
 # PostgreSQL part psql and a server at $PG. Everything listens on and
@@ -33,6 +34,9 @@ REFRESH_DURATION=${REFRESH_DURATION:-15s}
 PG=${PG-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 PG_DB=${PG_DB:-fastauth_loadtest}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/$PG_DB?sslmode=disable}
+# TOKEN_ALG is the access tokens' algorithm (AUTH_TOKEN_ALG): HS256, or
+# EdDSA / ES256 with a key generated once into $WORK (openssl).
+TOKEN_ALG=${TOKEN_ALG:-HS256}
 PASSWORD=loadtest-password-1
 SECRET=loadtest-secret-0123456789abcdef0123456789abcdef
 APP=127.0.0.1:18080
@@ -42,6 +46,31 @@ for tool in wrk taskset; do
 	command -v "$tool" >/dev/null || { echo "loadtest: $tool is required (apt-get install -y $tool)" >&2; exit 1; }
 done
 mkdir -p "$WORK/bin"
+
+# ALG_ENV is the server's token-algorithm environment, MINT_KEY how
+# `loadtest tokens` signs like it.
+case "$TOKEN_ALG" in
+HS256)
+	ALG_ENV=()
+	MINT_KEY=(-secret "$SECRET")
+	;;
+EdDSA | ES256)
+	KEY_FILE="$WORK/signing-$TOKEN_ALG.pem"
+	if [ ! -f "$KEY_FILE" ]; then
+		if [ "$TOKEN_ALG" = EdDSA ]; then
+			openssl genpkey -algorithm ed25519 -out "$KEY_FILE"
+		else
+			openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$KEY_FILE"
+		fi
+	fi
+	ALG_ENV=(AUTH_TOKEN_ALG="$TOKEN_ALG" AUTH_SIGNING_KEY_FILE="$KEY_FILE")
+	MINT_KEY=(-key "$KEY_FILE")
+	;;
+*)
+	echo "loadtest: TOKEN_ALG must be HS256, EdDSA or ES256, not $TOKEN_ALG" >&2
+	exit 1
+	;;
+esac
 
 echo "== build"
 go build -o "$WORK/bin/server" ./examples/server
@@ -78,8 +107,8 @@ port_free() {
 # start_app DATABASE_URL: the example server pinned to SERVER_CPU.
 start_app() {
 	port_free "$APP"
-	ADDR=$APP DATABASE_URL=$1 AUTH_JWT_SECRET=$SECRET AUTH_ACCESS_TTL=1h LOG_REQUESTS=false \
-		AUTH_RATE_LIMIT_PER_IP=0 taskset -c "$SERVER_CPU" "$WORK/bin/server" >"$WORK/server.log" 2>&1 &
+	env ADDR=$APP DATABASE_URL="$1" AUTH_JWT_SECRET=$SECRET AUTH_ACCESS_TTL=1h LOG_REQUESTS=false \
+		AUTH_RATE_LIMIT_PER_IP=0 "${ALG_ENV[@]}" taskset -c "$SERVER_CPU" "$WORK/bin/server" >"$WORK/server.log" 2>&1 &
 	APP_PID=$!
 	PIDS+=("$APP_PID")
 	wait_up "http://$APP/healthz"
@@ -183,6 +212,7 @@ ONEKEY_FILE="$WORK/onekey.txt"
 echo "== machine"
 echo "  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(go version | cut -d' ' -f3)"
 echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  access tokens: $TOKEN_ALG"
 
 echo "== seed SQLite ($USERS users, $KEYS keys)"
 SQLITE_URL="sqlite://$WORK/loadtest.db"
@@ -190,8 +220,8 @@ SQLITE_URL="sqlite://$WORK/loadtest.db"
 head -n1 "$KEYS_FILE" >"$ONEKEY_FILE"
 TOKENS_FILE="$WORK/tokens.txt"
 export TOKENS_FILE
-echo "== mint $USERS access tokens (distinct users and sessions) with the server's secret"
-"$LT" tokens -secret "$SECRET" -n "$USERS" -ttl 2h -out "$TOKENS_FILE"
+echo "== mint $USERS $TOKEN_ALG access tokens (distinct users and sessions) with the server's key"
+"$LT" tokens "${MINT_KEY[@]}" -n "$USERS" -ttl 2h -out "$TOKENS_FILE"
 
 start_app "$SQLITE_URL"
 port_free "$BARE"

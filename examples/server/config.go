@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/fastauth/fastauth/audit"
 	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/webhook"
@@ -79,6 +81,9 @@ type config struct {
 	// recovery-code hashes (AUTH_MFA_KEY, base64); nil when unset, in
 	// which case run derives one from the JWT secret.
 	MFAKey []byte
+	// UI mounts the account pages under /auth/ui/ (AUTH_UI, default true);
+	// mailed links then open them.
+	UI bool
 	// Passkeys mounts the passkeys module (AUTH_PASSKEYS, default true),
 	// joined to the second factor's module when MFA is on.
 	Passkeys bool
@@ -101,6 +106,14 @@ type config struct {
 	// the /auth/admin/users routes of the users module, which is always
 	// mounted.
 	AdminEmails []string
+	// Revocation is the revocation mode (AUTH_REVOCATION): "expiry"
+	// (default) or "immediate".
+	Revocation string
+	// RedisURL (REDIS_URL, redis://host:port/db) turns on the rate
+	// limiter in Redis (package redislimit) and, in revocation mode
+	// immediate, the revocation broadcast (package redisrevoke); empty:
+	// limits in memory, revocations on this instance only.
+	RedisURL string
 }
 
 // envError is an invalid environment variable; its message names it.
@@ -127,9 +140,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RefreshReuseGrace: 10 * time.Second,
 		RateLimitPerIP:    60,
 		TokenAlg:          "HS256",
+		Revocation:        "expiry",
 		LogRequests:       true,
 		Metrics:           true,
 		MFA:               true,
+		UI:                true,
 		Passkeys:          true,
 		WebAuthnRPID:      "localhost",
 		WebAuthnRPName:    "fastauth",
@@ -181,6 +196,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 			c.SigningKeyFile = v
 		}
 	}
+	switch v := env("AUTH_REVOCATION"); v {
+	case "", "expiry", "immediate":
+		if v != "" {
+			c.Revocation = v
+		}
+	default:
+		fail("AUTH_REVOCATION", v, "want expiry or immediate")
+	}
+	if v := env("REDIS_URL"); v != "" {
+		// The value is not echoed: it may hold a password.
+		if _, err := redis.ParseURL(v); err != nil {
+			fail("REDIS_URL", "", "want redis://[user:password@]host:port[/db] or rediss://... (%s)", redisURLProblem(err))
+		} else {
+			c.RedisURL = v
+		}
+	}
 	duration := func(name string, dst *time.Duration, allowZero bool) {
 		v := env(name)
 		if v == "" {
@@ -226,6 +257,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	boolean("AUTH_WEBHOOK_ALLOW_PRIVATE", &c.WebhookAllowPrivate)
 	boolean("AUTH_MFA", &c.MFA)
 	boolean("AUTH_PASSKEYS", &c.Passkeys)
+	boolean("AUTH_UI", &c.UI)
 	if v := env("AUTH_WEBAUTHN_RP_ID"); v != "" {
 		if strings.ContainsAny(v, ":/") {
 			fail("AUTH_WEBAUTHN_RP_ID", v, "want a domain such as example.com or localhost (no scheme, port or path)")
@@ -329,6 +361,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return config{}, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// redisURLProblem says what redis.ParseURL found wrong with REDIS_URL,
+// without the URL itself, which may hold a password.
+func redisURLProblem(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return "not a URL"
+	}
+	return err.Error()
 }
 
 // list splits a comma-separated variable, trimming blanks and dropping

@@ -33,8 +33,10 @@ func TestLoadConfigDefaults(t *testing.T) {
 		RateLimitPerIP:    60,
 		LogRequests:       true,
 		TokenAlg:          "HS256",
+		Revocation:        "expiry",
 		Metrics:           true,
 		MFA:               true,
+		UI:                true,
 		Passkeys:          true,
 		WebAuthnRPID:      "localhost",
 		WebAuthnRPName:    "fastauth",
@@ -168,6 +170,21 @@ func TestLoadConfigValid(t *testing.T) {
 				t.Errorf("TrustedProxies = %q, want %q", c.TrustedProxies, want)
 			}
 		}},
+		{"revocation immediate with redis", map[string]string{"AUTH_REVOCATION": "immediate", "REDIS_URL": "redis://:hunter2@127.0.0.1:6379/2"}, func(t *testing.T, c config) {
+			if c.Revocation != "immediate" || c.RedisURL != "redis://:hunter2@127.0.0.1:6379/2" {
+				t.Errorf("Revocation %q, RedisURL %q", c.Revocation, c.RedisURL)
+			}
+		}},
+		{"revocation expiry explicit", map[string]string{"AUTH_REVOCATION": " expiry "}, func(t *testing.T, c config) {
+			if c.Revocation != "expiry" || c.RedisURL != "" {
+				t.Errorf("Revocation %q, RedisURL %q", c.Revocation, c.RedisURL)
+			}
+		}},
+		{"redis with tls and options", map[string]string{"REDIS_URL": "rediss://cache.internal:6380/0?dial_timeout=1s"}, func(t *testing.T, c config) {
+			if c.RedisURL != "rediss://cache.internal:6380/0?dial_timeout=1s" {
+				t.Errorf("RedisURL %q", c.RedisURL)
+			}
+		}},
 		{"blank values mean default", map[string]string{"ADDR": "  ", "LOG_REQUESTS": " ", "AUTH_ACCESS_TTL": ""}, func(t *testing.T, c config) {
 			if c.Addr != "127.0.0.1:8080" || !c.LogRequests || c.AccessTTL != 15*time.Minute {
 				t.Errorf("got %+v", c)
@@ -234,6 +251,13 @@ func TestLoadConfigInvalid(t *testing.T) {
 		{"webhook secret malformed", map[string]string{"AUTH_WEBHOOK_URL": "https://hooks.example.com/x", "AUTH_WEBHOOK_SECRET": "whsec_not-base64!"}, []string{"AUTH_WEBHOOK_SECRET", "whsec_"}, "not-base64"},
 		{"webhook url loopback", map[string]string{"AUTH_WEBHOOK_URL": "http://127.0.0.1:9000/hook?token=hunter2", "AUTH_WEBHOOK_SECRET": testWebhookSecret}, []string{"AUTH_WEBHOOK_URL", "AUTH_WEBHOOK_ALLOW_PRIVATE"}, "hunter2"},
 		{"webhook url ftp", map[string]string{"AUTH_WEBHOOK_URL": "ftp://hooks.example.com/x", "AUTH_WEBHOOK_SECRET": testWebhookSecret}, []string{"AUTH_WEBHOOK_URL"}, ""},
+		{"revocation unknown", map[string]string{"AUTH_REVOCATION": "instant"}, []string{"AUTH_REVOCATION", "expiry or immediate"}, ""},
+		{"revocation uppercase", map[string]string{"AUTH_REVOCATION": "IMMEDIATE"}, []string{"AUTH_REVOCATION"}, ""},
+		{"redis url without scheme", map[string]string{"REDIS_URL": "127.0.0.1:6379"}, []string{"REDIS_URL", "redis://"}, ""},
+		{"redis url http", map[string]string{"REDIS_URL": "http://:hunter2@cache:6379/0"}, []string{"REDIS_URL", "scheme"}, "hunter2"},
+		{"redis url bad db", map[string]string{"REDIS_URL": "redis://:hunter2@cache:6379/zero"}, []string{"REDIS_URL", "database"}, "hunter2"},
+		{"redis url not a url", map[string]string{"REDIS_URL": "redis://:hunter2@cache:port/0"}, []string{"REDIS_URL", "not a URL"}, "hunter2"},
+		{"redis url unknown option", map[string]string{"REDIS_URL": "redis://:hunter2@cache:6379/0?colour=red"}, []string{"REDIS_URL", "colour"}, "hunter2"},
 		{"metrics not a bool", map[string]string{"METRICS": "off"}, []string{"METRICS"}, ""},
 		{"allow private not a bool", map[string]string{"AUTH_WEBHOOK_ALLOW_PRIVATE": "sure"}, []string{"AUTH_WEBHOOK_ALLOW_PRIVATE"}, ""},
 	}

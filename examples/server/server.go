@@ -22,6 +22,7 @@ import (
 	"github.com/fastauth/fastauth/social"
 	"github.com/fastauth/fastauth/store"
 	"github.com/fastauth/fastauth/store/dburl"
+	"github.com/fastauth/fastauth/ui"
 	"github.com/fastauth/fastauth/users"
 )
 
@@ -87,6 +88,14 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 	})
 	defer func() { err = errors.Join(err, closeDB()) }()
 
+	// Redis, when REDIS_URL is set, is closed after fastauth (run's
+	// shutdown closes auth first) and before the database.
+	sh, err := newShared(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, sh.Close()) }()
+
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", cfg.Addr)
 	if err != nil {
@@ -103,6 +112,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 
 	authCfg := authConfig(cfg, secret, baseURL, mailer, log)
 	authCfg.TokenAlgorithm, authCfg.SigningKeys = cfg.TokenAlg, signingKeys
+	sh.configure(&authCfg, cfg, log)
 	obs, err := newObservability(ctx, cfg, st)
 	if err != nil {
 		return err
@@ -134,6 +144,9 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		return err
 	}
 	authCfg.Modules = append(authCfg.Modules, um)
+	if cfg.UI {
+		authCfg.Modules = append(authCfg.Modules, ui.New(ui.Config{ProductName: "fastauth example"}))
+	}
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {
 		return err
@@ -155,6 +168,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 		"require_email_confirmation", cfg.RequireEmailConfirmation,
 		"mfa", cfg.MFA,
 	}
+	attrs = append(attrs, sh.logAttrs(cfg)...)
 	log.Info("listening", append(attrs, obs.logAttrs(cfg)...)...)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()

@@ -290,8 +290,8 @@ func TestEndToEnd(t *testing.T) {
 
 // TestEmailConfirmationThroughOutbox runs the confirmation flow with
 // AUTH_REQUIRE_EMAIL_CONFIRMATION and MAIL_OUTBOX: the link in the outbox
-// is built on the default APP_BASE_URL (http://ADDR) and confirms the
-// account when followed.
+// is built on the default APP_BASE_URL (http://ADDR), opens the pages'
+// confirmation page, and the account is confirmed by its button's POST.
 func TestEmailConfirmationThroughOutbox(t *testing.T) {
 	t.Parallel()
 	outbox := filepath.Join(t.TempDir(), "outbox.jsonl")
@@ -332,11 +332,24 @@ func TestEmailConfirmationThroughOutbox(t *testing.T) {
 		}
 		return false
 	})
-	if wantPrefix := srv.base + "/auth/email/confirm?token="; !strings.HasPrefix(mail.Link, wantPrefix) || mail.Token == "" {
+	// AUTH_UI (default on): the link opens the confirmation page, which
+	// confirms on a button press (a POST), never on GET.
+	if wantPrefix := srv.base + "/auth/ui/confirm-email?token="; !strings.HasPrefix(mail.Link, wantPrefix) || mail.Token == "" {
 		t.Fatalf("confirmation mail link %q (token %q), want it to start with %q", mail.Link, mail.Token, wantPrefix)
 	}
-	if got := call(t, c, "GET", mail.Link, nil, nil); got != http.StatusOK {
-		t.Fatalf("GET confirmation link = %d, want 200", got)
+	res, err := c.Get(mail.Link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("GET confirmation link = %d %s, want a 200 page", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if got := call(t, c, "POST", srv.base+"/auth/sign-in", creds, nil); got != http.StatusForbidden {
+		t.Fatalf("POST /auth/sign-in after only opening the link = %d, want 403", got)
+	}
+	if got := call(t, c, "POST", srv.base+"/auth/email/confirm", map[string]string{"token": mail.Token}, nil); got != http.StatusOK {
+		t.Fatalf("POST /auth/email/confirm = %d, want 200", got)
 	}
 	if got := call(t, c, "POST", srv.base+"/auth/sign-in", creds, nil); got != http.StatusOK {
 		t.Fatalf("POST /auth/sign-in after confirming = %d, want 200", got)
@@ -480,7 +493,8 @@ func TestSecureCookies(t *testing.T) {
 
 // TestMailsInTheLog: without MAIL_OUTBOX the server says at startup that
 // mails go to its log with their live links, and a password-reset mail
-// then appears there with a link that works (the zero-setup flow).
+// then appears there with a link to the reset page (AUTH_UI) whose token
+// works (the zero-setup flow).
 func TestMailsInTheLog(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, nil)
@@ -494,7 +508,7 @@ func TestMailsInTheLog(t *testing.T) {
 	if got := call(t, c, "POST", srv.base+"/auth/password/forgot", map[string]string{"email": "ada@example.com"}, nil); got != http.StatusOK {
 		t.Fatalf("forgot = %d", got)
 	}
-	linkRE := regexp.MustCompile(`level=INFO msg="fastauth: mail \(log mailer, not delivered\)".*link="?` + regexp.QuoteMeta(srv.base) + `/reset-password\?token=([0-9a-f]{64})`)
+	linkRE := regexp.MustCompile(`level=INFO msg="fastauth: mail \(log mailer, not delivered\)".*link="?` + regexp.QuoteMeta(srv.base) + `/auth/ui/reset-password\?token=([0-9a-f]{64})`)
 	deadline := time.Now().Add(10 * time.Second)
 	var m []string
 	for m == nil {

@@ -179,6 +179,9 @@ type Host interface {
 	Logger() *slog.Logger
 	// AppBaseURL is the base of links to the application's pages.
 	AppBaseURL() string
+	// MailLinks are the pages mailed links point to (Config.MailLinks,
+	// and those a module that serves pages sets when it mounts).
+	MailLinks() *mail.Links
 
 	// Principal returns the request's authenticated principal (set by the
 	// kernel's base middleware; always present behind RequireUser).

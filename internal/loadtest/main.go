@@ -6,7 +6,7 @@
 //	loadtest hashrate -d 5s                                argon2id hashes/s, one goroutine
 //	loadtest signin   -url URL -c 200 -d 20s -users N -pid PID [-once]
 //	loadtest refresh  -url URL -c 32 -d 20s [-offset N]
-//	loadtest tokens   -secret S -n N -out FILE             mint access tokens
+//	loadtest tokens   -secret S|-key PEM -n N -out FILE    mint access tokens
 //
 // It only ever talks to the URL it is given; scripts/loadtest.sh gives it
 // 127.0.0.1. See docs/performance.md.

@@ -82,6 +82,15 @@ func Postgres(t testing.TB) *gorm.DB {
 	if dsn == "" {
 		t.Skipf("testdb: %s is not set", PostgresEnv)
 	}
+	return open(t, PostgresURL(t, dsn))
+}
+
+// PostgresURL creates a fresh, uniquely named schema on the server of dsn
+// (a postgres:// URL), drops it with everything in it when t ends, and
+// returns dsn with the schema as search_path: a DATABASE_URL for a server
+// process of the test's own.
+func PostgresURL(t testing.TB, dsn string) string {
+	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		t.Fatalf("testdb: %s must be a postgres:// URL", PostgresEnv)
@@ -94,7 +103,7 @@ func Postgres(t testing.TB) *gorm.DB {
 	q := u.Query()
 	q.Set("search_path", name)
 	u.RawQuery = q.Encode()
-	return open(t, u.String())
+	return u.String()
 }
 
 // MySQL creates a uniquely named database on the server named by
