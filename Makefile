@@ -189,11 +189,15 @@ sdk-test: ## SDK tests against the example server, then the headless-Chromium en
 
 .PHONY: bench
 bench: ## in-process benchmarks of the hot path: token verify, middleware, API keys, argon2id (docs/performance.md)
-	$(GO) test ./ginauth ./internal/passwordhash -run '^$$' -bench 'AccessTokenVerify|Middleware|Authenticate|APIKeyRequest|Argon2idHash' -benchmem
+	$(GO) test ./ginauth ./apikeys ./internal/requestcookie ./internal/passwordhash -run '^$$' -bench 'AccessTokenVerify|Middleware|Authenticate|APIKeyRequest|APIKeyVerify|Chain|Known|Argon2idHash' -benchmem
 
 .PHONY: loadtest
 loadtest: ## load test: example server vs bare gin under wrk (scripts/loadtest.sh, docs/performance.md)
 	bash scripts/loadtest.sh
+
+.PHONY: idle-rss
+idle-rss: ## idle memory: example server VmRSS 30 s after 200 concurrent sign-ins, target <= 60 MiB (scripts/idle-rss.sh)
+	bash scripts/idle-rss.sh
 
 .PHONY: ci
 ci: ## run the CI script (.ci/run) locally: services, tidy, lint, openapi, build, test

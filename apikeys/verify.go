@@ -106,7 +106,6 @@ func (v *verifier) verify(ctx context.Context, plain string) (*fastauth.Principa
 	now := v.now()
 	if p, ok := v.cached(sum[:], now); ok {
 		v.lookups.Count(true)
-		v.recordUse(p.APIKeyID, now, nil)
 		return p, nil
 	}
 	v.lookups.Count(false)
@@ -188,8 +187,11 @@ func (v *verifier) generation() uint64 {
 	return v.gen
 }
 
-// cached returns a copy of the cached principal of hash if it is still
-// fresh at now.
+// cached returns the cached principal of hash if it is still fresh at
+// now, and records the key's use under the same lock. The principal is
+// the cache entry's own, shared by every request that presents the key
+// until the entry goes: read-only, like a warm access token's (see
+// fastauth.Principal), so that a warm key allocates nothing.
 func (v *verifier) cached(hash []byte, now time.Time) (*fastauth.Principal, bool) {
 	if v.cfg.CacheTTL < 0 {
 		return nil, false
@@ -204,8 +206,8 @@ func (v *verifier) cached(hash []byte, now time.Time) (*fastauth.Principal, bool
 		v.dropLocked(string(hash))
 		return nil, false
 	}
-	p := e.principal
-	return &p, true
+	v.recordUseLocked(e.principal.APIKeyID, now, nil)
+	return &e.principal, true
 }
 
 // remember caches a verified key until the cache TTL or the key's expiry,
@@ -297,6 +299,11 @@ func (v *verifier) evictUser(userID string) {
 func (v *verifier) recordUse(id string, now time.Time, lastWritten *time.Time) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.recordUseLocked(id, now, lastWritten)
+}
+
+// recordUseLocked is recordUse with v.mu held.
+func (v *verifier) recordUseLocked(id string, now time.Time, lastWritten *time.Time) {
 	last, ok := v.touched[id]
 	if lastWritten != nil && (!ok || lastWritten.After(last)) {
 		last, ok = *lastWritten, true

@@ -13,6 +13,7 @@ import (
 	"github.com/fastauth/fastauth"
 	"github.com/fastauth/fastauth/internal/input"
 	"github.com/fastauth/fastauth/internal/passwordhash"
+	"github.com/fastauth/fastauth/internal/requestcookie"
 	"github.com/fastauth/fastauth/internal/secret"
 	"github.com/fastauth/fastauth/internal/truncate"
 )
@@ -512,7 +513,7 @@ func (a *Auth) getSession(c *gin.Context) error {
 // hasRefreshCookie reports whether the request carries a refresh cookie
 // (sent only to the routes under the base path).
 func (a *Auth) hasRefreshCookie(c *gin.Context) bool {
-	v, ok := requestCookie(c.Request, a.cfg.Cookie.RefreshName)
+	v, ok := requestcookie.Get(c.Request, a.cfg.Cookie.RefreshName)
 	return ok && v != ""
 }
 

@@ -36,7 +36,7 @@ func BenchmarkAPIKeyRequest(b *testing.B) {
 		}{{"warm", 0, false}, {"warm-observed", 0, true}, {"cold", -1, false}} {
 			b.Run(d.Name+"/"+mode.name, func(b *testing.B) {
 				st := testdb.Store(b, d.Open(b))
-				h, key := benchServer(b, st, func(c *ginauth.Config) {
+				h, key, _ := benchServer(b, st, func(c *ginauth.Config) {
 					c.APIKeyCacheTTL = mode.ttl
 					if mode.observe {
 						m, err := metrics.New(prometheus.NewRegistry())
@@ -63,9 +63,11 @@ type whoamiBody struct {
 	OrganizationRole ginauth.Role `json:"organization_role"`
 }
 
-// benchServer is gin with fastauth on st and the example server's whoami
-// route, and an API key of a freshly signed-up user.
-func benchServer(b *testing.B, st ginauth.Backend, adjust func(*ginauth.Config)) (http.Handler, string) {
+// benchServer is gin with fastauth on st and the example server's demo
+// routes (/api/whoami behind RequireUser, /api/admin behind
+// RequireRole("admin")), an API key of a freshly signed-up user (the
+// owner of their organization) and the user's access token.
+func benchServer(b *testing.B, st ginauth.Backend, adjust func(*ginauth.Config)) (h http.Handler, key, accessToken string) {
 	b.Helper()
 	gin.SetMode(gin.ReleaseMode)
 	cfg := ginauth.Config{
@@ -82,10 +84,12 @@ func benchServer(b *testing.B, st ginauth.Backend, adjust func(*ginauth.Config))
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = auth.Close() })
-	r.GET("/api/whoami", ginauth.RequireUser(), func(c *gin.Context) {
+	whoami := func(c *gin.Context) {
 		p, _ := ginauth.PrincipalFrom(c)
 		c.JSON(http.StatusOK, whoamiBody{p.UserID, p.Email, p.OrganizationID, p.OrganizationRole})
-	})
+	}
+	r.GET("/api/whoami", ginauth.RequireUser(), whoami)
+	r.GET("/api/admin", ginauth.RequireRole(ginauth.RoleAdmin), whoami)
 
 	post := func(path string, body any, cookies []*http.Cookie) *httptest.ResponseRecorder {
 		js, _ := json.Marshal(body)
@@ -102,7 +106,13 @@ func benchServer(b *testing.B, st ginauth.Backend, adjust func(*ginauth.Config))
 	if w.Code != http.StatusOK {
 		b.Fatalf("sign-up: %d %s", w.Code, w.Body)
 	}
-	w = post("/auth/api-keys", map[string]string{"name": "bench"}, w.Result().Cookies())
+	cookies := w.Result().Cookies()
+	for _, c := range cookies {
+		if c.Name == "access_token" {
+			accessToken = c.Value
+		}
+	}
+	w = post("/auth/api-keys", map[string]string{"name": "bench"}, cookies)
 	if w.Code != http.StatusCreated {
 		b.Fatalf("create API key: %d %s", w.Code, w.Body)
 	}
@@ -112,7 +122,40 @@ func benchServer(b *testing.B, st ginauth.Backend, adjust func(*ginauth.Config))
 	if err := json.Unmarshal(w.Body.Bytes(), &k); err != nil || k.Key == "" {
 		b.Fatalf("create API key: %v %s", err, w.Body)
 	}
-	return r, k.Key
+	return r, k.Key, accessToken
+}
+
+// BenchmarkChain is the whole middleware and guard chain of a protected
+// request, as an application serves it: the gin engine, fastauth's base
+// middleware, RequireUser or RequireRole("admin"), and the example
+// server's whoami handler (encoding/json), on SQLite; the credential a
+// warm access-token cookie (as a browser sends it, among other cookies)
+// or a warm API key. Neither reads the store; the allocations are gin's
+// (its Keys map) and the handler's JSON.
+//
+//	go test ./ginauth -run '^$' -bench Chain -benchmem
+func BenchmarkChain(b *testing.B) {
+	st := testdb.Store(b, testdb.Dialects(b)[0].Open(b))
+	h, key, tok := benchServer(b, st, func(*ginauth.Config) {})
+	if tok == "" {
+		b.Fatal("sign-up set no access token")
+	}
+	for _, route := range []string{"/api/whoami", "/api/admin"} {
+		guard := map[string]string{"/api/whoami": "RequireUser", "/api/admin": "RequireRole"}[route]
+		b.Run("cookie/"+guard, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, "http://api.example"+route, nil)
+			req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) bench")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			req.Header.Set("Cookie", "theme=dark; access_token="+tok+"; _ga=GA1.1.123456789.1700000000")
+			serveBench(b, h, req, http.StatusOK)
+		})
+		b.Run("apikey/"+guard, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, "http://api.example"+route, nil)
+			req.Header.Set("User-Agent", "bench")
+			req.Header.Set("Authorization", "Bearer "+key)
+			serveBench(b, h, req, http.StatusOK)
+		})
+	}
 }
 
 // benchWriter is a reusable http.ResponseWriter that drops the body.

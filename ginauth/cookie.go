@@ -2,7 +2,6 @@ package ginauth
 
 import (
 	"net/http"
-	"net/textproto"
 	"strings"
 	"time"
 
@@ -97,72 +96,3 @@ func (a *Auth) writeCookie(c *gin.Context, name, value, path string, ttl time.Du
 	}
 	h.Add("Set-Cookie", ck.String())
 }
-
-// maxCookiesFastPath is the number of cookies in a request up to which
-// requestCookie scans the header itself. net/http refuses requests with
-// more than its limit (3000 by default, the httpcookiemaxnum GODEBUG
-// setting); past our bound requestCookie hands the request to net/http so
-// that its limit, whatever it is set to, applies.
-const maxCookiesFastPath = 1000
-
-// requestCookie returns the value of the first cookie called name in the
-// request's Cookie headers that net/http would accept, exactly as
-// http.Request.Cookie(name) does, without parsing and validating every
-// other cookie and without allocating. The base middleware runs it on
-// every request that carries cookies.
-func requestCookie(req *http.Request, name string) (string, bool) {
-	lines := req.Header["Cookie"]
-	n := 0
-	for _, line := range lines {
-		n += strings.Count(line, ";") + 1
-	}
-	if n > maxCookiesFastPath {
-		ck, err := req.Cookie(name)
-		if err != nil {
-			return "", false
-		}
-		return ck.Value, true
-	}
-	for _, line := range lines {
-		line = textproto.TrimString(line)
-		var part string
-		for len(line) > 0 {
-			part, line, _ = strings.Cut(line, ";")
-			k, v, _ := strings.Cut(textproto.TrimString(part), "=")
-			// A name equal to name is a valid token when name is one, and
-			// it never is for an empty part.
-			if textproto.TrimString(k) != name || name == "" {
-				continue
-			}
-			if v, ok := cookieValue(v); ok {
-				return v, true
-			}
-		}
-	}
-	return "", false
-}
-
-// cookieValue is net/http's reading of a request cookie's value: one pair
-// of surrounding double quotes removed, then every byte printable ASCII
-// other than '"', ';' and '\'.
-func cookieValue(raw string) (string, bool) {
-	if len(raw) > 1 && raw[0] == '"' && raw[len(raw)-1] == '"' {
-		raw = raw[1 : len(raw)-1]
-	}
-	for i := 0; i < len(raw); i++ {
-		if !cookieValueByte[raw[i]] {
-			return "", false
-		}
-	}
-	return raw, true
-}
-
-// cookieValueByte[b] reports whether net/http accepts b in a cookie
-// value. A table lookup per byte takes half the time of the comparisons,
-// which matters for a 400-byte token on every request.
-var cookieValueByte = func() (ok [256]bool) {
-	for b := 0x20; b < 0x7f; b++ {
-		ok[b] = b != '"' && b != ';' && b != '\\'
-	}
-	return ok
-}()

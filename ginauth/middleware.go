@@ -7,6 +7,7 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth/module"
 	"github.com/fastauth/fastauth/internal/proxyprobe"
+	"github.com/fastauth/fastauth/internal/requestcookie"
 	"github.com/gin-gonic/gin"
 )
 
@@ -82,11 +83,23 @@ func (a *Auth) authenticate(c *gin.Context) {
 		a.authenticateBearer(c, h)
 		return
 	}
-	token, ok := requestCookie(c.Request, a.cfg.Cookie.AccessName)
+	// A token the cache knows is taken without its bytes checked
+	// (requestcookie.Known), and answered by that one lookup.
+	var (
+		v   *verifiedToken
+		err error
+		hit bool
+	)
+	token, ok := requestcookie.Known(c.Request, a.cfg.Cookie.AccessName, func(t string) bool {
+		v, hit, err = a.tokens.cached(t)
+		return hit
+	})
 	if !ok || token == "" {
 		return // no credentials: nothing to do
 	}
-	v, err := a.tokens.verify(token)
+	if !hit {
+		v, err = a.tokens.verify(token)
+	}
 	switch {
 	case errors.Is(err, errTokenExpired):
 		c.Set(failureKey, failTokenExpired)

@@ -134,8 +134,7 @@ func (s *tokenSigner) sign(u User, active MembershipDetail, sess Session) (strin
 // would. A first sight goes to the accessSigner. The result is shared
 // with the cache: read it, never modify it.
 func (s *tokenSigner) verify(token string) (*verifiedToken, error) {
-	if v, ok, err := s.cache.lookup(token); ok {
-		s.lookups.Count(true)
+	if v, ok, err := s.cached(token); ok {
 		return v, err
 	}
 	s.lookups.Count(false)
@@ -147,6 +146,17 @@ func (s *tokenSigner) verify(token string) (*verifiedToken, error) {
 		return nil, err
 	}
 	return s.cache.add(token, c), nil
+}
+
+// cached is verify answered by the cache alone: ok is false when token is
+// not cached (nothing is counted then; verify it). When ok, v and err are
+// what verify returns, and the hit is counted.
+func (s *tokenSigner) cached(token string) (v *verifiedToken, ok bool, err error) {
+	v, ok, err = s.cache.lookup(token)
+	if ok {
+		s.lookups.Count(true)
+	}
+	return v, ok, err
 }
 
 // verifiedToken is an access token that passed verification: its claims

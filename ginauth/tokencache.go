@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/fastauth/fastauth/internal/requestcookie"
 )
 
 // Bounds of the verified-access-token cache.
@@ -117,11 +119,15 @@ func (tc *tokenCache) lookup(token string) (v *verifiedToken, ok bool, err error
 
 // add caches claims, the result of a successful full verification of
 // token, with the principal they describe, and returns the verified token
-// (the cached one, which later hits share). Claims without an expiry are
-// not cached (verify refuses them): add then returns a verified token of
-// its own, as it does for a nil cache.
+// (the cached one, which later hits share). Claims without an expiry
+// (verify refuses them) and tokens of other bytes than the compact-JWS
+// alphabet (requestcookie.TokenSafe) are not cached, so that a cached
+// token is always a valid cookie value, as the base middleware's
+// requestcookie.Known needs; such a token is verified in full every time:
+// add then returns a verified token of its own, as it does for a nil
+// cache.
 func (tc *tokenCache) add(token string, claims accessClaims) *verifiedToken {
-	if tc == nil || claims.ExpiresAt == nil {
+	if tc == nil || claims.ExpiresAt == nil || !requestcookie.TokenSafe(token) {
 		return newVerifiedToken(claims)
 	}
 	e := &cachedToken{verifiedToken: verifiedToken{accessClaims: claims, session: claims.principal()}, expires: claims.ExpiresAt.Time}

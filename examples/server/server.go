@@ -394,30 +394,6 @@ func secure(c *gin.Context) {
 	})
 }
 
-// whoamiBody is the answer of the demo routes.
-type whoamiBody struct {
-	UserID           string       `json:"user_id"`
-	Email            string       `json:"email"`
-	OrganizationID   string       `json:"organization_id"`
-	OrganizationRole ginauth.Role `json:"organization_role"`
-}
-
-// whoami answers the authenticated principal. The guards in front of it
-// guarantee one; the check keeps a misconfigured route from panicking.
-func whoami(c *gin.Context) {
-	p, ok := ginauth.PrincipalFrom(c)
-	if !ok {
-		c.AbortWithStatusJSON(http.StatusUnauthorized, ginauth.ErrorBody{Code: ginauth.CodeInvalidToken, Message: "authentication required"})
-		return
-	}
-	c.JSON(http.StatusOK, whoamiBody{
-		UserID:           p.UserID,
-		Email:            p.Email,
-		OrganizationID:   p.OrganizationID,
-		OrganizationRole: p.OrganizationRole,
-	})
-}
-
 // healthz answers 200 {"status":"ok"} when the database answers a ping
 // within healthTimeout, else 503 {"status":"unavailable"}.
 func healthz(db *sql.DB, log *slog.Logger) gin.HandlerFunc {

@@ -181,6 +181,7 @@ func cmdSignIn(ctx context.Context, args []string) error {
 	probe := fs.String("probe", "/healthz", "route probed during the load")
 	probeCookie := fs.String("probe-cookie", "", "Cookie header of the probe requests")
 	pid := fs.Int("pid", 0, "server pid whose RSS to sample (0: none)")
+	once := fs.Bool("once", false, "one sign-in per client (a burst of -c sign-ins), then stop; -d still bounds it")
 	_ = fs.Parse(args)
 
 	ctx, cancel := context.WithTimeout(ctx, *d)
@@ -190,10 +191,15 @@ func cmdSignIn(ctx context.Context, args []string) error {
 	retryAfter := atomic.Int64{}
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range *conc {
-		wg.Go(func() {
+	clients := sync.WaitGroup{}
+	for i := range *conc {
+		clients.Go(func() {
 			for ctx.Err() == nil {
-				body := map[string]string{"email": seedEmail(rand.IntN(*users)), "password": *password}
+				user := rand.IntN(*users)
+				if *once {
+					user = i % *users
+				}
+				body := map[string]string{"email": seedEmail(user), "password": *password}
 				t := time.Now()
 				js, _ := json.Marshal(body)
 				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, *base+"/auth/sign-in", bytes.NewReader(js))
@@ -201,6 +207,9 @@ func cmdSignIn(ctx context.Context, args []string) error {
 				resp, err := cl.Do(req)
 				if err != nil {
 					rec.add(0, 0, err)
+					if *once {
+						return
+					}
 					continue
 				}
 				_, _ = io.Copy(io.Discard, resp.Body)
@@ -210,11 +219,17 @@ func cmdSignIn(ctx context.Context, args []string) error {
 					if resp.Header.Get("Retry-After") != "" {
 						retryAfter.Add(1)
 					}
+					if *once {
+						return
+					}
 					// A well-behaved client backs off as told.
 					select {
 					case <-ctx.Done():
 					case <-time.After(time.Second):
 					}
+				}
+				if *once {
+					return
 				}
 			}
 		})
@@ -250,8 +265,10 @@ func cmdSignIn(ctx context.Context, args []string) error {
 			probes.add(resp.StatusCode, time.Since(t), nil)
 		}
 	})
-	wg.Wait()
+	clients.Wait()
 	el := time.Since(start)
+	cancel() // the probe and RSS sampler stop with the clients
+	wg.Wait()
 	fmt.Printf("signin concurrency=%d seconds=%.1f %s retry_after_on_503=%d\n", *conc, el.Seconds(), rec.summary(el, 200), retryAfter.Load())
 	fmt.Printf("signin-probe route=%s %s\n", *probe, probes.summary(el, 200))
 	if *pid > 0 {

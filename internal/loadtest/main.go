@@ -4,7 +4,7 @@
 //	loadtest seed     -db URL -users N -keys N [-keys-out FILE]
 //	loadtest token    -url URL -email E -password P        print an access token
 //	loadtest hashrate -d 5s                                argon2id hashes/s, one goroutine
-//	loadtest signin   -url URL -c 200 -d 20s -users N -pid PID
+//	loadtest signin   -url URL -c 200 -d 20s -users N -pid PID [-once]
 //	loadtest refresh  -url URL -c 32 -d 20s [-offset N]
 //	loadtest tokens   -secret S|-key PEM -n N -out FILE    mint access tokens
 //

@@ -58,12 +58,14 @@ type Hasher struct {
 	// dummy is a hash of a random password made with the configured
 	// parameters; verifying against it costs what a real verify costs.
 	dummy string
-	// memory holds *argon2id.Memory of the configured size between
-	// hashes: a server that hashes steadily allocates the m KiB once per
-	// slot instead of once per sign-in, which keeps the garbage collector
-	// from marking the heap every few hashes. The pool drops them when
-	// hashing stops for two collections.
-	memory sync.Pool
+	// memory holds argon2id working memory of the configured size
+	// between hashes, one buffer per slot at most: a server that hashes
+	// steadily allocates the m KiB once per slot instead of once per
+	// sign-in, which keeps the garbage collector from marking the heap
+	// every few hashes. The pool lets the buffers go, and returns the
+	// memory to the operating system, when hashing has stopped for a few
+	// seconds (memorypool.go).
+	memory *memoryPool
 	// cost holds how long the latest argon2id computations with the
 	// configured parameters took (real time). A verify against a hash with
 	// other parameters is padded to their median, so that after the
@@ -121,6 +123,7 @@ func New(params Params, slots int, queueTimeout time.Duration, observe func(wait
 		slots:        make(chan struct{}, n),
 		queueTimeout: queueTimeout,
 		observe:      observe,
+		memory:       newMemoryPool(params.Memory, n), // a buffer per slot
 	}
 	var pw [32]byte
 	_, _ = rand.Read(pw[:]) // crypto/rand.Read never fails (Go 1.24+)
@@ -217,14 +220,9 @@ func (h *Hasher) pad(ctx context.Context, elapsed time.Duration) {
 // key computes argon2id in pooled working memory. Memory grown past the
 // configured size (a stored hash with a larger m) is not kept.
 func (h *Hasher) key(password, salt []byte, passes, memory uint32, threads uint8, keyLen uint32) []byte {
-	mem, _ := h.memory.Get().(*argon2id.Memory)
-	if mem == nil {
-		mem = new(argon2id.Memory)
-	}
+	mem := h.memory.get()
 	key := mem.Key(password, salt, passes, memory, threads, keyLen)
-	if mem.KiB() <= h.params.Memory {
-		h.memory.Put(mem)
-	}
+	h.memory.put(mem)
 	return key
 }
 
