@@ -32,6 +32,14 @@ type Config struct {
 	// Messages overrides or adds entries of the message catalog (English
 	// by default): the place where a translation goes.
 	Messages map[string]string
+	// Providers are the social sign-in providers (package social, by the
+	// names they are configured with, e.g. "google") that the sign-in page
+	// offers as "Continue with" links. Each link is a plain GET of
+	// {BasePath}/oauth/{name}/start that returns to the sign-in page: on
+	// success it goes on to the page after sign-in, an account with a
+	// second factor is asked for its code, and a refusal shows the
+	// provider's error code's message. Empty: no links.
+	Providers []string
 }
 
 // Module is the pages module (see the package documentation).

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 )
@@ -27,8 +28,45 @@ func (m *Module) tokenPage(page string) gin.HandlerFunc {
 
 func (m *Module) signInPage(c *gin.Context) {
 	v := view{Page: "sign-in", Notice: m.notice(c), Next: safeNext(c.Query("next"))}
+	if c.Query("via") == "provider" {
+		// Back from a provider (a "Continue with" link): signed in, go on;
+		// refused, say why (auth_error is one of social's codes).
+		if code := c.Query("auth_error"); code != "" {
+			v.Error = m.providerError(code)
+		} else if m.whoAmI(c, m.caller(c), &v) != nil {
+			seeOther(c, m.afterSignIn(v.Next), "")
+			return
+		}
+	}
 	m.signInFeatures(c, &v)
+	v.Providers = m.providerLinks(v.Next)
 	m.render(c, http.StatusOK, v)
+}
+
+// providerLinks are the sign-in page's "Continue with" links: each starts
+// the provider's flow with a redirect_to back to the sign-in page (via=
+// provider), which goes on to next.
+func (m *Module) providerLinks(next string) []providerLink {
+	links := make([]providerLink, 0, len(m.cfg.Providers))
+	for _, name := range m.cfg.Providers {
+		back := url.Values{"via": {"provider"}}
+		if next != "" {
+			back.Set("next", next)
+		}
+		start := url.Values{"redirect_to": {m.base + "/ui/sign-in?" + back.Encode()}}
+		links = append(links, providerLink{Name: name, URL: m.base + "/oauth/" + url.PathEscape(name) + "/start?" + start.Encode()})
+	}
+	return links
+}
+
+// providerError is the message of a social sign-in's auth_error code: the
+// catalog's "provider_error.<code>" entry, else a generic one (the code is
+// client input: it is never shown as it came).
+func (m *Module) providerError(code string) string {
+	if s, ok := m.messages["provider_error."+code]; ok {
+		return s
+	}
+	return m.message("provider_error.other")
 }
 
 // signInFeatures probes whether passkeys are mounted.

@@ -33,6 +33,12 @@ var pageTitles = map[string]string{
 }
 
 // view is what a page template gets.
+// providerLink is a "Continue with" link of the sign-in page.
+type providerLink struct {
+	Name string // the provider's configured name
+	URL  string // its start route, returning to the sign-in page
+}
+
 type view struct {
 	Page        string // template name, e.g. "sign-in"
 	Title       string // catalog key of the title
@@ -52,6 +58,7 @@ type view struct {
 	Feature     map[string]bool
 	Token       string
 	ErrorStatus int
+	Providers   []providerLink // social sign-in links (sign-in page)
 }
 
 func parseTemplates(messages map[string]string) (*template.Template, error) {

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -66,6 +67,16 @@ type app struct {
 // the ui module, on a fresh SQLite database.
 func newApp(t *testing.T, pages bool, mailLinks map[mail.Kind]string) *app {
 	t.Helper()
+	if !pages {
+		return newAppWith(t, nil, mailLinks)
+	}
+	return newAppWith(t, &ui.Config{ProductName: "Acme", BrandColor: "#0f766e"}, mailLinks)
+}
+
+// newAppWith is newApp with the ui module configured by pages (nil: not
+// mounted).
+func newAppWith(t *testing.T, pages *ui.Config, mailLinks map[mail.Kind]string) *app {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "app.db"))
 	if err != nil {
@@ -90,8 +101,8 @@ func newApp(t *testing.T, pages bool, mailLinks map[mail.Kind]string) *app {
 		t.Fatal(err)
 	}
 	mods := []ginauth.Module{um, mfa.NewModule(mfa.Config{Issuer: "test", Key: key}, st.MFA())}
-	if pages {
-		mods = append(mods, ui.New(ui.Config{ProductName: "Acme", BrandColor: "#0f766e"}))
+	if pages != nil {
+		mods = append(mods, ui.New(*pages))
 	}
 	box := &mailbox{}
 	gin.SetMode(gin.ReleaseMode)
@@ -427,4 +438,51 @@ func TestConfirmAndResetActOnAButtonNotOnGET(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Errorf("sign-in with the new password: %d %s", res.StatusCode, body)
 	}
+}
+
+// TestSignInOffersProviders: the sign-in page links each configured
+// provider's start route with a redirect_to back to itself; back from the
+// provider, a signed-in browser goes on to next, and a refusal shows the
+// catalog's message for the auth_error code, never the code as it came.
+func TestSignInOffersProviders(t *testing.T) {
+	t.Parallel()
+	a := newAppWith(t, &ui.Config{Providers: []string{"google", "acme-sso"}}, nil)
+	anon := a.browser(t)
+
+	res, body := a.get(t, anon, "/auth/ui/sign-in?next=/auth/ui/organizations%3Ftab%3D1")
+	checkPage(t, res, body)
+	back := "/auth/ui/sign-in?" + url.Values{"via": {"provider"}, "next": {"/auth/ui/organizations?tab=1"}}.Encode()
+	for _, name := range []string{"google", "acme-sso"} {
+		want := "/auth/oauth/" + name + "/start?" + url.Values{"redirect_to": {back}}.Encode()
+		if !strings.Contains(body, `href="`+template.HTMLEscapeString(want)+`"`) {
+			t.Errorf("sign-in page: no link %q for %s in\n%s", want, name, body)
+		}
+	}
+	for _, tc := range []struct{ code, want string }{
+		{"account_exists", "An account with this address exists"},
+		{"account_disabled", "This account is disabled."},
+		{"<script>alert(1)</script>", "Signing in with the provider did not work."},
+		{"server_error", "Signing in with the provider did not work."},
+	} {
+		res, body := a.get(t, anon, "/auth/ui/sign-in?via=provider&auth_error="+url.QueryEscape(tc.code))
+		checkPage(t, res, body)
+		if !strings.Contains(body, tc.want) {
+			t.Errorf("auth_error=%s: page lacks %q", tc.code, tc.want)
+		}
+		if strings.Contains(body, "<script>alert") {
+			t.Errorf("auth_error=%s: the code shows unescaped", tc.code)
+		}
+	}
+
+	signedIn := a.signUp(t, "provider@example.com")
+	res, _ = a.get(t, signedIn, "/auth/ui/sign-in?via=provider&next=/auth/ui/organizations")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/auth/ui/organizations" {
+		t.Errorf("back from a provider, signed in: %d to %q, want 303 to /auth/ui/organizations", res.StatusCode, res.Header.Get("Location"))
+	}
+	res, _ = a.get(t, signedIn, "/auth/ui/sign-in?via=provider&next=https://evil.example/")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/auth/ui/account" {
+		t.Errorf("back from a provider with a foreign next: %d to %q, want 303 to the account page", res.StatusCode, res.Header.Get("Location"))
+	}
+	res, body = a.get(t, signedIn, "/auth/ui/sign-in")
+	checkPage(t, res, body)
 }

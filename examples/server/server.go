@@ -146,7 +146,11 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) (err
 	}
 	authCfg.Modules = append(authCfg.Modules, um, roles.New(st.Roles(), st, roles.Config{}))
 	if cfg.UI {
-		authCfg.Modules = append(authCfg.Modules, ui.New(ui.Config{ProductName: "fastauth example"}))
+		pages := ui.Config{ProductName: "fastauth example"}
+		for _, p := range cfg.OAuthProviders {
+			pages.Providers = append(pages.Providers, p.Name)
+		}
+		authCfg.Modules = append(authCfg.Modules, ui.New(pages))
 	}
 	router, auth, err := newRouter(cfg, authCfg, st, sqlDB, log)
 	if err != nil {

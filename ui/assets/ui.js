@@ -118,6 +118,18 @@ for (const form of document.querySelectorAll('form[data-api]')) {
   });
 }
 
+// Back from a provider for an account with a second factor: the callback
+// put the mfa_token in the fragment (never sent to a server); ask for the code.
+const back = new URLSearchParams(location.hash.slice(1));
+const mfaForm = document.getElementById('mfa-form');
+if (back.get('mfa_token') && mfaForm && document.getElementById('sign-in-form')) {
+  mfaForm.querySelector('[name="mfa_token"]').value = back.get('mfa_token');
+  history.replaceState(null, '', location.pathname + location.search);
+  document.getElementById('sign-in-form').hidden = true;
+  mfaForm.hidden = false;
+  mfaForm.querySelector('[name="code"]').focus();
+}
+
 const passkeyIn = document.querySelector('[data-passkey-sign-in]');
 if (passkeyIn) {
   passkeyIn.addEventListener('click', async () => {
