@@ -135,7 +135,7 @@ func rolesMembersManage(t *testing.T, h *Harness) {
 }
 
 // rolesInvitesManage: invites:manage invites to member and to custom roles
-// holding no more than its own (its own included), never above; lists and
+// holding nothing it does not hold (its own included), never above; lists and
 // revokes invites; removing the permission refuses the next invite at once.
 func rolesInvitesManage(t *testing.T, h *Harness) {
 	owner, _ := h.SignUp(t)
@@ -157,6 +157,12 @@ func rolesInvitesManage(t *testing.T, h *Harness) {
 		}
 	}
 	rec.Get(h.orgPath(org, "/invites")).Expect(t, http.StatusOK)
+	// Without the member role's project:read, not even member.
+	defineRole(t, h, owner, org, "scout", "invites:manage")
+	defineRole(t, h, owner, org, "helper")
+	scout, _ := h.join(t, owner, org, "scout")
+	scout.Post(h.orgPath(org, "/invites"), map[string]string{"email": h.Email(), "role": "member"}).Expect(t, http.StatusForbidden, "forbidden")
+	scout.Post(h.orgPath(org, "/invites"), map[string]string{"email": h.Email(), "role": "helper"}).Expect(t, http.StatusCreated)
 	var inv InviteBody
 	invite("member").Expect(t, http.StatusCreated).Decode(t, &inv)
 	rec.Delete(h.orgPath(org, "/invites/"+inv.ID)).Expect(t, http.StatusOK)
