@@ -56,5 +56,6 @@ for s in $(seq 5 5 "$QUIET"); do
 	echo "quiet ${s}s: VmRSS $(rss) MiB"
 done
 IDLE=$(rss)
+awk '/^(RssAnon|RssFile|RssShmem)/ { printf "%s %.1f MiB  ", $1, $2 / 1024 } END { print "" }' "/proc/$PID/status"
 echo "idle-rss: VmRSS ${IDLE} MiB after ${QUIET}s quiet (target <= ${TARGET_MIB} MiB)"
 awk -v r="$IDLE" -v t="$TARGET_MIB" 'BEGIN { exit !(r <= t) }' || { echo "idle-rss: above target" >&2; exit 1; }
