@@ -276,7 +276,7 @@ func (m *Module) listAPIKeys(c *gin.Context) error {
 // deleteAPIKey deletes an API key of the active organization.
 //
 //	@Summary	Delete an API key of the active organization
-//	@Description	Its creator, or an admin or owner of the organization, may delete it. It stops working at once in this process and within Config.APIKeyCacheTTL elsewhere. Returns the key as it was.
+//	@Description	Its creator, or a member whose role holds api_keys:manage (admins and owners; a custom role granted it), may delete it. It stops working at once in this process and within Config.APIKeyCacheTTL elsewhere. Returns the key as it was.
 //	@Tags		api-keys
 //	@Produce	json
 //	@Param		id	path		string	true	"API key id"
@@ -299,8 +299,15 @@ func (m *Module) deleteAPIKey(c *gin.Context) error {
 	}
 	ctx, cancel := m.host.StoreContext(c.Request.Context())
 	defer cancel()
-	if !mb.Role.AtLeast(fastauth.RoleAdmin) || permissions.Scoped(p) {
-		// A member (or a scoped key) may delete only the keys they created.
+	manage := !permissions.Scoped(p)
+	if manage {
+		if manage, err = m.host.Permissions().Allows(ctx, mb.OrganizationID, mb.Role, permissions.APIKeysManage); err != nil {
+			return fmt.Errorf("apikeys: role permissions: %w", err)
+		}
+	}
+	if !manage {
+		// Without api_keys:manage (or as a scoped key) one deletes only
+		// the keys one created.
 		k, err := m.store.APIKey(ctx, mb.OrganizationID, id)
 		switch {
 		case errors.Is(err, fastauth.ErrNotFound):
@@ -308,7 +315,7 @@ func (m *Module) deleteAPIKey(c *gin.Context) error {
 		case err != nil:
 			return fmt.Errorf("apikeys: read: %w", err)
 		case k.CreatedByUserID != p.UserID:
-			return fastauth.NewError(http.StatusForbidden, fastauth.CodeForbidden, "only the key's creator or an admin can delete it")
+			return fastauth.NewError(http.StatusForbidden, fastauth.CodeForbidden, "only the key's creator or a member holding api_keys:manage can delete it")
 		}
 	}
 	var k fastauth.APIKey

@@ -23,7 +23,7 @@ func (m *Module) mountRoutes(h ginauth.Host) {
 
 var (
 	errOrganizationNotFound = fastauth.NewError(http.StatusNotFound, fastauth.CodeOrganizationNotFound, "organization not found")
-	errNotAdmin             = fastauth.NewError(http.StatusForbidden, fastauth.CodeForbidden, "reading the audit log takes the admin or owner role")
+	errNotAdmin             = fastauth.NewError(http.StatusForbidden, fastauth.CodeForbidden, "reading the audit log takes the audit_log:read permission (admins and owners hold it)")
 )
 
 // invalidQuery is the 400 answer of a query ParseQuery refused.
@@ -34,8 +34,8 @@ func invalidQuery(err error) error {
 
 // organizationLog lists an organization's events.
 //
-//	@Summary		An organization's audit log (admin or owner)
-//	@Description	The organization's events, newest first, by keyset pagination: pass the next_before of a page as before to get the next one (null on the last page). Admins and owners only; other members get 403, non-members 404 organization_not_found.
+//	@Summary		An organization's audit log (audit_log:read: admin or owner)
+//	@Description	The organization's events, newest first, by keyset pagination: pass the next_before of a page as before to get the next one (null on the last page). It takes the audit_log:read permission: admins and owners hold it, a custom role when the organization grants it; other members get 403, non-members 404 organization_not_found.
 //	@Tags			audit
 //	@Produce		json
 //	@Param			organization_id	path		string	true	"organization id"
@@ -45,7 +45,7 @@ func invalidQuery(err error) error {
 //	@Success		200				{object}	LogPage
 //	@Failure		400				{object}	ginauth.ErrorBody	"invalid_request (limit, before or type)"
 //	@Failure		401				{object}	ginauth.ErrorBody
-//	@Failure		403				{object}	ginauth.ErrorBody	"forbidden (a member without the admin role)"
+//	@Failure		403				{object}	ginauth.ErrorBody	"forbidden (a member without audit_log:read)"
 //	@Failure		404				{object}	ginauth.ErrorBody	"organization_not_found (also when not a member)"
 //	@Failure		503				{object}	ginauth.ErrorBody	"store_unavailable"
 //	@Security		CookieAuth
@@ -68,7 +68,14 @@ func (m *Module) organizationLog(c *gin.Context) error {
 		return errOrganizationNotFound
 	case err != nil:
 		return err
-	case !member.Role.AtLeast(fastauth.RoleAdmin) || permissions.Scoped(p):
+	case permissions.Scoped(p):
+		return errNotAdmin
+	}
+	allowed, err := m.host.Permissions().Allows(ctx, id, member.Role, permissions.AuditLogRead)
+	if err != nil {
+		return err
+	}
+	if !allowed {
 		return errNotAdmin
 	}
 	q, err := ParseQuery(c.Request.URL.Query())

@@ -69,6 +69,10 @@ func rolesScenarios() []scenario {
 		{name: "NoEscalation", config: catalog, setup: withRoles, run: rolesNoEscalation},
 		{name: "WithoutModule", config: catalog, run: rolesWithoutModule},
 		{name: "ScopedAPIKeys", config: catalog, run: rolesScopedKeys},
+		{name: "AuditorRole", config: catalog, setup: withRolesAndAudit, run: rolesAuditor},
+		{name: "MembersManageRole", config: catalog, setup: withRoles, run: rolesMembersManage},
+		{name: "InvitesManageRole", config: catalog, setup: withRoles, run: rolesInvitesManage},
+		{name: "APIKeysManageRole", config: catalog, setup: withRoles, run: rolesAPIKeysManage},
 		{name: "BuiltinRolesAnswerAsBefore", run: rolesMatrix},
 	}
 }
@@ -248,7 +252,8 @@ func rolesBadInput(t *testing.T, h *Harness) {
 		{"taken in another case", map[string]any{"name": "BILLING", "permissions": []string{}}, 409, "role_exists"},
 		{"unknown permission", map[string]any{"name": "ops", "permissions": []string{"project:delete"}}, 400, "unknown_permission"},
 		{"malformed permission", map[string]any{"name": "ops", "permissions": []string{"everything"}}, 400, "unknown_permission"},
-		{"an auth route's permission", map[string]any{"name": "ops", "permissions": []string{"members:manage"}}, 400, "invalid_request"},
+		{"owner-only roles:manage", map[string]any{"name": "ops", "permissions": []string{"roles:manage"}}, 400, "invalid_request"},
+		{"owner-only organization:delete", map[string]any{"name": "ops", "permissions": []string{"members:manage", "organization:delete"}}, 400, "invalid_request"},
 		{"oversized list", map[string]any{"name": "ops", "permissions": many}, 400, "invalid_request"},
 		{"no permissions", map[string]any{"name": "ops"}, 400, "invalid_request"},
 		{"permissions not a list", map[string]any{"name": "ops", "permissions": "project:read"}, 400, "invalid_request"},

@@ -451,7 +451,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Its creator, or an admin or owner of the organization, may delete it. It stops working at once in this process and within Config.APIKeyCacheTTL elsewhere. Returns the key as it was.",
+                "description": "Its creator, or a member whose role holds api_keys:manage (admins and owners; a custom role granted it), may delete it. It stops working at once in this process and within Config.APIKeyCacheTTL elsewhere. Returns the key as it was.",
                 "produces": [
                     "application/json"
                 ],
@@ -2183,7 +2183,7 @@ const docTemplate = `{
                 "tags": [
                     "organizations"
                 ],
-                "summary": "Rename an organization (admin or owner)",
+                "summary": "Rename an organization (organization:update: admin or owner)",
                 "parameters": [
                     {
                         "type": "string",
@@ -2264,14 +2264,14 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The organization's events, newest first, by keyset pagination: pass the next_before of a page as before to get the next one (null on the last page). Admins and owners only; other members get 403, non-members 404 organization_not_found.",
+                "description": "The organization's events, newest first, by keyset pagination: pass the next_before of a page as before to get the next one (null on the last page). It takes the audit_log:read permission: admins and owners hold it, a custom role when the organization grants it; other members get 403, non-members 404 organization_not_found.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
                     "audit"
                 ],
-                "summary": "An organization's audit log (admin or owner)",
+                "summary": "An organization's audit log (audit_log:read: admin or owner)",
                 "parameters": [
                     {
                         "type": "string",
@@ -2319,7 +2319,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "forbidden (a member without the admin role)",
+                        "description": "forbidden (a member without audit_log:read)",
                         "schema": {
                             "$ref": "#/definitions/ErrorBody"
                         }
@@ -2356,7 +2356,7 @@ const docTemplate = `{
                 "tags": [
                     "invites"
                 ],
-                "summary": "List an organization's invites (admin or owner)",
+                "summary": "List an organization's invites (invites:manage: admin or owner)",
                 "parameters": [
                     {
                         "type": "string",
@@ -2411,7 +2411,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.",
+                "description": "Role member or admin; owner only by owners; a custom role granted invites:manage invites to member or to custom roles holding no more than its own. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2421,7 +2421,7 @@ const docTemplate = `{
                 "tags": [
                     "invites"
                 ],
-                "summary": "Invite an email to an organization (admin or owner)",
+                "summary": "Invite an email to an organization (invites:manage: admin or owner)",
                 "parameters": [
                     {
                         "type": "string",
@@ -2521,7 +2521,7 @@ const docTemplate = `{
                 "tags": [
                     "invites"
                 ],
-                "summary": "Revoke a pending invite (admin or owner)",
+                "summary": "Revoke a pending invite (invites:manage: admin or owner)",
                 "parameters": [
                     {
                         "type": "string",
@@ -2594,7 +2594,7 @@ const docTemplate = `{
                 "tags": [
                     "members"
                 ],
-                "summary": "List an organization's members (admin or owner)",
+                "summary": "List an organization's members (members:manage: admin or owner)",
                 "parameters": [
                     {
                         "type": "string",
@@ -2651,7 +2651,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).",
+                "description": "Removing someone else takes members:manage (admins and owners; a custom role granted it removes members and members of custom roles holding no more than its own, never an admin or owner); only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).",
                 "produces": [
                     "application/json"
                 ],
@@ -2871,7 +2871,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Name ^[a-z][a-z0-9_-]{0,31}$ (400 invalid_request); a built-in name or one the organization has, in any case, 409 role_exists. Permissions from the catalog (400 unknown_permission), deduplicated and sorted, none of the auth routes' own, all held by the caller (403). Personal workspaces refuse (403). At most 50 roles per organization by default (409 conflict).",
+                "description": "Name ^[a-z][a-z0-9_-]{0,31}$ (400 invalid_request); a built-in name or one the organization has, in any case, 409 role_exists. Permissions from the catalog (400 unknown_permission), deduplicated and sorted, all held by the caller (403); the auth routes' own may be granted (organization:update, members:manage, invites:manage, api_keys:manage, audit_log:read) except the owners' organization:delete and roles:manage (400 invalid_request). Personal workspaces refuse (403). At most 50 roles per organization by default (409 conflict).",
                 "consumes": [
                     "application/json"
                 ],

@@ -12,6 +12,7 @@ import (
 	"github.com/fastauth/fastauth/internal/input"
 	"github.com/fastauth/fastauth/internal/secret"
 	"github.com/fastauth/fastauth/mail"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // Invites' rate-limit route and the application's page of invite links.
@@ -26,7 +27,7 @@ const (
 
 // listInvites lists an organization's invites.
 //
-//	@Summary	List an organization's invites (admin or owner)
+//	@Summary	List an organization's invites (invites:manage: admin or owner)
 //	@Description	Every invite in any state, newest first. Tokens are never shown.
 //	@Tags		invites
 //	@Produce	json
@@ -40,7 +41,7 @@ const (
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id}/invites [get]
 func (m *Module) listInvites(c *gin.Context) error {
-	s, err := m.access(c, fastauth.RoleAdmin)
+	s, err := m.access(c, permissions.InvitesManage)
 	if err != nil {
 		return err
 	}
@@ -60,8 +61,8 @@ func (m *Module) listInvites(c *gin.Context) error {
 
 // createInvite invites an email address into an organization.
 //
-//	@Summary	Invite an email to an organization (admin or owner)
-//	@Description	Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.
+//	@Summary	Invite an email to an organization (invites:manage: admin or owner)
+//	@Description	Role member or admin; owner only by owners; a custom role granted invites:manage invites to member or to custom roles holding no more than its own. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.
 //	@Tags		invites
 //	@Accept		json
 //	@Produce	json
@@ -81,7 +82,7 @@ func (m *Module) listInvites(c *gin.Context) error {
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id}/invites [post]
 func (m *Module) createInvite(c *gin.Context) error {
-	s, err := m.access(c, fastauth.RoleAdmin)
+	s, err := m.access(c, permissions.InvitesManage)
 	if err != nil {
 		return err
 	}
@@ -102,6 +103,9 @@ func (m *Module) createInvite(c *gin.Context) error {
 	if req.Role == fastauth.RoleOwner && s.me.Role != fastauth.RoleOwner {
 		return forbidden("only an owner can invite an owner")
 	}
+	if req.Role == fastauth.RoleAdmin && !s.me.Role.Valid() {
+		return forbidden("a custom role invites to member or to custom roles only")
+	}
 	if err := m.refuseMember(c, s.org.ID, email); err != nil {
 		return err
 	}
@@ -118,8 +122,9 @@ func (m *Module) createInvite(c *gin.Context) error {
 		ID: id, OrganizationID: s.org.ID, OrganizationName: s.org.Name, Email: email, Role: req.Role,
 		TokenHash: hash, InvitedByUserID: s.p.UserID, CreatedAt: now, ExpiresAt: now.Add(m.cfg.InviteTTL),
 	}
-	// The store re-reads the inviter's role under the roster lock: an
-	// admin or owner demoted or removed since access read it gets 403.
+	// The store re-reads the inviter's role (and a custom role's
+	// definitions) under the roster lock: an inviter demoted or removed,
+	// or whose role lost invites:manage, since access read it gets 403.
 	err = m.host.Change(c.Request.Context(), func(ctx context.Context) error {
 		if err := m.store.CreateInvite(ctx, inv, now); err != nil {
 			return err
@@ -131,7 +136,7 @@ func (m *Module) createInvite(c *gin.Context) error {
 	case errors.Is(err, ErrRoleNotDefined):
 		return errRoleNotFound
 	case errors.Is(err, fastauth.ErrForbidden):
-		return forbidden("only admins and owners can invite, and only an owner can invite an owner")
+		return forbidden("inviting takes invites:manage, only an owner invites an owner, and nobody invites to a role above their own")
 	case err != nil: // ErrNotFound: deleted concurrently
 		return notFoundAs(errOrganizationNotFound, "create invite", err)
 	}
@@ -182,7 +187,7 @@ func (m *Module) sendInviteMail(ctx context.Context, inv fastauth.Invite, organi
 
 // revokeInvite revokes a pending invite.
 //
-//	@Summary	Revoke a pending invite (admin or owner)
+//	@Summary	Revoke a pending invite (invites:manage: admin or owner)
 //	@Description	Returns the invite as it now is. An invite that is no longer pending (accepted, revoked, replaced) gives 409 conflict; an unknown one 404.
 //	@Tags		invites
 //	@Produce	json
@@ -198,7 +203,7 @@ func (m *Module) sendInviteMail(ctx context.Context, inv fastauth.Invite, organi
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id}/invites/{invite_id} [delete]
 func (m *Module) revokeInvite(c *gin.Context) error {
-	s, err := m.access(c, fastauth.RoleAdmin)
+	s, err := m.access(c, permissions.InvitesManage)
 	if err != nil {
 		return err
 	}

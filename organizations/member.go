@@ -14,7 +14,7 @@ import (
 
 // listMembers lists an organization's roster.
 //
-//	@Summary	List an organization's members (admin or owner)
+//	@Summary	List an organization's members (members:manage: admin or owner)
 //	@Tags		members
 //	@Produce	json
 //	@Param		organization_id	path		string	true	"organization id"
@@ -27,7 +27,7 @@ import (
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id}/members [get]
 func (m *Module) listMembers(c *gin.Context) error {
-	s, err := m.access(c, fastauth.RoleAdmin)
+	s, err := m.access(c, permissions.MembersManage)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (m *Module) memberEmail(c *gin.Context, s scope, userID string) (string, er
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id}/members/{member_user_id} [patch]
 func (m *Module) changeMemberRole(c *gin.Context) error {
-	s, err := m.access(c, fastauth.RoleMember)
+	s, err := m.access(c, "")
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (m *Module) changeMemberRole(c *gin.Context) error {
 // removeMember removes a member (or the caller leaves).
 //
 //	@Summary	Remove a member, or leave
-//	@Description	Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).
+//	@Description	Removing someone else takes members:manage (admins and owners; a custom role granted it removes members and members of custom roles holding no more than its own, never an admin or owner); only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).
 //	@Tags		members
 //	@Produce	json
 //	@Param		organization_id	path		string	true	"organization id"
@@ -149,7 +149,7 @@ func (m *Module) changeMemberRole(c *gin.Context) error {
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id}/members/{member_user_id} [delete]
 func (m *Module) removeMember(c *gin.Context) error {
-	s, err := m.access(c, fastauth.RoleMember)
+	s, err := m.access(c, "")
 	if err != nil {
 		return err
 	}
@@ -158,8 +158,10 @@ func (m *Module) removeMember(c *gin.Context) error {
 	}
 	userID := c.Param("member_user_id")
 	self := userID == s.p.UserID
-	if !self && (!s.me.Role.AtLeast(fastauth.RoleAdmin) || permissions.Scoped(s.p)) {
-		return forbidden("only admins and owners can remove other members")
+	if !self {
+		if err := m.may(c, s, permissions.MembersManage); err != nil {
+			return err
+		}
 	}
 	if !input.ID(userID) {
 		return errMemberNotFound
@@ -184,7 +186,7 @@ func (m *Module) removeMember(c *gin.Context) error {
 	case errors.Is(err, fastauth.ErrLastOwner):
 		return fastauth.NewError(http.StatusForbidden, fastauth.CodeLastOwner, "the last owner of an organization cannot be removed")
 	case errors.Is(err, fastauth.ErrForbidden):
-		return forbidden("only admins and owners can remove other members, and only an owner can remove an owner")
+		return forbidden("removing a member takes members:manage, only an owner can remove an owner, and a custom role removes no one above it")
 	case err != nil:
 		return storeError("remove member", err)
 	}

@@ -110,7 +110,7 @@ func (m *Module) createOrganization(c *gin.Context) error {
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id} [get]
 func (m *Module) getOrganization(c *gin.Context) error {
-	s, err := m.access(c, fastauth.RoleMember)
+	s, err := m.access(c, "")
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (m *Module) getOrganization(c *gin.Context) error {
 
 // renameOrganization renames an organization.
 //
-//	@Summary	Rename an organization (admin or owner)
+//	@Summary	Rename an organization (organization:update: admin or owner)
 //	@Tags		organizations
 //	@Accept		json
 //	@Produce	json
@@ -138,7 +138,7 @@ func (m *Module) getOrganization(c *gin.Context) error {
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id} [patch]
 func (m *Module) renameOrganization(c *gin.Context) error {
-	s, err := m.access(c, fastauth.RoleAdmin)
+	s, err := m.access(c, permissions.OrganizationUpdate)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (m *Module) renameOrganization(c *gin.Context) error {
 //	@Security	BearerAuth
 //	@Router		/organizations/{organization_id} [delete]
 func (m *Module) deleteOrganization(c *gin.Context) error {
-	s, err := m.access(c, fastauth.RoleMember)
+	s, err := m.access(c, "")
 	if err != nil {
 		return err
 	}

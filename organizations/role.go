@@ -18,17 +18,18 @@ var ErrRoleNotDefined = errors.New("organizations: custom role not defined in th
 // errRoleNotFound answers a custom role the organization does not define.
 var errRoleNotFound = fastauth.NewError(http.StatusNotFound, fastauth.CodeRoleNotFound, "the organization has no role of that name")
 
-// assignable checks that the caller in scope s may give role to someone:
-// a built-in role (the route's own rules apply), or, with the roles module
-// mounted, a custom role of the organization that holds nothing the
-// caller's role does not hold (403 otherwise: nobody grants what they do
-// not hold). invalid is the answer to anything else.
+// assignable checks that the caller in scope s may give role to someone.
+// A built-in caller giving a built-in role: the route's own rules apply.
+// Otherwise nobody grants what they do not hold: the role (a built-in one,
+// or, with the roles module mounted, a custom role of the organization)
+// must hold nothing the caller's role does not hold (403). invalid is the
+// answer to a name that is neither.
 func (m *Module) assignable(ctx context.Context, s scope, role fastauth.Role, invalid error) error {
-	if role.Valid() {
-		return nil
-	}
 	r := m.host.Permissions()
-	if !role.Custom() || !r.HasSource() {
+	switch {
+	case role.Valid() && s.me.Role.Valid():
+		return nil
+	case !role.Valid() && (!role.Custom() || !r.HasSource()):
 		return invalid
 	}
 	ctx, cancel := m.host.StoreContext(ctx)

@@ -55,8 +55,12 @@ type OrganizationStore interface {
 	// keys the member created in that organization, and clears the
 	// organization as the member's active one. Any member may remove
 	// themself (actorID == userID); removing someone else takes an admin
-	// or owner actor, and removing an owner an owner actor (ErrForbidden
-	// otherwise, also when the actor is no longer a member). Removing the
+	// or owner actor, or one whose custom role holds members:manage (its
+	// definition read under the same serialization) and then only a
+	// member or a member of a custom role holding no permission the
+	// actor's lacks, never an admin or owner; removing an owner takes an
+	// owner actor (ErrForbidden otherwise, also when the actor is no
+	// longer a member). Removing the
 	// last owner gives ErrLastOwner; a non-member userID ErrNotFound.
 	RemoveMember(ctx context.Context, organizationID, actorID, userID string) (fastauth.Membership, error)
 }
@@ -67,9 +71,12 @@ type InviteStore interface {
 	// invite of the same organization and email, atomically: concurrent
 	// creations leave exactly one pending invite. The inviter
 	// (inv.InvitedByUserID) must be an admin or owner of the organization,
-	// and an owner to invite an owner, at that moment, read under the same
-	// serialization as the roster changes (ErrForbidden otherwise, also
-	// when the inviter is no longer a member; nothing is written).
+	// and an owner to invite an owner, or hold a custom role granting
+	// invites:manage, and then invite only to member or to a custom role
+	// holding no permission the inviter's lacks; all read at that moment
+	// under the same serialization as the roster changes and the roles
+	// module's edits (ErrForbidden otherwise, also when the inviter is no
+	// longer a member; nothing is written).
 	CreateInvite(ctx context.Context, inv fastauth.Invite, now time.Time) error
 	// Invites lists an organization's invites, newest first.
 	Invites(ctx context.Context, organizationID string) ([]fastauth.Invite, error)

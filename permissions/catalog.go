@@ -63,6 +63,15 @@ func Builtin(name string) bool {
 	return slices.ContainsFunc(builtinCatalog, func(p Permission) bool { return p.Name == name })
 }
 
+// OwnerReserved reports whether name is one of the auth routes' own
+// permissions that only owners hold (OrganizationDelete, RolesManage):
+// no custom role may hold them. The other auth routes' permissions
+// (OrganizationUpdate, MembersManage, InvitesManage, APIKeysManage,
+// AuditLogRead) may be granted to a custom role, and the routes honour them.
+func OwnerReserved(name string) bool {
+	return slices.ContainsFunc(builtinCatalog, func(p Permission) bool { return p.Name == name && p.OwnerOnly })
+}
+
 // WellFormed reports whether name has the shape "resource:action".
 func WellFormed(name string) bool {
 	if len(name) < 3 || len(name) > MaxNameLength {

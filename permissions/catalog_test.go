@@ -155,3 +155,26 @@ func TestSetContains(t *testing.T) {
 		t.Fatalf("admin ∩ member = %v", got)
 	}
 }
+
+func TestOwnerReserved(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{permissions.OrganizationDelete, true},
+		{permissions.RolesManage, true},
+		{permissions.OrganizationUpdate, false},
+		{permissions.MembersManage, false},
+		{permissions.InvitesManage, false},
+		{permissions.APIKeysManage, false},
+		{permissions.AuditLogRead, false},
+		{"billing:manage", false}, // an application's OwnerOnly permission is the application's to grant
+		{"project:read", false},
+		{"", false},
+	} {
+		if got := permissions.OwnerReserved(tc.name); got != tc.want {
+			t.Errorf("OwnerReserved(%q) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

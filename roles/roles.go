@@ -12,7 +12,10 @@
 // must be in the catalog (400 unknown_permission), are deduplicated and
 // sorted, at most permissions.MaxListLength entries in a request and
 // Config.MaxRoles roles per organization; custom roles hold the
-// application's permissions, not the auth routes' own (400); defining or
+// application's permissions and the auth routes' own that admins hold
+// (organization:update, members:manage, invites:manage, api_keys:manage,
+// audit_log:read: the routes honour them), never the owners'
+// organization:delete and roles:manage (400); defining or
 // changing a role takes roles:manage, and nobody grants what they do not
 // hold (403); a role that a member or a pending invite has cannot be
 // deleted (409 role_in_use); personal workspaces have no custom roles

@@ -108,7 +108,8 @@ func notFoundAs(notFound error, op string, err error) error {
 
 // grantable normalizes a requested permission list and checks that the
 // caller may grant it: catalog permissions (400 unknown_permission), not
-// the auth routes' own (400), all held by the caller (403).
+// the owners' own organization:delete and roles:manage (400), all held by
+// the caller (403).
 func (m *Module) grantable(s scope, requested []string) ([]string, error) {
 	if requested == nil {
 		return nil, invalidRequest("permissions is required (a list, possibly empty)")
@@ -123,8 +124,8 @@ func (m *Module) grantable(s scope, requested []string) ([]string, error) {
 	case err != nil:
 		return nil, err
 	}
-	if slices.ContainsFunc(perms, permissions.Builtin) {
-		return nil, invalidRequest("custom roles hold the application's permissions; the auth routes' own belong to the built-in roles")
+	if slices.ContainsFunc(perms, permissions.OwnerReserved) {
+		return nil, invalidRequest("custom roles cannot hold " + permissions.OrganizationDelete + " or " + permissions.RolesManage + ": they belong to owners")
 	}
 	if !s.have.Contains(set) {
 		return nil, forbidden("nobody grants a permission they do not hold")
@@ -222,7 +223,7 @@ func roleBody(r Role) RoleBody {
 // createRole defines a custom role.
 //
 //	@Summary	Define a custom role (roles:manage)
-//	@Description	Name ^[a-z][a-z0-9_-]{0,31}$ (400 invalid_request); a built-in name or one the organization has, in any case, 409 role_exists. Permissions from the catalog (400 unknown_permission), deduplicated and sorted, none of the auth routes' own, all held by the caller (403). Personal workspaces refuse (403). At most 50 roles per organization by default (409 conflict).
+//	@Description	Name ^[a-z][a-z0-9_-]{0,31}$ (400 invalid_request); a built-in name or one the organization has, in any case, 409 role_exists. Permissions from the catalog (400 unknown_permission), deduplicated and sorted, all held by the caller (403); the auth routes' own may be granted (organization:update, members:manage, invites:manage, api_keys:manage, audit_log:read) except the owners' organization:delete and roles:manage (400 invalid_request). Personal workspaces refuse (403). At most 50 roles per organization by default (409 conflict).
 //	@Tags		roles
 //	@Accept		json
 //	@Produce	json

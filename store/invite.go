@@ -9,6 +9,7 @@ import (
 
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/models"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // inviteRow is an invite joined with its organization's name.
@@ -69,7 +70,14 @@ func (s *Store) CreateInvite(ctx context.Context, inv ginauth.Invite, now time.T
 		if err != nil {
 			return err
 		}
-		if !inviter.AtLeast(ginauth.RoleAdmin) || (inv.Role == ginauth.RoleOwner && inviter != ginauth.RoleOwner) {
+		ok, have, err := s.actorHolds(tx, inv.OrganizationID, inviter, permissions.InvitesManage)
+		if err == nil && ok {
+			ok, err = s.actorOutranks(tx, inv.OrganizationID, inviter, have, inv.Role)
+		}
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return fmt.Errorf("%s (%s) inviting a %s into %s: %w", inv.InvitedByUserID, inviter, inv.Role, inv.OrganizationID, ginauth.ErrForbidden)
 		}
 		if err := roleDefined(tx, inv.OrganizationID, inv.Role); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/fastauth/fastauth/ginauth"
 	"github.com/fastauth/fastauth/models"
 	"github.com/fastauth/fastauth/organizations"
+	"github.com/fastauth/fastauth/permissions"
 )
 
 // The store implements the storage of the organizations module directly:
@@ -281,12 +282,19 @@ func (s *Store) RemoveMember(ctx context.Context, organizationID, actorID, userI
 			return err
 		}
 		actor := ginauth.RoleOwner // leaving: any member may remove themself
+		var have []string
 		if actorID != userID {
-			var err error
+			var (
+				ok  bool
+				err error
+			)
 			if actor, err = s.lockedActorRole(tx, organizationID, actorID); err != nil {
 				return err
 			}
-			if !actor.AtLeast(ginauth.RoleAdmin) {
+			if ok, have, err = s.actorHolds(tx, organizationID, actor, permissions.MembersManage); err != nil {
+				return err
+			}
+			if !ok {
 				return fmt.Errorf("%s (%s) removing %s from %s: %w", actorID, actor, userID, organizationID, ginauth.ErrForbidden)
 			}
 		}
@@ -294,10 +302,14 @@ func (s *Store) RemoveMember(ctx context.Context, organizationID, actorID, userI
 		if m, err = s.lockedMembership(tx, organizationID, userID); err != nil {
 			return err
 		}
+		ok, err := s.actorOutranks(tx, organizationID, actor, have, ginauth.Role(m.Role))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%s (%s) removing %s (%s) from %s: %w", actorID, actor, userID, m.Role, organizationID, ginauth.ErrForbidden)
+		}
 		if m.Role == string(ginauth.RoleOwner) {
-			if actor != ginauth.RoleOwner {
-				return fmt.Errorf("%s (%s) removing owner %s from %s: %w", actorID, actor, userID, organizationID, ginauth.ErrForbidden)
-			}
 			n, err := s.ownerCount(tx, organizationID)
 			if err != nil {
 				return err

@@ -74,6 +74,8 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"RaceDeleteVersusInvite", testRaceDeleteInvite},
 		{"RacePermissionEdits", testRaceEdits},
 		{"OrganizationDeleted", testOrganizationDeleted},
+		{"CustomRoleInviter", testCustomInviter},
+		{"CustomRoleRemover", testCustomRemover},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -120,7 +120,7 @@ export const postApiKeys = <ThrowOnError extends boolean = false>(options: Optio
 /**
  * Delete an API key of the active organization
  *
- * Its creator, or an admin or owner of the organization, may delete it. It stops working at once in this process and within Config.APIKeyCacheTTL elsewhere. Returns the key as it was.
+ * Its creator, or a member whose role holds api_keys:manage (admins and owners; a custom role granted it), may delete it. It stops working at once in this process and within Config.APIKeyCacheTTL elsewhere. Returns the key as it was.
  */
 export const deleteApiKeysById = <ThrowOnError extends boolean = false>(options: Options<DeleteApiKeysByIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteApiKeysByIdResponses, DeleteApiKeysByIdErrors, ThrowOnError>({
     security: [{
@@ -515,7 +515,7 @@ export const getOrganizationsByOrganizationId = <ThrowOnError extends boolean = 
 });
 
 /**
- * Rename an organization (admin or owner)
+ * Rename an organization (organization:update: admin or owner)
  */
 export const patchOrganizationsByOrganizationId = <ThrowOnError extends boolean = false>(options: Options<PatchOrganizationsByOrganizationIdData, ThrowOnError>) => (options.client ?? client).patch<PatchOrganizationsByOrganizationIdResponses, PatchOrganizationsByOrganizationIdErrors, ThrowOnError>({
     security: [{
@@ -532,9 +532,9 @@ export const patchOrganizationsByOrganizationId = <ThrowOnError extends boolean 
 });
 
 /**
- * An organization's audit log (admin or owner)
+ * An organization's audit log (audit_log:read: admin or owner)
  *
- * The organization's events, newest first, by keyset pagination: pass the next_before of a page as before to get the next one (null on the last page). Admins and owners only; other members get 403, non-members 404 organization_not_found.
+ * The organization's events, newest first, by keyset pagination: pass the next_before of a page as before to get the next one (null on the last page). It takes the audit_log:read permission: admins and owners hold it, a custom role when the organization grants it; other members get 403, non-members 404 organization_not_found.
  */
 export const getOrganizationsByOrganizationIdAuditLog = <ThrowOnError extends boolean = false>(options: Options<GetOrganizationsByOrganizationIdAuditLogData, ThrowOnError>) => (options.client ?? client).get<GetOrganizationsByOrganizationIdAuditLogResponses, GetOrganizationsByOrganizationIdAuditLogErrors, ThrowOnError>({
     security: [{
@@ -547,7 +547,7 @@ export const getOrganizationsByOrganizationIdAuditLog = <ThrowOnError extends bo
 });
 
 /**
- * List an organization's invites (admin or owner)
+ * List an organization's invites (invites:manage: admin or owner)
  *
  * Every invite in any state, newest first. Tokens are never shown.
  */
@@ -562,9 +562,9 @@ export const getOrganizationsByOrganizationIdInvites = <ThrowOnError extends boo
 });
 
 /**
- * Invite an email to an organization (admin or owner)
+ * Invite an email to an organization (invites:manage: admin or owner)
  *
- * Role member or admin; owner only by owners. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.
+ * Role member or admin; owner only by owners; a custom role granted invites:manage invites to member or to custom roles holding no more than its own. Replaces any pending invite of the same email. The token is returned once here and mailed, at most 3 times per address per 15 minutes by default (beyond, the invite is still created and its token returned, but nothing is mailed). Limited per client IP and per account (429). Personal workspaces refuse invites (403); inviting a current member gives 409.
  */
 export const postOrganizationsByOrganizationIdInvites = <ThrowOnError extends boolean = false>(options: Options<PostOrganizationsByOrganizationIdInvitesData, ThrowOnError>) => (options.client ?? client).post<PostOrganizationsByOrganizationIdInvitesResponses, PostOrganizationsByOrganizationIdInvitesErrors, ThrowOnError>({
     security: [{
@@ -581,7 +581,7 @@ export const postOrganizationsByOrganizationIdInvites = <ThrowOnError extends bo
 });
 
 /**
- * Revoke a pending invite (admin or owner)
+ * Revoke a pending invite (invites:manage: admin or owner)
  *
  * Returns the invite as it now is. An invite that is no longer pending (accepted, revoked, replaced) gives 409 conflict; an unknown one 404.
  */
@@ -596,7 +596,7 @@ export const deleteOrganizationsByOrganizationIdInvitesByInviteId = <ThrowOnErro
 });
 
 /**
- * List an organization's members (admin or owner)
+ * List an organization's members (members:manage: admin or owner)
  */
 export const getOrganizationsByOrganizationIdMembers = <ThrowOnError extends boolean = false>(options: Options<GetOrganizationsByOrganizationIdMembersData, ThrowOnError>) => (options.client ?? client).get<GetOrganizationsByOrganizationIdMembersResponses, GetOrganizationsByOrganizationIdMembersErrors, ThrowOnError>({
     security: [{
@@ -611,7 +611,7 @@ export const getOrganizationsByOrganizationIdMembers = <ThrowOnError extends boo
 /**
  * Remove a member, or leave
  *
- * Admins and owners remove members; only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).
+ * Removing someone else takes members:manage (admins and owners; a custom role granted it removes members and members of custom roles holding no more than its own, never an admin or owner); only owners remove owners; any member may remove themself. The last owner cannot be removed (403 last_owner). The member's API keys in the organization are deleted. A caller leaving their own active organization gets a fresh access cookie for their personal workspace (if their session is still active; a revoked session gets its cookies cleared).
  */
 export const deleteOrganizationsByOrganizationIdMembersByMemberUserId = <ThrowOnError extends boolean = false>(options: Options<DeleteOrganizationsByOrganizationIdMembersByMemberUserIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteOrganizationsByOrganizationIdMembersByMemberUserIdResponses, DeleteOrganizationsByOrganizationIdMembersByMemberUserIdErrors, ThrowOnError>({
     security: [{
@@ -660,7 +660,7 @@ export const getOrganizationsByOrganizationIdRoles = <ThrowOnError extends boole
 /**
  * Define a custom role (roles:manage)
  *
- * Name ^[a-z][a-z0-9_-]{0,31}$ (400 invalid_request); a built-in name or one the organization has, in any case, 409 role_exists. Permissions from the catalog (400 unknown_permission), deduplicated and sorted, none of the auth routes' own, all held by the caller (403). Personal workspaces refuse (403). At most 50 roles per organization by default (409 conflict).
+ * Name ^[a-z][a-z0-9_-]{0,31}$ (400 invalid_request); a built-in name or one the organization has, in any case, 409 role_exists. Permissions from the catalog (400 unknown_permission), deduplicated and sorted, all held by the caller (403); the auth routes' own may be granted (organization:update, members:manage, invites:manage, api_keys:manage, audit_log:read) except the owners' organization:delete and roles:manage (400 invalid_request). Personal workspaces refuse (403). At most 50 roles per organization by default (409 conflict).
  */
 export const postOrganizationsByOrganizationIdRoles = <ThrowOnError extends boolean = false>(options: Options<PostOrganizationsByOrganizationIdRolesData, ThrowOnError>) => (options.client ?? client).post<PostOrganizationsByOrganizationIdRolesResponses, PostOrganizationsByOrganizationIdRolesErrors, ThrowOnError>({
     security: [{

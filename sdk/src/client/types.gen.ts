@@ -2227,7 +2227,7 @@ export type GetOrganizationsByOrganizationIdAuditLogErrors = {
      */
     401: ErrorBody;
     /**
-     * forbidden (a member without the admin role)
+     * forbidden (a member without audit_log:read)
      */
     403: ErrorBody;
     /**
