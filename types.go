@@ -138,6 +138,14 @@ type Invite struct {
 	RevokedAt        *time.Time
 	AcceptedAt       *time.Time
 	AcceptedByUserID string
+	// BuiltinPermissions holds, on create only, the permission names of
+	// the built-in roles (owner, admin, member) from the application's
+	// catalog, which the store does not know. When set, CreateInvite
+	// decides inside its transaction that the target role holds nothing
+	// the inviter's role lacks: a built-in inviter against a custom role
+	// read there, a custom-role inviter against the member role. Never
+	// stored; ignored by reads.
+	BuiltinPermissions map[Role][]string
 }
 
 // Pending reports whether the invite can still be accepted at now.

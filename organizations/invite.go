@@ -121,10 +121,13 @@ func (m *Module) createInvite(c *gin.Context) error {
 	inv := fastauth.Invite{
 		ID: id, OrganizationID: s.org.ID, OrganizationName: s.org.Name, Email: email, Role: req.Role,
 		TokenHash: hash, InvitedByUserID: s.p.UserID, CreatedAt: now, ExpiresAt: now.Add(m.cfg.InviteTTL),
+		BuiltinPermissions: m.builtinPermissions(),
 	}
 	// The store re-reads the inviter's role (and a custom role's
 	// definitions) under the roster lock: an inviter demoted or removed,
-	// or whose role lost invites:manage, since access read it gets 403.
+	// or whose role lost invites:manage, since access read it gets 403;
+	// so does one whose target role was widened past the inviter's
+	// permissions (compared with the built-in sets passed above).
 	err = m.host.Change(c.Request.Context(), func(ctx context.Context) error {
 		if err := m.store.CreateInvite(ctx, inv, now); err != nil {
 			return err

@@ -50,3 +50,17 @@ func (m *Module) assignable(ctx context.Context, s scope, role fastauth.Role, in
 	}
 	return nil
 }
+
+// builtinPermissions returns the permission names of the built-in roles
+// from the catalog, for the store's no-escalation decision on invite
+// creation (fastauth.Invite.BuiltinPermissions).
+func (m *Module) builtinPermissions() map[fastauth.Role][]string {
+	cat := m.host.Permissions().Catalog()
+	out := make(map[fastauth.Role][]string, 3)
+	for _, role := range []fastauth.Role{fastauth.RoleOwner, fastauth.RoleAdmin, fastauth.RoleMember} {
+		if set, ok := cat.Builtin(string(role)); ok {
+			out[role] = cat.Names(set)
+		}
+	}
+	return out
+}

@@ -77,3 +77,35 @@ func (s *Store) actorOutranks(tx *gorm.DB, organizationID string, actor ginauth.
 	}
 	return true, nil
 }
+
+// inviteWithin decides, inside CreateInvite's transaction and after the
+// organization lock, the comparisons that need the catalog's built-in
+// sets (inv.BuiltinPermissions): a built-in inviter may invite to a custom
+// role only when its built-in set holds all of the role's stored
+// permissions, and a custom-role inviter (holding have) may invite to
+// member only when it holds all of the member role's permissions. Without
+// the built-in sets these two are left to the caller.
+func (s *Store) inviteWithin(tx *gorm.DB, inv ginauth.Invite, inviter ginauth.Role, have []string) (bool, error) {
+	if inv.BuiltinPermissions == nil {
+		return true, nil
+	}
+	var want []string
+	switch {
+	case inviter.Valid() && !inv.Role.Valid():
+		perms, _, err := s.customRolePermissions(tx, inv.OrganizationID, inv.Role)
+		if err != nil {
+			return false, err
+		}
+		have, want = inv.BuiltinPermissions[inviter], perms
+	case !inviter.Valid() && inv.Role == ginauth.RoleMember:
+		want = inv.BuiltinPermissions[ginauth.RoleMember]
+	default:
+		return true, nil
+	}
+	for _, p := range want {
+		if !slices.Contains(have, p) {
+			return false, nil
+		}
+	}
+	return true, nil
+}

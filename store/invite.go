@@ -74,6 +74,9 @@ func (s *Store) CreateInvite(ctx context.Context, inv ginauth.Invite, now time.T
 		if err == nil && ok {
 			ok, err = s.actorOutranks(tx, inv.OrganizationID, inviter, have, inv.Role)
 		}
+		if err == nil && ok {
+			ok, err = s.inviteWithin(tx, inv, inviter, have)
+		}
 		if err != nil {
 			return err
 		}

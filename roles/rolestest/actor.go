@@ -109,3 +109,64 @@ func testCustomRemover(t *testing.T, h Harness) {
 		}
 	}
 }
+
+// builtins are the built-in roles' permissions a catalog would pass on
+// invite creation (fastauth.Invite.BuiltinPermissions): admins lack
+// billing:manage.
+var builtins = map[fastauth.Role][]string{
+	fastauth.RoleOwner:  {"billing:manage", "invites:manage", "members:manage", "project:read", "project:write"},
+	fastauth.RoleAdmin:  {"invites:manage", "members:manage", "project:read", "project:write"},
+	fastauth.RoleMember: {"project:read"},
+}
+
+// inviteWith is invite with the built-in sets passed, as the HTTP route
+// does, and no pre-check before the store.
+func inviteWith(h Harness, t *testing.T, o fastauth.Organization, by fastauth.User, role fastauth.Role) error {
+	inv := fastauth.Invite{ID: newID(t), OrganizationID: o.ID, Email: newID(t) + "@example.com", Role: role, TokenHash: hash(t),
+		InvitedByUserID: by.ID, CreatedAt: epoch, ExpiresAt: epoch.Add(7 * 24 * time.Hour), BuiltinPermissions: builtins}
+	return h.Organizations.CreateInvite(t.Context(), inv, epoch)
+}
+
+// testBuiltinSetsInTransaction: with the built-in sets passed, CreateInvite
+// compares inside its transaction the target role as stored now: an admin
+// invites to a custom role it fully holds, not once that role is widened
+// with a permission admins lack; a custom-role inviter invites to member
+// only while it holds all of the member role's permissions.
+func testBuiltinSetsInTransaction(t *testing.T, h Harness) {
+	owner, adm, rec := user(t, h), user(t, h), user(t, h)
+	o := org(t, h, owner)
+	create(t, h, o, "reader", "project:read")
+	create(t, h, o, "recruiter", "invites:manage", "project:read")
+	withRole(t, h, o, owner, adm, fastauth.RoleAdmin)
+	withRole(t, h, o, owner, rec, "recruiter")
+	for _, tc := range []struct {
+		name   string
+		by     fastauth.User
+		role   fastauth.Role
+		widen  func()
+		wantOK bool
+	}{
+		{"admin to a role it holds", adm, "reader", nil, true},
+		{"admin to the role widened", adm, "reader", func() { setPermissions(t, h, o, "reader", "project:read", "billing:manage") }, false},
+		{"owner to the widened role", owner, "reader", nil, true},
+		{"custom to member while holding it", rec, fastauth.RoleMember, nil, true},
+		{"custom to member once narrowed", rec, fastauth.RoleMember, func() { setPermissions(t, h, o, "recruiter", "invites:manage") }, false},
+		{"owner to member", owner, fastauth.RoleMember, nil, true},
+	} {
+		if tc.widen != nil {
+			tc.widen()
+		}
+		err := inviteWith(h, t, o, tc.by, tc.role)
+		if tc.wantOK && err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+		if !tc.wantOK && !errors.Is(err, fastauth.ErrForbidden) {
+			t.Errorf("%s = %v, want ErrForbidden", tc.name, err)
+		}
+	}
+	// Without the sets (a caller that does not pass them) the store keeps
+	// its earlier rules: the admin's invite to the widened role passes.
+	if _, err := invite(h, t, o, adm, newID(t)+"@example.com", "reader"); err != nil {
+		t.Errorf("admin to the widened role without built-in sets: %v", err)
+	}
+}

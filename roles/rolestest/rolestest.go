@@ -76,6 +76,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"OrganizationDeleted", testOrganizationDeleted},
 		{"CustomRoleInviter", testCustomInviter},
 		{"CustomRoleRemover", testCustomRemover},
+		{"BuiltinSetsInTransaction", testBuiltinSetsInTransaction},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
