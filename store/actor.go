@@ -83,8 +83,9 @@ func (s *Store) actorOutranks(tx *gorm.DB, organizationID string, actor ginauth.
 // sets (inv.BuiltinPermissions): a built-in inviter may invite to a custom
 // role only when its built-in set holds all of the role's stored
 // permissions, and a custom-role inviter (holding have) may invite to
-// member only when it holds all of the member role's permissions. Without
-// the built-in sets these two are left to the caller.
+// member only when it holds all of the member role's permissions. The
+// owner's set is the whole catalog. Without the built-in sets these two
+// are left to the caller.
 func (s *Store) inviteWithin(tx *gorm.DB, inv ginauth.Invite, inviter ginauth.Role, have []string) (bool, error) {
 	if inv.BuiltinPermissions == nil {
 		return true, nil
@@ -96,7 +97,16 @@ func (s *Store) inviteWithin(tx *gorm.DB, inv ginauth.Invite, inviter ginauth.Ro
 		if err != nil {
 			return false, err
 		}
-		have, want = inv.BuiltinPermissions[inviter], perms
+		// A name the catalog no longer declares (not in the owner's set,
+		// which is the whole catalog) grants nothing: the resolver drops
+		// it too, so it is not compared.
+		all := inv.BuiltinPermissions[ginauth.RoleOwner]
+		have = inv.BuiltinPermissions[inviter]
+		for _, p := range perms {
+			if slices.Contains(all, p) {
+				want = append(want, p)
+			}
+		}
 	case !inviter.Valid() && inv.Role == ginauth.RoleMember:
 		want = inv.BuiltinPermissions[ginauth.RoleMember]
 	default:
