@@ -89,6 +89,10 @@ test: ## go test -race -count=1 ./... (DB=sqlite to run without database servers
 timing-test: ## sign-in timing test (production argon2id) without -race; make test skips it under -race
 	$(GO) test -count=1 -v -run '^TestSignInTiming' ./ginauth
 
+.PHONY: alloc-test
+alloc-test: ## the allocation tests without -race (under it sync.Pool drops items at random, so some skip there)
+	FASTAUTH_TEST_POSTGRES_DSN= FASTAUTH_TEST_MYSQL_DSN= FASTAUTH_TEST_REDIS_ADDR= $(GO) test -count=1 -run 'Allocations|AllocatesNothing|AllocatesNoBlocks' ./ginauth/... ./apikeys ./permissions ./internal/argon2id
+
 .PHONY: fault-test
 fault-test: ## database fault test alone (own PostgreSQL/MariaDB crashed, hung, restarted); also part of make test
 	$(GO) test -count=1 -v ./internal/faulttest
