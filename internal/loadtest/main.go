@@ -7,6 +7,7 @@
 //	loadtest signin   -url URL -c 200 -d 20s -users N -pid PID [-once]
 //	loadtest refresh  -url URL -c 32 -d 20s [-offset N]
 //	loadtest tokens   -secret S|-key PEM -n N -out FILE    mint access tokens
+//	loadtest floor    -addr A -mode cookie|key             the harness floor (scripts/perf-floors.sh)
 //
 // It only ever talks to the URL it is given; scripts/loadtest.sh gives it
 // 127.0.0.1. See docs/performance.md.
@@ -21,7 +22,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadtest seed|token|tokens|hashrate|signin|refresh [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadtest seed|token|tokens|hashrate|signin|refresh|floor [flags]")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -33,6 +34,7 @@ func main() {
 		"signin":   cmdSignIn,
 		"refresh":  cmdRefresh,
 		"tokens":   cmdTokens,
+		"floor":    cmdFloor,
 	}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {

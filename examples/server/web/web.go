@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	swaggerFiles "github.com/swaggo/files"
+	swaggerFiles "github.com/swaggo/files/v2"
 	ginSwagger "github.com/swaggo/gin-swagger"
 	"golang.org/x/net/webdav"
 
@@ -52,35 +52,52 @@ func Mount(r gin.IRouter) error {
 	return nil
 }
 
-// swaggerFileNames are the files of the Swagger UI page: gin-swagger
-// renders index.html, index.css and swagger-initializer.js (pointed at
-// /openapi.json), github.com/swaggo/files holds the others.
-var swaggerFileNames = map[string]bool{
-	"index.html": true, "index.css": true, "swagger-initializer.js": true,
-	"swagger-ui.css": true, "swagger-ui.css.map": true,
-	"swagger-ui-bundle.js": true, "swagger-ui-bundle.js.map": true,
-	"swagger-ui-standalone-preset.js": true, "swagger-ui-standalone-preset.js.map": true,
-	"favicon-16x16.png": true, "favicon-32x32.png": true,
-}
+// swaggerPages are the files of the Swagger UI page that gin-swagger
+// renders (the page pointed at /openapi.json); swaggerFileTypes are the
+// others, served from github.com/swaggo/files/v2, with their content
+// types.
+//
+// The files are v2's embed.FS: read-only data of the binary, paged in
+// only when served. Version 1 of that package copied its 8.5 MB of files
+// into an in-memory file system at start, which kept about 17 MiB of
+// resident memory (the copies and the pages read) for the server's life
+// (docs/performance.md, idle RSS).
+var (
+	swaggerPages     = map[string]bool{"index.html": true, "index.css": true, "swagger-initializer.js": true}
+	swaggerFileTypes = map[string]string{
+		"swagger-ui.css":                      "text/css; charset=utf-8",
+		"swagger-ui.css.map":                  "application/json; charset=utf-8",
+		"swagger-ui-bundle.js":                "application/javascript",
+		"swagger-ui-bundle.js.map":            "application/json; charset=utf-8",
+		"swagger-ui-standalone-preset.js":     "application/javascript",
+		"swagger-ui-standalone-preset.js.map": "application/json; charset=utf-8",
+		"favicon-16x16.png":                   "image/png",
+		"favicon-32x32.png":                   "image/png",
+	}
+)
 
 // swaggerUI serves the Swagger UI at /swagger/ and its files under it.
 // gin-swagger alone answers a plain 404 for /swagger/, and takes the
 // prefix of its files from the first request it sees and keeps it, so one
 // request for /swagger/x/index.html would break the page's assets until a
-// restart. Here it only ever sees /swagger/<one of swaggerFileNames>;
-// anything else is the JSON 404 of unknown routes.
+// restart. Here it only ever sees /swagger/<one of swaggerPages>; the
+// files of swaggerFileTypes come from the embedded files, and anything
+// else is the JSON 404 of unknown routes.
 func swaggerUI() gin.HandlerFunc {
-	// A handler of its own over the package's read-only files: gin-swagger
-	// sets the prefix of the handler it is given, and swaggerFiles.Handler
-	// is shared by every user of the package.
-	files := &webdav.Handler{FileSystem: swaggerFiles.FS, LockSystem: webdav.NewMemLS()}
-	ui := ginSwagger.WrapHandler(files, ginSwagger.URL("/openapi.json"))
+	// gin-swagger serves its own pages from templates and hands every
+	// other file to this handler, which it is never given here.
+	ui := ginSwagger.WrapHandler(&webdav.Handler{}, ginSwagger.URL("/openapi.json"))
 	return func(c *gin.Context) {
 		name := strings.TrimPrefix(c.Param("file"), "/")
 		if name == "" {
 			name = "index.html"
 		}
-		if !swaggerFileNames[name] {
+		if ctype, ok := swaggerFileTypes[name]; ok {
+			c.Header("Content-Type", ctype)
+			c.FileFromFS(name, http.FS(swaggerFiles.FS))
+			return
+		}
+		if !swaggerPages[name] {
 			c.AbortWithStatusJSON(http.StatusNotFound, ginauth.ErrorBody{Code: ginauth.CodeRouteNotFound, Message: "no such route"})
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -94,4 +95,27 @@ func TestSwaggerJunkPath(t *testing.T) {
 		}
 	}
 	expectUI(t, srv.URL)
+}
+
+// TestSwaggerFilesStayOnDisk: the example server takes the Swagger UI
+// files from github.com/swaggo/files/v2 (an embed.FS, paged in when
+// served), never from version 1, whose package init copies 8.5 MB of files
+// into the heap and keeps about 17 MiB resident for the server's life.
+// (Test binaries carry no module list, so it asks go list.)
+func TestSwaggerFilesStayOnDisk(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{with .Module}}{{.Path}}{{end}}", "..").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps examples/server: %v\n%s", err, out)
+	}
+	mods := map[string]bool{}
+	for _, m := range strings.Fields(string(out)) {
+		mods[m] = true
+	}
+	if mods["github.com/swaggo/files"] {
+		t.Error("examples/server links github.com/swaggo/files: its init copies the Swagger UI into memory; use github.com/swaggo/files/v2")
+	}
+	if !mods["github.com/swaggo/files/v2"] || !mods["github.com/gin-gonic/gin"] {
+		t.Errorf("go list -deps examples/server lacks github.com/swaggo/files/v2 or gin:\n%s", out)
+	}
 }
