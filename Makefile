@@ -199,6 +199,10 @@ bench: ## in-process benchmarks of the hot path: token verify, middleware, API k
 loadtest: ## load test: example server vs bare gin under wrk (scripts/loadtest.sh, docs/performance.md)
 	bash scripts/loadtest.sh
 
+.PHONY: perf-floors
+perf-floors: ## the shared harness (../shared/perf) with the floors of the cookie and key headers in the same rounds (scripts/perf-floors.sh)
+	bash scripts/perf-floors.sh
+
 .PHONY: idle-rss
 idle-rss: ## idle memory: example server VmRSS 30 s after 200 concurrent sign-ins, target <= 60 MiB (scripts/idle-rss.sh)
 	bash scripts/idle-rss.sh

@@ -41,7 +41,9 @@ func mountPermissionRoutes(api *gin.RouterGroup) {
 	}
 }
 
-// permitted answers the principal RequirePermission admitted for perm.
+// permitted answers the principal RequirePermission admitted for perm,
+// encoded like whoami's body (writeJSON): the load test's permission mode
+// compares this route with whoami's.
 func permitted(perm string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p, ok := ginauth.PrincipalFrom(c)
@@ -49,6 +51,19 @@ func permitted(perm string) gin.HandlerFunc {
 			c.AbortWithStatusJSON(http.StatusUnauthorized, ginauth.ErrorBody{Code: ginauth.CodeInvalidToken, Message: "authentication required"})
 			return
 		}
-		c.JSON(http.StatusOK, permissionBody{UserID: p.UserID, OrganizationID: p.OrganizationID, OrganizationRole: p.OrganizationRole, Permission: perm})
+		writeJSON(c, permissionBody{UserID: p.UserID, OrganizationID: p.OrganizationID, OrganizationRole: p.OrganizationRole, Permission: perm})
 	}
+}
+
+// appendJSON appends to dst what json.Marshal returns for b.
+func (b permissionBody) appendJSON(dst []byte) []byte {
+	dst = append(dst, `{"user_id":`...)
+	dst = appendJSONString(dst, b.UserID)
+	dst = append(dst, `,"organization_id":`...)
+	dst = appendJSONString(dst, b.OrganizationID)
+	dst = append(dst, `,"organization_role":`...)
+	dst = appendJSONString(dst, string(b.OrganizationRole))
+	dst = append(dst, `,"permission":`...)
+	dst = appendJSONString(dst, b.Permission)
+	return append(dst, '}')
 }

@@ -21,20 +21,32 @@ type whoamiBody struct {
 // whoami answers the authenticated principal. The guards in front of it
 // guarantee one; the check keeps a misconfigured route from panicking.
 // The body is the bytes c.JSON writes for a whoamiBody, encoded without
-// reflection (appendJSON): the demo routes are the ones load tests hit.
+// reflection (writeJSON): the demo routes are the ones load tests hit.
 func whoami(c *gin.Context) {
 	p, ok := ginauth.PrincipalFrom(c)
 	if !ok {
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ginauth.ErrorBody{Code: ginauth.CodeInvalidToken, Message: "authentication required"})
 		return
 	}
-	buf := whoamiBuffers.Get().(*[]byte)
-	*buf = whoamiBody{
+	writeJSON(c, whoamiBody{
 		UserID:           p.UserID,
 		Email:            p.Email,
 		OrganizationID:   p.OrganizationID,
 		OrganizationRole: p.OrganizationRole,
-	}.appendJSON((*buf)[:0])
+	})
+}
+
+// jsonBody is a response body that encodes itself as json.Marshal would.
+type jsonBody interface {
+	appendJSON(dst []byte) []byte
+}
+
+// writeJSON answers 200 with b: the status, Content-Type and bytes c.JSON
+// writes, encoded without reflection into a pooled buffer. (A type
+// parameter rather than an interface argument, so that b is not boxed.)
+func writeJSON[B jsonBody](c *gin.Context, b B) {
+	buf := whoamiBuffers.Get().(*[]byte)
+	*buf = b.appendJSON((*buf)[:0])
 	c.Writer.Header()["Content-Type"] = jsonContentType // what c.JSON sets
 	c.Status(http.StatusOK)
 	_, _ = c.Writer.Write(*buf) // a failed write is the client gone
@@ -45,7 +57,7 @@ func whoami(c *gin.Context) {
 // modified) so that setting it allocates nothing.
 var jsonContentType = []string{"application/json; charset=utf-8"}
 
-// whoamiBuffers holds the encoding buffers of whoami, reused once the
+// whoamiBuffers holds the encoding buffers of writeJSON, reused once the
 // body is written.
 var whoamiBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 

@@ -13,41 +13,43 @@ import (
 	"github.com/fastauth/fastauth/ginauth"
 )
 
-// TestWhoamiJSON: whoami's encoder writes the bytes json.Marshal (what
-// c.JSON wrote before) writes, for plain values and for every kind of
-// character encoding/json escapes.
+// TestWhoamiJSON: the demo routes' encoders (whoamiBody and
+// permissionBody) write the bytes json.Marshal (what c.JSON wrote before)
+// writes, for plain values and for every kind of character encoding/json
+// escapes.
 func TestWhoamiJSON(t *testing.T) {
 	t.Parallel()
-	for _, b := range []whoamiBody{
+	for _, s := range [][4]string{
 		{},
-		{"0193a1b2-0000-7000-8000-000000000001", "ada@example.com", "0193a1b2-0000-7000-8000-000000000002", ginauth.RoleOwner},
+		{"0193a1b2-0000-7000-8000-000000000001", "ada@example.com", "0193a1b2-0000-7000-8000-000000000002", "owner"},
 		{`a"b\c`, "<script>&amp;</script>", "tab\there\nnl\x00\x1f\x7f", "r\u2028\u2029"},
 		{"élan", "日本@example.com", "\xff\xfe invalid", "😀"},
 	} {
-		want, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := b.appendJSON(nil); !bytes.Equal(got, want) {
-			t.Errorf("appendJSON(%+v) = %s, want %s", b, got, want)
-		}
+		expectMarshalled(t, whoamiBody{s[0], s[1], s[2], ginauth.Role(s[3])})
+		expectMarshalled(t, permissionBody{s[0], s[2], ginauth.Role(s[3]), s[1]})
 	}
 }
 
-// FuzzWhoamiJSON compares whoami's encoder with json.Marshal on any
-// strings.
+// expectMarshalled fails t unless b.appendJSON(nil) is json.Marshal(b).
+func expectMarshalled[B jsonBody](t *testing.T, b B) {
+	t.Helper()
+	want, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.appendJSON(nil); !bytes.Equal(got, want) {
+		t.Errorf("%T.appendJSON(%+v) = %s, want %s", b, b, got, want)
+	}
+}
+
+// FuzzWhoamiJSON compares the demo routes' encoders with json.Marshal on
+// any strings.
 func FuzzWhoamiJSON(f *testing.F) {
 	f.Add("u", "ada@example.com", "o", "owner")
 	f.Add(`"\`, "<&>", "\u2028", "\xff")
 	f.Fuzz(func(t *testing.T, user, email, org, role string) {
-		b := whoamiBody{user, email, org, ginauth.Role(role)}
-		want, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := b.appendJSON(nil); !bytes.Equal(got, want) {
-			t.Fatalf("appendJSON(%+v) = %s, want %s", b, got, want)
-		}
+		expectMarshalled(t, whoamiBody{user, email, org, ginauth.Role(role)})
+		expectMarshalled(t, permissionBody{user, org, ginauth.Role(role), email})
 	})
 }
 
@@ -86,6 +88,21 @@ func TestWhoamiResponse(t *testing.T) {
 	whoami(c)
 	if w.Code != http.StatusUnauthorized {
 		t.Fatalf("whoami without a principal = %d, want 401", w.Code)
+	}
+}
+
+// TestPermittedResponse: the permission demo routes answer what c.JSON
+// answered: status, Content-Type and body.
+func TestPermittedResponse(t *testing.T) {
+	t.Parallel()
+	c, got := whoamiContext(testPrincipal)
+	permitted("project:read")(c)
+	c, want := whoamiContext(testPrincipal)
+	p := testPrincipal
+	c.JSON(http.StatusOK, permissionBody{p.UserID, p.OrganizationID, p.OrganizationRole, "project:read"})
+	if got.Code != want.Code || got.Header().Get("Content-Type") != want.Header().Get("Content-Type") || got.Body.String() != want.Body.String() {
+		t.Fatalf("permitted = %d %q %s; c.JSON: %d %q %s", got.Code, got.Header().Get("Content-Type"), got.Body,
+			want.Code, want.Header().Get("Content-Type"), want.Body)
 	}
 }
 

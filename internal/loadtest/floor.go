@@ -34,14 +34,31 @@ func cmdFloor(ctx context.Context, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:18080", "listen address")
 	mode := fs.String("mode", "cookie", "cookie or key")
 	_ = fs.Parse(args)
+	r, err := floorRouter(*mode)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: *addr, Handler: r, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// floorRouter is the engine of cmdFloor for mode "cookie" or "key".
+func floorRouter(mode string) (*gin.Engine, error) {
 	var present func(*http.Request) bool
-	switch *mode {
+	switch mode {
 	case "cookie":
 		present = func(r *http.Request) bool { _, err := r.Cookie("access_token"); return err == nil }
 	case "key":
 		present = func(r *http.Request) bool { return strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") }
 	default:
-		return fmt.Errorf("-mode %q: want cookie or key", *mode)
+		return nil, fmt.Errorf("-mode %q: want cookie or key", mode)
 	}
 	body := floorBody{
 		UserID:           "01a25133-59e4-7c2a-b9aa-3db7a401fd2c",
@@ -58,13 +75,5 @@ func cmdFloor(ctx context.Context, args []string) error {
 		}
 		c.Next()
 	}, func(c *gin.Context) { c.JSON(http.StatusOK, body) })
-	srv := &http.Server{Addr: *addr, Handler: r, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	go func() {
-		<-ctx.Done()
-		_ = srv.Close()
-	}()
-	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return r, nil
 }
