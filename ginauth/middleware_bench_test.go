@@ -151,16 +151,7 @@ func BenchmarkMiddleware(b *testing.B) {
 // BenchmarkAuthenticate is the base middleware's own work on one request,
 // without gin's routing and the response.
 func BenchmarkAuthenticate(b *testing.B) {
-	run := func(b *testing.B, a *Auth, req *http.Request) {
-		gin.SetMode(gin.ReleaseMode)
-		c, _ := gin.CreateTestContext(httptest.NewRecorder())
-		b.ReportAllocs()
-		for b.Loop() {
-			c.Request = req
-			c.Keys = nil
-			a.authenticate(c)
-		}
-	}
+	run := func(b *testing.B, a *Auth, req *http.Request) { authenticateLoop(b, a, req) }
 	b.Run("no-credentials", func(b *testing.B) {
 		run(b, storelessAuth(b, newTestClock(), nil), browserRequest("/", ""))
 	})
@@ -184,9 +175,22 @@ func BenchmarkAuthenticate(b *testing.B) {
 	})
 }
 
-// BenchmarkAccessTokenVerify is the single verify entry point: cold is a
-// first-seen token (full HS256 verify and claims decoding, then caching),
-// warm a token verified before (a cache hit).
+// authenticateLoop runs the base middleware's own work on req once per
+// iteration, without gin's routing and the response, and returns the
+// context of the last iteration.
+func authenticateLoop(b *testing.B, a *Auth, req *http.Request) *gin.Context {
+	b.Helper()
+	gin.SetMode(gin.ReleaseMode)
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Request = req
+		c.Keys = nil
+		a.authenticate(c)
+	}
+	return c
+}
+
 // benchColdVerify times s.verify on distinct tokens, so every verify is a
 // first sight; the cache is replaced (untimed) before the pool is reused.
 func benchColdVerify(b *testing.B, s *tokenSigner, clock *testClock) {
@@ -210,6 +214,9 @@ func benchColdVerify(b *testing.B, s *tokenSigner, clock *testClock) {
 	}
 }
 
+// BenchmarkAccessTokenVerify is the single verify entry point: cold is a
+// first-seen token (full HS256 verify and claims decoding, then caching),
+// warm a token verified before (a cache hit).
 func BenchmarkAccessTokenVerify(b *testing.B) {
 	b.Run("cold", func(b *testing.B) {
 		clock := newTestClock()

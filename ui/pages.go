@@ -86,8 +86,7 @@ func (m *Module) afterSignIn(next string) string {
 
 func (m *Module) signInPost(c *gin.Context) {
 	v := view{Page: "sign-in"}
-	if !readForm(c) {
-		m.failed(c, v, reply{Status: http.StatusBadRequest}, nil, "")
+	if !m.readPageForm(c, v) {
 		return
 	}
 	v.Form = map[string]string{"email": c.PostForm("email")}
@@ -110,8 +109,7 @@ func (m *Module) signInPost(c *gin.Context) {
 
 func (m *Module) mfaVerifyPost(c *gin.Context) {
 	v := view{Page: "mfa", Title: "sign_in.mfa_title"}
-	if !readForm(c) {
-		m.failed(c, v, reply{Status: http.StatusBadRequest}, nil, "")
+	if !m.readPageForm(c, v) {
 		return
 	}
 	v.Next = safeNext(c.PostForm("next"))
@@ -133,8 +131,7 @@ func (m *Module) signUpPage(c *gin.Context) {
 
 func (m *Module) signUpPost(c *gin.Context) {
 	v := view{Page: "sign-up"}
-	if !readForm(c) {
-		m.failed(c, v, reply{Status: http.StatusBadRequest}, nil, "")
+	if !m.readPageForm(c, v) {
 		return
 	}
 	v.Form = map[string]string{"email": c.PostForm("email")}
@@ -154,8 +151,7 @@ func (m *Module) signUpPost(c *gin.Context) {
 
 func (m *Module) forgotPost(c *gin.Context) {
 	v := view{Page: "forgot-password"}
-	if !readForm(c) {
-		m.failed(c, v, reply{Status: http.StatusBadRequest}, nil, "")
+	if !m.readPageForm(c, v) {
 		return
 	}
 	v.Form = map[string]string{"email": c.PostForm("email")}
@@ -169,8 +165,7 @@ func (m *Module) forgotPost(c *gin.Context) {
 
 func (m *Module) resetPost(c *gin.Context) {
 	v := view{Page: "reset-password"}
-	if !readForm(c) {
-		m.failed(c, v, reply{Status: http.StatusBadRequest}, nil, "")
+	if !m.readPageForm(c, v) {
 		return
 	}
 	v.Token = c.PostForm("token")
@@ -184,8 +179,7 @@ func (m *Module) resetPost(c *gin.Context) {
 
 func (m *Module) confirmPost(c *gin.Context) {
 	v := view{Page: "confirm-email"}
-	if !readForm(c) {
-		m.failed(c, v, reply{Status: http.StatusBadRequest}, nil, "")
+	if !m.readPageForm(c, v) {
 		return
 	}
 	v.Token = c.PostForm("token")
@@ -209,8 +203,7 @@ func (m *Module) acceptInvitePage(c *gin.Context) {
 
 func (m *Module) acceptInvitePost(c *gin.Context) {
 	v := view{Page: "accept-invite"}
-	if !readForm(c) {
-		m.failed(c, v, reply{Status: http.StatusBadRequest}, nil, "")
+	if !m.readPageForm(c, v) {
 		return
 	}
 	v.Token = c.PostForm("token")

@@ -45,10 +45,20 @@ func (m *Module) home(c *gin.Context) {
 }
 
 // readForm parses a plain form post (size-capped); false when it is not
-// one (it has then answered 400 with the page's error).
+// one.
 func readForm(c *gin.Context) bool {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
 	return c.Request.ParseForm() == nil
+}
+
+// readPageForm is readForm for a post of page v: when the body is not a
+// form it answers 400 with the page and its error, and returns false.
+func (m *Module) readPageForm(c *gin.Context, v view) bool {
+	if !readForm(c) {
+		m.failed(c, v, reply{Status: http.StatusBadRequest}, nil, "")
+		return false
+	}
+	return true
 }
 
 // safeNext accepts a relative path of this site (a / then neither / nor \)
